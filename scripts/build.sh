@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/ with wasm-pack (--target web) and prints its size table.
+# Usage: scripts/build.sh [--dev]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/scripts/setup.sh"
+cd "$root"
+profile="--release"
+[[ "${1:-}" == "--dev" ]] && profile="--dev"
+wasm-pack --log-level warn build --target web "$profile" --out-dir pkg --out-name inbox_sender
+node scripts/size.mjs pkg

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs every tool the build and the tests need, skipping what is already present at the
+# right version, so a warm machine stays fast and a fresh one still works. Sourced by the
+# other scripts; it leaves PATH with the project's wasm-bindgen and npm's wasm-opt first.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+# The wasm-bindgen version the crate is locked to: the CLI must match it exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$root/Cargo.lock"
+}
+
+ensure_rust_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_wasm_bindgen() {
+  local want; want="$(wasm_bindgen_version)"
+  if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $want" ]]; then
+    log "installing wasm-bindgen-cli $want (about 2 minutes)"
+    # Not --locked: the CLI's own lockfile pins a crate the registry no longer has.
+    cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+ensure_wasm_pack() {
+  if ! command -v wasm-pack >/dev/null; then
+    log "installing wasm-pack (about 2 minutes)"
+    cargo install wasm-pack --locked
+  fi
+}
+
+ensure_chromium() {
+  if ! [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || ! command -v brotli >/dev/null; then
+    log "installing chromium, chromium-driver and brotli from apt"
+    local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver brotli >/dev/null
+  fi
+}
+
+ensure_npm() {
+  # npm ci only when the lockfile changed since the last install.
+  local stamp="$root/node_modules/.lock-stamp"
+  if ! [[ -f "$stamp" ]] || ! cmp -s "$root/package-lock.json" "$stamp"; then
+    log "installing npm packages from package-lock.json"
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$root/package-lock.json" "$stamp"
+  fi
+}
+
+ensure_rust_target
+ensure_chromium
+ensure_npm
+ensure_wasm_bindgen
+ensure_wasm_pack
+export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"

@@ -1,0 +1,33 @@
+// Prints what a JavaScript user ships (the _bg.wasm and its glue): raw, gzip -9, brotli -11.
+// Usage: node scripts/size.mjs <pkg dir> [--json]
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+
+const dir = process.argv[2] ?? "pkg";
+const files = ["inbox_sender_bg.wasm", "inbox_sender.js"];
+
+/** Sizes of one buffer: raw, gzip -9 and brotli -11 (quality 11, large window). */
+export function sizes(bytes) {
+  return {
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 },
+    }).length,
+  };
+}
+
+const rows = files.map((name) => ({ name, ...sizes(readFileSync(join(dir, name))) }));
+const total = rows.reduce(
+  (sum, r) => ({ name: "total", raw: sum.raw + r.raw, gzip: sum.gzip + r.gzip, brotli: sum.brotli + r.brotli }),
+  { raw: 0, gzip: 0, brotli: 0 },
+);
+rows.push(total);
+if (process.argv.includes("--json")) {
+  console.log(JSON.stringify(total));
+} else {
+  const kb = (n) => (n / 1024).toFixed(1).padStart(8) + " KB";
+  console.log("\nsize of what a JS user ships".padEnd(30) + "raw".padStart(11) + "gzip".padStart(11) + "brotli".padStart(11));
+  for (const r of rows) console.log(r.name.padEnd(29) + kb(r.raw) + kb(r.gzip) + kb(r.brotli));
+}

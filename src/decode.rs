@@ -1,0 +1,96 @@
+//! Reading response bodies: the success shape (strict only on what identifies the result) and
+//! the vendor's error shapes. Bodies stay JavaScript strings and are parsed by `JSON.parse`, so
+//! the success value reaches JavaScript callers exactly as the server sent it.
+
+use js_sys::{JsString, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` on a JavaScript string, without copying it through Rust.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_json(text: &JsString) -> Result<JsValue, JsValue>;
+}
+
+/// How much of an error body is kept for diagnosis, in UTF-16 units.
+const BODY_EXCERPT: u32 = 2048;
+
+/// Parses a 2xx body and checks `message.id`, `message.content` and `thread.id` are strings.
+/// On failure, says what is wrong.
+pub(crate) fn success(body: &JsValue) -> Result<JsValue, &'static str> {
+    let text: &JsString = body.dyn_ref().ok_or("the body is not text")?;
+    if text.length() == 0 {
+        return Err("the body is empty");
+    }
+    let value = parse_json(text).map_err(|_| "the body is not JSON")?;
+    let message = object(&value, "message").ok_or("message is missing or not an object")?;
+    string(&message, "id").ok_or("message.id is missing or not a string")?;
+    string(&message, "content").ok_or("message.content is missing or not a string")?;
+    let thread = object(&value, "thread").ok_or("thread is missing or not an object")?;
+    string(&thread, "id").ok_or("thread.id is missing or not a string")?;
+    Ok(value)
+}
+
+/// What an error body says, in any of the vendor's shapes.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct ApiErrorBody {
+    /// The server's error code.
+    pub(crate) code: Option<String>,
+    /// The server's message.
+    pub(crate) message: Option<String>,
+    /// The request id, when the body carries one.
+    pub(crate) request_id: Option<String>,
+    /// The start of the raw body.
+    pub(crate) excerpt: Option<String>,
+}
+
+/// Reads an error body:
+/// `{"error": {"code", "message"}}` (v1), `{"error": "Unauthorized", "message"}` (v1 auth),
+/// `{"code", "message", "requestId"}` (v2), or anything else kept as raw text.
+pub(crate) fn api_error(body: &JsValue) -> ApiErrorBody {
+    let Some(text) = body.dyn_ref::<JsString>() else {
+        return ApiErrorBody::default();
+    };
+    let excerpt = excerpt(text);
+    let parsed = parse_json(text).ok().filter(JsValue::is_object);
+    let Some(value) = parsed else {
+        return ApiErrorBody { excerpt, ..ApiErrorBody::default() };
+    };
+    let (code, message) = match object(&value, "error") {
+        Some(inner) => (string(&inner, "code"), string(&inner, "message")),
+        None => (
+            string(&value, "error").or_else(|| string(&value, "code")),
+            string(&value, "message"),
+        ),
+    };
+    ApiErrorBody {
+        code,
+        message,
+        request_id: string(&value, "requestId"),
+        excerpt,
+    }
+}
+
+/// The first [`BODY_EXCERPT`] units of a body, without splitting a surrogate pair.
+fn excerpt(text: &JsString) -> Option<String> {
+    if text.length() == 0 {
+        return None;
+    }
+    let mut end = text.length().min(BODY_EXCERPT);
+    // A high surrogate at the cut would be cut from its pair.
+    if end < text.length() && (55296.0..56320.0).contains(&text.char_code_at(end - 1)) {
+        end -= 1;
+    }
+    Some(String::from(text.slice(0, end)))
+}
+
+/// `value[key]` when it is a non-null object.
+fn object(value: &JsValue, key: &str) -> Option<JsValue> {
+    Reflect::get(value, &JsValue::from_str(key)).ok().filter(JsValue::is_object)
+}
+
+/// `value[key]` when it is a string.
+fn string(value: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(value, &JsValue::from_str(key)).ok()?.as_string()
+}

@@ -1,0 +1,224 @@
+//! The error model: one variant per stable kind, a `Display` a person can act on, and no
+//! secrets anywhere.
+
+use std::fmt;
+
+use crate::validate::Invalid;
+
+/// The stable, machine-readable kind of an [`Error`] (`kind` on the JavaScript error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Rejected before sending: an input broke a rule.
+    InvalidRequest,
+    /// 400 from the server.
+    BadRequest,
+    /// 401: the token was refused.
+    Unauthorized,
+    /// 403: the token may not do this.
+    Forbidden,
+    /// 404: the account link or prospect was not found.
+    NotFound,
+    /// 409 from the server.
+    Conflict,
+    /// 422 from the server.
+    Unprocessable,
+    /// 429: too many requests.
+    RateLimited,
+    /// 5xx from the server.
+    ServerError,
+    /// Any other non-2xx status, redirects included.
+    UnexpectedStatus,
+    /// An attempt took longer than its timeout, or the server answered 408.
+    Timeout,
+    /// The caller's abort signal fired.
+    Aborted,
+    /// The request failed before a response arrived.
+    Network,
+    /// A 2xx whose body is not the documented shape.
+    Decode,
+}
+
+impl ErrorKind {
+    /// The kind as a stable string (`"rate_limited"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidRequest => "invalid_request",
+            ErrorKind::BadRequest => "bad_request",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Unprocessable => "unprocessable",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::ServerError => "server_error",
+            ErrorKind::UnexpectedStatus => "unexpected_status",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Aborted => "aborted",
+            ErrorKind::Network => "network",
+            ErrorKind::Decode => "decode",
+        }
+    }
+
+    /// The kind a non-2xx HTTP status maps to.
+    pub fn for_status(status: u16) -> ErrorKind {
+        match status {
+            400 => ErrorKind::BadRequest,
+            401 => ErrorKind::Unauthorized,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::NotFound,
+            408 => ErrorKind::Timeout,
+            409 => ErrorKind::Conflict,
+            422 => ErrorKind::Unprocessable,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::ServerError,
+            _ => ErrorKind::UnexpectedStatus,
+        }
+    }
+
+    /// What happened, in words, to open the error message.
+    fn headline(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidRequest => "Invalid request, nothing was sent",
+            ErrorKind::BadRequest => "The Inbox API rejected the request",
+            ErrorKind::Unauthorized => "The Inbox API refused the token",
+            ErrorKind::Forbidden => "The token is not allowed to do this",
+            ErrorKind::NotFound => "The Inbox API did not find what the request names",
+            ErrorKind::Conflict => "The Inbox API reported a conflict",
+            ErrorKind::Unprocessable => "The Inbox API could not process the request",
+            ErrorKind::RateLimited => "Rate limited by the Inbox API",
+            ErrorKind::ServerError => "The Inbox API failed",
+            ErrorKind::UnexpectedStatus => "The Inbox API answered with an unexpected status",
+            ErrorKind::Timeout => "The request timed out",
+            ErrorKind::Aborted => "The request was aborted",
+            ErrorKind::Network => "The request failed before a response arrived",
+            ErrorKind::Decode => "The Inbox API answered with a body this client cannot read",
+        }
+    }
+
+    /// What the caller can do about it, when there is something to say.
+    fn advice(self) -> &'static str {
+        match self {
+            ErrorKind::Unauthorized => "Check the API token.",
+            ErrorKind::Forbidden => "Check that the token's team owns the account link.",
+            ErrorKind::NotFound => "Check the account link id and the recipient id.",
+            ErrorKind::RateLimited => "Wait before sending again.",
+            ErrorKind::BadRequest | ErrorKind::Unprocessable => {
+                "Fix the request before sending it again."
+            }
+            _ => "",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What is known about a failed send. Texts from the server are stripped of the token.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Details {
+    /// The HTTP status, when a response arrived.
+    pub status: Option<u16>,
+    /// The server's own error code (`THREAD_NOT_FOUND`, `rateLimited`, ...).
+    pub api_code: Option<String>,
+    /// The server's message, or a description of the failure.
+    pub message: Option<String>,
+    /// The request id from the body or the `X-Request-Id` header.
+    pub request_id: Option<String>,
+    /// How long the server asked the caller to wait, in milliseconds.
+    pub retry_after_ms: Option<u64>,
+    /// True when the DM may have been delivered despite the error.
+    pub maybe_sent: bool,
+    /// How many HTTP attempts were made.
+    pub attempts: u32,
+    /// The start of the raw response body, for diagnosis.
+    pub body: Option<String>,
+}
+
+/// Why a send failed. Each variant has a stable [`ErrorKind`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// An input broke a rule; nothing was sent.
+    InvalidRequest(Invalid),
+    /// The server failed the request, the request timed out or was aborted, or the response
+    /// could not be read.
+    Failed(ErrorKind, Details),
+}
+
+impl Error {
+    /// The stable kind.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
+            Error::Failed(kind, _) => *kind,
+        }
+    }
+
+    /// The details of a failure after sending started; `None` for invalid input.
+    pub fn details(&self) -> Option<&Details> {
+        match self {
+            Error::InvalidRequest(_) => None,
+            Error::Failed(_, details) => Some(details),
+        }
+    }
+
+    /// True when the DM may have been delivered despite the error: check before resending.
+    pub fn maybe_sent(&self) -> bool {
+        self.details().is_some_and(|d| d.maybe_sent)
+    }
+}
+
+impl From<Invalid> for Error {
+    fn from(invalid: Invalid) -> Self {
+        Error::InvalidRequest(invalid)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = self.kind();
+        f.write_str(kind.headline())?;
+        let details = match self {
+            Error::InvalidRequest(invalid) => return write!(f, ": {invalid}."),
+            Error::Failed(_, details) => details,
+        };
+        if let Some(status) = details.status {
+            write!(f, " (HTTP {status})")?;
+        }
+        if let Some(message) = &details.message {
+            write!(f, ": {message}")?;
+        }
+        f.write_str(".")?;
+        if let Some(code) = &details.api_code {
+            write!(f, " Code: {code}.")?;
+        }
+        if let Some(wait) = details.retry_after_ms {
+            write!(f, " Retry after {} s.", wait.div_ceil(1000))?;
+        }
+        let advice = kind.advice();
+        if !advice.is_empty() {
+            write!(f, " {advice}")?;
+        }
+        if details.maybe_sent {
+            f.write_str(" The DM may have been delivered: check the thread before sending it again.")?;
+        }
+        if let Some(id) = &details.request_id {
+            write!(f, " Request id: {id}.")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::InvalidRequest(invalid) => Some(invalid),
+            Error::Failed(..) => None,
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! The JavaScript surface: `InboxClient`, its `sendMessage`, and `InboxError`.
+//!
+//! Inputs are read field by field with `Reflect` (typed for TypeScript callers through tsify),
+//! so a wrong type from plain JavaScript is an `invalid_request` naming the field, never a
+//! panic. Results are the parsed JSON the server sent, so new API fields reach callers as-is.
+
+use js_sys::{JsString, Object, Reflect};
+use tsify::Ts;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::AbortSignal;
+
+use crate::client::{Client, SendOptions};
+use crate::error::Error;
+use crate::options::{ClientOptions, MAX_RETRIES_LIMIT, MAX_TIMER_MS};
+use crate::types::{Recipient, SendMessageRequest, SendMessageResponse};
+use crate::validate::Invalid;
+
+#[wasm_bindgen(typescript_custom_section)]
+const JS_TYPES: &'static str = r#"
+/** Options for `new InboxClient(options)`. */
+export interface InboxClientOptions {
+    /** The Inbox API token, without the "Bearer " prefix. Never appears in errors. */
+    token: string;
+    /**
+     * The API origin, with an optional path prefix for a proxy. `https://` only; `http://` is
+     * accepted for localhost, 127.0.0.0/8 and [::1]. Default: "https://inboxapp.com".
+     */
+    baseUrl?: string;
+    /** Per-attempt timeout in milliseconds. Default: 30000. */
+    timeoutMs?: number;
+    /** Automatic retries of 408 / 429 / 503 (the server did not process the request), 0–10. Default: 2. */
+    maxRetries?: number;
+    /** The longest server-requested wait to sit out before retrying, in ms. Default: 60000. */
+    maxRetryDelayMs?: number;
+}
+
+/** Options for one `sendMessage` call. */
+export interface SendOptions {
+    /** Cancels the send: the fetch in flight, or the wait before a retry. */
+    signal?: AbortSignal;
+    /** Overrides the client's per-attempt timeout, in milliseconds. */
+    timeoutMs?: number;
+}
+
+/** The team's rate-limit budget from the last response's `X-RateLimit-*` headers. */
+export interface RateLimit {
+    /** Requests allowed in the current window. */
+    limit: number;
+    /** Requests left in the current window. */
+    remaining: number;
+    /** When the window resets, in Unix milliseconds. */
+    resetAt: number;
+}
+
+/** The stable kinds of `InboxError`. */
+export type InboxErrorKind =
+    | "invalid_request" | "bad_request" | "unauthorized" | "forbidden" | "not_found"
+    | "conflict" | "unprocessable" | "rate_limited" | "server_error" | "unexpected_status"
+    | "timeout" | "aborted" | "network" | "decode";
+
+/** What `sendMessage` and the constructor throw: a real `Error` with `name === "InboxError"`. */
+export interface InboxError extends Error {
+    name: "InboxError";
+    /** The stable kind. */
+    kind: InboxErrorKind;
+    /** The HTTP status, when a response arrived. */
+    status?: number;
+    /** The server's own error code (`THREAD_NOT_FOUND`, `rateLimited`, ...). */
+    apiCode?: string;
+    /** The request id from the body or the `X-Request-Id` header. */
+    requestId?: string;
+    /** How long the server asked to wait, in milliseconds. */
+    retryAfterMs?: number;
+    /** For `invalid_request`: the input field that broke a rule. */
+    field?: string;
+    /** For `invalid_request`: the rule it broke. */
+    rule?: string;
+    /** True when the DM may have been delivered despite the error: check before resending. */
+    maybeSent: boolean;
+    /** How many HTTP attempts were made. */
+    attempts: number;
+    /** The start of the raw error body, when there was one. */
+    body?: string;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `InboxClientOptions` as TypeScript sees it; read field by field.
+    #[wasm_bindgen(typescript_type = "InboxClientOptions")]
+    pub type JsClientOptions;
+    /// `SendOptions` as TypeScript sees it; read field by field.
+    #[wasm_bindgen(typescript_type = "SendOptions")]
+    pub type JsSendOptions;
+    /// `RateLimit` as TypeScript sees it.
+    #[wasm_bindgen(typescript_type = "RateLimit")]
+    pub type JsRateLimit;
+}
+
+/// Sends X direct messages through the Inbox API.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct InboxClient {
+    client: Client,
+}
+
+#[wasm_bindgen]
+impl InboxClient {
+    /// Creates a client. Throws an `InboxError` (`kind: "invalid_request"`, `field`) when an
+    /// option is invalid.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &JsClientOptions) -> Result<InboxClient, JsValue> {
+        client_options(options)
+            .map_err(Error::from)
+            .and_then(Client::new)
+            .map(|client| InboxClient { client })
+            .map_err(|error| to_js_error(&error))
+    }
+
+    /// Sends a DM; creates the thread if needed. Resolves to the stored message and its
+    /// thread. Rejects with an `InboxError`; invalid input rejects before any network I/O.
+    #[wasm_bindgen(js_name = sendMessage)]
+    pub async fn send_message(
+        &self,
+        request: Ts<SendMessageRequest>,
+        options: Option<JsSendOptions>,
+    ) -> Result<Ts<SendMessageResponse>, JsValue> {
+        let sent = match (read_request(&request.js_value()), send_options(options.as_ref())) {
+            (Ok(request), Ok(options)) => self.client.send_json(&request, &options).await,
+            (Err(invalid), _) | (_, Err(invalid)) => Err(Error::from(invalid)),
+        };
+        sent.map(|(value, _)| Ts::new_unchecked(value))
+            .map_err(|error| to_js_error(&error))
+    }
+
+    /// The rate-limit budget from the last response that reported one, or `undefined`.
+    #[wasm_bindgen(getter, js_name = rateLimit)]
+    pub fn rate_limit(&self) -> Option<JsRateLimit> {
+        let limits = self.client.rate_limit()?;
+        let object = Object::new();
+        set(&object, "limit", limits.limit as f64);
+        set(&object, "remaining", limits.remaining as f64);
+        set(&object, "resetAt", limits.reset_at_ms as f64);
+        Some(object.unchecked_into())
+    }
+}
+
+/// Reads `{ token, baseUrl?, timeoutMs?, maxRetries?, maxRetryDelayMs? }`.
+fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> {
+    let fields = Fields::new(
+        value,
+        "options",
+        &["token", "baseUrl", "timeoutMs", "maxRetries", "maxRetryDelayMs"],
+    )?;
+    let token = fields.string("token")?.ok_or(Invalid::new("token", "is required"))?;
+    let mut options = ClientOptions::new(token);
+    if let Some(base_url) = fields.string("baseUrl")? {
+        options = options.base_url(base_url);
+    }
+    if let Some(ms) = fields.whole_number("timeoutMs", 1, MAX_TIMER_MS, TIMEOUT_RULE)? {
+        options = options.timeout_ms(ms);
+    }
+    if let Some(n) = fields.whole_number("maxRetries", 0, MAX_RETRIES_LIMIT, "must be a whole number from 0 to 10")? {
+        options = options.max_retries(n);
+    }
+    if let Some(ms) = fields.whole_number("maxRetryDelayMs", 0, MAX_TIMER_MS, "must be a whole number of milliseconds from 0 to 2147483647")? {
+        options = options.max_retry_delay_ms(ms);
+    }
+    Ok(options)
+}
+
+const TIMEOUT_RULE: &str = "must be a whole number of milliseconds from 1 to 2147483647";
+
+/// Reads `{ signal?, timeoutMs? }`; `undefined` and `null` mean no options.
+fn send_options(value: Option<&JsSendOptions>) -> Result<SendOptions, Invalid> {
+    let mut options = SendOptions::default();
+    let Some(value) = value else {
+        return Ok(options);
+    };
+    let fields = Fields::new(value, "options", &["signal", "timeoutMs"])?;
+    options.timeout_ms = fields.whole_number("timeoutMs", 1, MAX_TIMER_MS, TIMEOUT_RULE)?;
+    let signal = fields.get("signal");
+    if !signal.is_undefined() {
+        let signal = signal
+            .dyn_into::<AbortSignal>()
+            .map_err(|_| Invalid::new("signal", "must be an AbortSignal"))?;
+        options.signal = Some(signal);
+    }
+    Ok(options)
+}
+
+/// Reads `{ accountLinkId, content, externalPlatformId?, externalId? }`.
+fn read_request(value: &JsValue) -> Result<SendMessageRequest, Invalid> {
+    let fields = Fields::new(
+        value,
+        "request",
+        &["accountLinkId", "content", "externalPlatformId", "externalId"],
+    )?;
+    let account_link_id = fields
+        .string("accountLinkId")?
+        .ok_or(Invalid::new("accountLinkId", "is required"))?;
+    let content = fields
+        .string("content")?
+        .ok_or(Invalid::new("content", "is required"))?;
+    let recipient = Recipient::from_ids(
+        fields.string("externalPlatformId")?,
+        fields.string("externalId")?,
+    )
+    .ok_or(Invalid::new(
+        "externalPlatformId",
+        "or externalId is required (the recipient)",
+    ))?;
+    Ok(SendMessageRequest::new(account_link_id, recipient, content))
+}
+
+/// A plain object from JavaScript whose keys are checked against a known list, so a
+/// misspelled field is reported instead of silently ignored.
+struct Fields<'a> {
+    object: &'a JsValue,
+}
+
+impl<'a> Fields<'a> {
+    fn new(value: &'a JsValue, name: &'static str, known: &[&str]) -> Result<Self, Invalid> {
+        if !value.is_object() || js_sys::Array::is_array(value) || value.is_function() {
+            return Err(Invalid::new(name, "must be an object"));
+        }
+        for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !known.contains(&key.as_str()) {
+                return Err(Invalid::new(key, "is not a known field; check its spelling"));
+            }
+        }
+        Ok(Fields { object: value })
+    }
+
+    fn get(&self, key: &str) -> JsValue {
+        Reflect::get(self.object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// A string field; `undefined` is absent. Text with unpaired surrogates is refused: it
+    /// could not be sent byte-exact.
+    fn string(&self, key: &'static str) -> Result<Option<String>, Invalid> {
+        let value = self.get(key);
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        let text = value
+            .dyn_ref::<JsString>()
+            .ok_or(Invalid::new(key, "must be a string"))?;
+        if !text.is_valid_utf16() {
+            return Err(Invalid::new(
+                key,
+                "must be well-formed text (it contains an unpaired UTF-16 surrogate)",
+            ));
+        }
+        Ok(Some(String::from(text)))
+    }
+
+    /// A whole-number field within `min..=max`; `undefined` is absent.
+    fn whole_number(
+        &self,
+        key: &'static str,
+        min: u32,
+        max: u32,
+        rule: &'static str,
+    ) -> Result<Option<u32>, Invalid> {
+        let value = self.get(key);
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        match value.as_f64() {
+            Some(n) if n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) => {
+                Ok(Some(n as u32))
+            }
+            _ => Err(Invalid::new(key, rule)),
+        }
+    }
+}
+
+/// Builds the `InboxError` a JavaScript caller receives.
+fn to_js_error(error: &Error) -> JsValue {
+    let js = js_sys::Error::new(&error.to_string());
+    js.set_name("InboxError");
+    set(&js, "kind", error.kind().as_str());
+    match error {
+        Error::InvalidRequest(invalid) => {
+            set(&js, "field", invalid.field.as_str());
+            set(&js, "rule", invalid.rule);
+            set(&js, "maybeSent", false);
+            set(&js, "attempts", 0.0);
+        }
+        Error::Failed(_, details) => {
+            if let Some(status) = details.status {
+                set(&js, "status", f64::from(status));
+            }
+            if let Some(code) = &details.api_code {
+                set(&js, "apiCode", code.as_str());
+            }
+            if let Some(id) = &details.request_id {
+                set(&js, "requestId", id.as_str());
+            }
+            if let Some(ms) = details.retry_after_ms {
+                set(&js, "retryAfterMs", ms as f64);
+            }
+            set(&js, "maybeSent", details.maybe_sent);
+            set(&js, "attempts", f64::from(details.attempts));
+            if let Some(body) = &details.body {
+                set(&js, "body", body.as_str());
+            }
+        }
+    }
+    js.into()
+}
+
+fn set(target: &JsValue, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), &value.into());
+}

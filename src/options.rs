@@ -1,0 +1,161 @@
+//! Client options: one object, defaults documented once, validated when the client is built.
+
+use crate::token::Token;
+use crate::validate::{self, has_space_or_control, Invalid};
+
+/// Where the Inbox API lives unless told otherwise.
+pub const DEFAULT_BASE_URL: &str = "https://inboxapp.com";
+/// Per-attempt timeout unless told otherwise: 30 s.
+pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+/// Automatic retries of 408 / 429 / 503 unless told otherwise.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The longest server-requested wait the client sits out unless told otherwise: 60 s.
+pub const DEFAULT_MAX_RETRY_DELAY_MS: u32 = 60_000;
+/// The largest retry count accepted.
+pub const MAX_RETRIES_LIMIT: u32 = 10;
+/// The largest millisecond value a JavaScript timer accepts (2^31 - 1).
+pub const MAX_TIMER_MS: u32 = 2_147_483_647;
+
+/// How a [`crate::Client`] talks to the API.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ClientOptions {
+    /// The API token (`Authorization: Bearer …`).
+    pub token: Token,
+    /// The API origin, optionally with a path prefix for a proxy. Default [`DEFAULT_BASE_URL`].
+    pub base_url: String,
+    /// Per-attempt timeout in milliseconds. Default 30,000.
+    pub timeout_ms: u32,
+    /// Automatic retries when the server did not process the request. Default 2.
+    pub max_retries: u32,
+    /// The longest server-requested wait to sit out, in milliseconds. Default 60,000.
+    pub max_retry_delay_ms: u32,
+}
+
+impl ClientOptions {
+    /// Options with the given token and every default.
+    pub fn new(token: impl Into<String>) -> Self {
+        ClientOptions {
+            token: Token::new(token),
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            max_retries: DEFAULT_MAX_RETRIES,
+            max_retry_delay_ms: DEFAULT_MAX_RETRY_DELAY_MS,
+        }
+    }
+
+    /// Sets the base URL (`https://…`, or `http://` for loopback hosts only).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Sets the per-attempt timeout in milliseconds.
+    pub fn timeout_ms(mut self, timeout_ms: u32) -> Self {
+        self.timeout_ms = timeout_ms;
+        self
+    }
+
+    /// Sets how many times a 408 / 429 / 503 is retried.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the longest server-requested wait to sit out, in milliseconds.
+    pub fn max_retry_delay_ms(mut self, max_retry_delay_ms: u32) -> Self {
+        self.max_retry_delay_ms = max_retry_delay_ms;
+        self
+    }
+
+    /// Checks every option and returns the endpoint URL to post to.
+    pub(crate) fn validate(&self) -> Result<String, Invalid> {
+        validate::token(self.token.expose())?;
+        timeout_ms("timeoutMs", self.timeout_ms)?;
+        if self.max_retries > MAX_RETRIES_LIMIT {
+            return Err(Invalid::new("maxRetries", "must be a whole number from 0 to 10"));
+        }
+        endpoint(&self.base_url)
+    }
+}
+
+/// A timeout: a whole number of milliseconds from 1 to 2^31 - 1.
+pub(crate) fn timeout_ms(field: &'static str, value: u32) -> Result<(), Invalid> {
+    if value == 0 || value > MAX_TIMER_MS {
+        return Err(Invalid::new(
+            field,
+            "must be a whole number of milliseconds from 1 to 2147483647",
+        ));
+    }
+    Ok(())
+}
+
+/// Builds `{baseUrl}/api/v1/threads/messages`, refusing URLs that would send the token in
+/// clear text or anywhere unexpected.
+pub fn endpoint(base_url: &str) -> Result<String, Invalid> {
+    let field = "baseUrl";
+    if has_space_or_control(base_url) {
+        return Err(Invalid::new(
+            field,
+            "must not contain whitespace or control characters",
+        ));
+    }
+    let (secure, rest) = if let Some(rest) = base_url.strip_prefix("https://") {
+        (true, rest)
+    } else if let Some(rest) = base_url.strip_prefix("http://") {
+        (false, rest)
+    } else {
+        return Err(Invalid::new(
+            field,
+            "must be an absolute https:// URL, like https://inboxapp.com",
+        ));
+    };
+    if rest.contains(['?', '#']) {
+        return Err(Invalid::new(field, "must not contain a query or fragment"));
+    }
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if authority.is_empty() {
+        return Err(Invalid::new(field, "must include a host"));
+    }
+    if authority.contains('@') {
+        return Err(Invalid::new(
+            field,
+            "must not contain credentials; pass the token as the token option",
+        ));
+    }
+    if !secure && !is_loopback(host_of(authority)) {
+        return Err(Invalid::new(
+            field,
+            "must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1], so the token never travels in clear text)",
+        ));
+    }
+    let path = path.trim_end_matches('/');
+    if path.ends_with("/api/v1") {
+        return Err(Invalid::new(
+            field,
+            "must not end with /api/v1: the client adds the API path itself (use https://inboxapp.com)",
+        ));
+    }
+    let scheme = if secure { "https://" } else { "http://" };
+    Ok([scheme, authority, path, "/api/v1/threads/messages"].concat())
+}
+
+/// The host part of `host[:port]` or `[v6][:port]`.
+fn host_of(authority: &str) -> &str {
+    if authority.starts_with('[') {
+        return authority.split_inclusive(']').next().unwrap_or(authority);
+    }
+    authority.split(':').next().unwrap_or(authority)
+}
+
+/// `localhost`, `127.0.0.0/8` or `[::1]`.
+fn is_loopback(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" || host == "[::1]" {
+        return true;
+    }
+    let mut octets = host.split('.');
+    octets.next() == Some("127")
+        && octets.clone().count() == 3
+        && octets.all(|o| !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u8>().is_ok())
+}

@@ -1,0 +1,40 @@
+//! The API token, held so that it never prints.
+
+use std::fmt;
+
+/// An Inbox API token. `Debug` and `Display` print `***`; only the transport reads the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a token. It is validated when the client is built, not here.
+    pub fn new(token: impl Into<String>) -> Self {
+        Token(token.into())
+    }
+
+    /// The secret itself, for the `Authorization` header and for redaction.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Replaces every occurrence of the token in `text` with `***`, so that a server echoing
+    /// the token back in an error body cannot leak it into an error message.
+    pub(crate) fn redact(&self, text: &str) -> String {
+        if self.0.is_empty() {
+            return text.to_owned();
+        }
+        text.replace(&self.0, "***")
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(***)")
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}

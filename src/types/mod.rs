@@ -1,0 +1,13 @@
+//! Request and response types: defined once here, serde camelCase, exported to TypeScript
+//! through tsify.
+
+mod open_enum;
+mod request;
+mod response;
+
+pub use open_enum::{MessageOrigin, Platform, ProfileType, ProspectSource, ThreadStatus, ThreadVariant, Verified};
+pub use request::{Recipient, SendMessageRequest};
+pub use response::{
+    LastMessage, Message, PlatformData, Prospect, ProspectContext, SendMessageResponse, Thread,
+    UrlEntity,
+};

@@ -1,0 +1,158 @@
+//! Input rules, checked before any network I/O. Each failure names the field and the rule.
+//!
+//! The functions here work on plain strings so the Rust API and the JavaScript API share them.
+
+use std::fmt;
+
+use crate::types::SendMessageRequest;
+
+/// The most characters (Unicode scalar values) X accepts in one DM.
+pub const MAX_CONTENT_CHARS: usize = 10_000;
+
+/// A rejected input: which field broke which rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid {
+    /// The input field as the caller spells it (`content`, `baseUrl`, ...).
+    pub field: String,
+    /// The rule it broke, as a phrase that follows the field name.
+    pub rule: &'static str,
+}
+
+impl Invalid {
+    /// A failure of `field` against `rule`.
+    pub fn new(field: impl Into<String>, rule: &'static str) -> Self {
+        Invalid {
+            field: field.into(),
+            rule,
+        }
+    }
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.field, self.rule)
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+/// Checks every field of a request.
+pub fn request(request: &SendMessageRequest) -> Result<(), Invalid> {
+    account_link_id(&request.account_link_id)?;
+    content(&request.content)?;
+    if let Some(id) = request.recipient.platform_id() {
+        external_platform_id(id)?;
+    }
+    if let Some(id) = request.recipient.external_id() {
+        external_id(id)?;
+    }
+    Ok(())
+}
+
+/// `accountLinkId`: non-empty, lowercase ASCII letters and digits (`^[0-9a-z]+$`).
+pub fn account_link_id(value: &str) -> Result<(), Invalid> {
+    let field = "accountLinkId";
+    if value.is_empty() {
+        return Err(Invalid::new(field, "must not be empty"));
+    }
+    if !value
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    {
+        return Err(Invalid::new(
+            field,
+            "must match ^[0-9a-z]+$ (lowercase letters and digits only)",
+        ));
+    }
+    Ok(())
+}
+
+/// `content`: not empty, not only whitespace, at most [`MAX_CONTENT_CHARS`] characters.
+pub fn content(value: &str) -> Result<(), Invalid> {
+    let field = "content";
+    if value.is_empty() {
+        return Err(Invalid::new(field, "must not be empty"));
+    }
+    if value.chars().all(char::is_whitespace) {
+        return Err(Invalid::new(field, "must not be only whitespace"));
+    }
+    // Count scalar values by their leading bytes: no panicking slicing, no Unicode tables.
+    let chars = value.bytes().filter(|b| (b & 0xC0) != 0x80).count();
+    if chars > MAX_CONTENT_CHARS {
+        return Err(Invalid::new(
+            field,
+            "must be at most 10,000 characters (X's limit for one DM)",
+        ));
+    }
+    Ok(())
+}
+
+/// `externalPlatformId`: the numeric X user id.
+pub fn external_platform_id(value: &str) -> Result<(), Invalid> {
+    let field = "externalPlatformId";
+    recipient_id(field, value)?;
+    if value.starts_with('@') {
+        return Err(Invalid::new(
+            field,
+            "must be the numeric X user id, not an @handle",
+        ));
+    }
+    if value.contains("://") || value.contains("x.com/") || value.contains("twitter.com/") {
+        return Err(Invalid::new(
+            field,
+            "must be the numeric X user id, not a profile URL",
+        ));
+    }
+    if !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Invalid::new(
+            field,
+            "must be the numeric X user id (digits only)",
+        ));
+    }
+    Ok(())
+}
+
+/// `externalId`: the prospect's Inbox external id.
+pub fn external_id(value: &str) -> Result<(), Invalid> {
+    recipient_id("externalId", value)
+}
+
+/// Shared rule for both recipient ids: non-empty, no whitespace or control characters.
+fn recipient_id(field: &'static str, value: &str) -> Result<(), Invalid> {
+    if value.is_empty() {
+        return Err(Invalid::new(field, "must not be empty"));
+    }
+    if has_space_or_control(value) {
+        return Err(Invalid::new(
+            field,
+            "must not contain whitespace or control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// The API token: non-empty, no whitespace or control characters.
+pub fn token(value: &str) -> Result<(), Invalid> {
+    let field = "token";
+    if value.is_empty() {
+        return Err(Invalid::new(field, "must not be empty"));
+    }
+    if value.starts_with("Bearer ") || value.starts_with("bearer ") {
+        return Err(Invalid::new(
+            field,
+            "must be the token alone, without the \"Bearer \" prefix",
+        ));
+    }
+    if has_space_or_control(value) {
+        return Err(Invalid::new(
+            field,
+            "must not contain whitespace or control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// True when `value` holds any whitespace or control character.
+pub(crate) fn has_space_or_control(value: &str) -> bool {
+    value.chars().any(|c| c.is_whitespace() || c.is_control())
+}
