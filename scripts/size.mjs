@@ -18,6 +18,9 @@ export function sizes(bytes) {
   };
 }
 
+if (import.meta.url === `file://${process.argv[1]}`) printTable();
+
+function printTable() {
 const rows = files.map((name) => ({ name, ...sizes(readFileSync(join(dir, name))) }));
 const total = rows.reduce(
   (sum, r) => ({ name: "total", raw: sum.raw + r.raw, gzip: sum.gzip + r.gzip, brotli: sum.brotli + r.brotli }),
@@ -30,4 +33,5 @@ if (process.argv.includes("--json")) {
   const kb = (n) => (n / 1024).toFixed(1).padStart(8) + " KB";
   console.log("\nsize of what a JS user ships".padEnd(30) + "raw".padStart(11) + "gzip".padStart(11) + "brotli".padStart(11));
   for (const r of rows) console.log(r.name.padEnd(29) + kb(r.raw) + kb(r.gzip) + kb(r.brotli));
+}
 }

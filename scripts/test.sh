@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, clippy (native and wasm32), native tests, the package
+# build and its size budget, the wasm-bindgen-test suites in Node, a Chromium page and a
+# Chromium service worker, the JavaScript package tests in Node, the TypeScript consumer check
+# and the browser tests. Installs whatever is missing first (scripts/setup.sh).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/scripts/setup.sh"
+source "$root/scripts/emulator.sh"
+cd "$root"
+trap stop_emulator EXIT
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -q -- -D warnings
+cargo clippy -p inbox-sender --all-targets --target wasm32-unknown-unknown -q -- -D warnings
+
+step "native tests (crate and emulator)"
+cargo test --workspace -q
+
+step "package build (pkg/) and size budget"
+scripts/build.sh
+node scripts/check-size.mjs pkg
+
+step "wasm-bindgen-test: Node, Chromium page, Chromium service worker"
+start_emulator
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+CHROMEDRIVER=/usr/bin/chromedriver \
+  cargo test --target wasm32-unknown-unknown --test node --test browser --test service_worker
+stop_emulator
+
+step "JavaScript package tests (node --test)"
+node --test tests/js/
+
+step "TypeScript consumer (tsc --strict) and .d.ts snapshot"
+node scripts/check-types.mjs
+
+echo
+echo "all tests passed"

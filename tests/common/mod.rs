@@ -1,0 +1,192 @@
+//! The delivery suite shared by the Node, page and service-worker test binaries: real DMs sent
+//! through `inbox_sender::Client` to the emulator, then read back through the emulator's API.
+//!
+//! The emulator's URL and token come from the environment at build time
+//! (`INBOX_EMULATOR_URL`, `INBOX_EMULATOR_TOKEN`); `scripts/test.sh` starts it and sets both.
+
+use gloo_net::http::Request;
+use inbox_sender::{Client, ClientOptions, SendMessageRequest};
+use serde_json::Value;
+
+/// The emulator under test.
+pub const URL: &str = match option_env!("INBOX_EMULATOR_URL") {
+    Some(url) => url,
+    None => "http://127.0.0.1:8787",
+};
+/// Its token.
+pub const TOKEN: &str = match option_env!("INBOX_EMULATOR_TOKEN") {
+    Some(token) => token,
+    None => "dev-token",
+};
+/// A seeded account link.
+pub const ACCOUNT: &str = "acct1sales";
+/// A seeded prospect's X user id.
+pub const PROSPECT: &str = "1566123362161725440";
+
+/// A client for the emulator.
+pub fn client() -> Client {
+    Client::new(ClientOptions::new(TOKEN).base_url(URL)).expect("valid options")
+}
+
+/// A marker that makes a test's content unique, so counts are per test.
+pub fn nonce() -> String {
+    let n = (js_sys::Math::random() * 1e12) as u64;
+    format!("[{n}]")
+}
+
+/// GET a JSON document from the emulator (with the token, for the API paths).
+pub async fn get_json(path: &str) -> Value {
+    let response = Request::get(&format!("{URL}{path}"))
+        .header("Authorization", &format!("Bearer {TOKEN}"))
+        .send()
+        .await
+        .expect("emulator reachable");
+    assert_eq!(response.status(), 200, "GET {path}");
+    serde_json::from_str(&response.text().await.expect("body")).expect("JSON")
+}
+
+/// How many stored messages have exactly this content.
+pub async fn stored_count(content: &str) -> usize {
+    let all = get_json("/__emulator/messages").await;
+    all.as_array()
+        .expect("array")
+        .iter()
+        .filter(|m| m["content"].as_str() == Some(content))
+        .count()
+}
+
+/// How many requests the emulator has recorded so far.
+pub async fn request_count() -> usize {
+    get_json("/__emulator/requests").await.as_array().expect("array").len()
+}
+
+/// Sends `content`, then proves it arrived once, byte-exact, and reads back through the API.
+pub async fn deliver_exactly_once(content: String) {
+    let client = client();
+    let request = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, content.clone());
+    let sent = client.send_message(&request).await.expect("sent");
+    assert_eq!(sent.message.content, content, "echoed content");
+    assert_eq!(stored_count(&content).await, 1, "stored exactly once");
+    let listed = get_json(&format!("/api/v1/threads/{}/messages?limit=100", sent.thread.id)).await;
+    let found: Vec<&Value> = listed["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter(|m| m["id"].as_str() == Some(sent.message.id.as_str()))
+        .collect();
+    assert_eq!(found.len(), 1, "listed once in its thread");
+    assert_eq!(found[0]["content"].as_str(), Some(content.as_str()), "byte-exact");
+}
+
+/// Expands to the suite's `#[wasm_bindgen_test]` functions in the including test binary.
+#[macro_export]
+macro_rules! delivery_suite {
+    () => {
+        use common::*;
+        use inbox_sender::*;
+        use wasm_bindgen_test::wasm_bindgen_test;
+
+        #[wasm_bindgen_test]
+        async fn delivers_emoji_rtl_and_combining_marks_byte_exact() {
+            for text in [
+                "Hi 👋🏽 — family: 👨‍👩‍👧‍👦, flags: 🇫🇷",
+                "مرحبا بك في Inbox — שלום",
+                "e\u{301}te\u{301} n\u{303}o Z\u{351}\u{34a}a\u{35b}",
+                "line one\nline \"two\"\t\\ end  ",
+            ] {
+                deliver_exactly_once(format!("{text} {}", nonce())).await;
+            }
+        }
+
+        #[wasm_bindgen_test]
+        async fn delivers_10000_characters() {
+            let marker = nonce();
+            let filler = "😀".repeat(10_000 - marker.chars().count());
+            let content = format!("{marker}{filler}");
+            assert_eq!(content.chars().count(), 10_000);
+            deliver_exactly_once(content).await;
+        }
+
+        #[wasm_bindgen_test]
+        async fn reuses_the_thread_for_the_same_prospect() {
+            let client = client();
+            let first = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, format!("one {}", nonce()));
+            let second = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, format!("two {}", nonce()));
+            let a = client.send_message(&first).await.expect("first");
+            let b = client.send_message(&second).await.expect("second");
+            assert_eq!(a.thread.id, b.thread.id);
+            assert_ne!(a.message.id, b.message.id);
+            let prospect = b.thread.prospect.expect("prospect");
+            assert_eq!(prospect.platform_id.as_deref(), Some(PROSPECT));
+        }
+
+        #[wasm_bindgen_test]
+        async fn sends_to_an_external_id_and_a_new_numeric_id() {
+            let client = client();
+            let lookup = get_json(&format!(
+                "/api/v1/threads/lookup?accountLinkId={ACCOUNT}&externalPlatformId={PROSPECT}"
+            ))
+            .await;
+            let external_id = lookup["prospect"]["externalId"].as_str().expect("externalId").to_owned();
+            let content = format!("by external id {}", nonce());
+            let request = SendMessageRequest::new(ACCOUNT, Recipient::ExternalId(external_id), content.clone());
+            client.send_message(&request).await.expect("sent by external id");
+            assert_eq!(stored_count(&content).await, 1);
+            let fresh = format!("9{}", (js_sys::Math::random() * 1e15) as u64);
+            let request = SendMessageRequest::to_platform_id(ACCOUNT, fresh.clone(), format!("new {}", nonce()));
+            let sent = client.send_message(&request).await.expect("sent to a new prospect");
+            assert_eq!(sent.thread.prospect.and_then(|p| p.platform_id), Some(fresh));
+        }
+
+        #[wasm_bindgen_test]
+        async fn rejects_invalid_input_before_any_request() {
+            let client = client();
+            let before = request_count().await;
+            let bad = [
+                SendMessageRequest::to_platform_id("Bad-Id", PROSPECT, "hi"),
+                SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, " \n\t "),
+                SendMessageRequest::to_platform_id(ACCOUNT, "@someone", "hi"),
+                SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, "x".repeat(10_001)),
+            ];
+            for request in &bad {
+                let error = client.send_message(request).await.expect_err("rejected");
+                assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
+            }
+            assert_eq!(request_count().await, before, "nothing reached the emulator");
+        }
+
+        #[wasm_bindgen_test]
+        async fn a_wrong_token_is_unauthorized_and_never_echoed() {
+            let secret = "wrong-token-5f1e2d";
+            let client = Client::new(ClientOptions::new(secret).base_url(URL)).expect("client");
+            let content = format!("unauthorized {}", nonce());
+            let request = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, content.clone());
+            let error = client.send_message(&request).await.expect_err("401");
+            assert_eq!(error.kind(), ErrorKind::Unauthorized);
+            assert_eq!(error.details().and_then(|d| d.status), Some(401));
+            assert!(!error.maybe_sent());
+            assert!(!error.to_string().contains(secret), "{error}");
+            assert!(!format!("{error:?}").contains(secret));
+            assert_eq!(stored_count(&content).await, 0);
+        }
+
+        #[wasm_bindgen_test]
+        async fn an_unknown_account_link_is_not_found() {
+            let request = SendMessageRequest::to_platform_id("nosuchlink", PROSPECT, format!("x {}", nonce()));
+            let error = client().send_message(&request).await.expect_err("404");
+            assert_eq!(error.kind(), ErrorKind::NotFound, "{error}");
+            assert!(error.details().and_then(|d| d.api_code.clone()).is_some(), "{error}");
+        }
+
+        #[wasm_bindgen_test]
+        async fn remembers_the_rate_limit_headers() {
+            let client = client();
+            assert!(client.rate_limit().is_none());
+            let request = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, format!("rl {}", nonce()));
+            client.send_message(&request).await.expect("sent");
+            let limits = client.rate_limit().expect("rate limit");
+            assert!(limits.limit > 0 && limits.remaining < limits.limit);
+            assert!(limits.reset_at_ms as f64 > js_sys::Date::now() - 1000.0);
+        }
+    };
+}

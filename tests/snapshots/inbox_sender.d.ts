@@ -1,0 +1,606 @@
+/* tslint:disable */
+/* eslint-disable */
+
+/** Options for `new InboxClient(options)`. */
+export interface InboxClientOptions {
+    /** The Inbox API token, without the "Bearer " prefix. Never appears in errors. */
+    token: string;
+    /**
+     * The API origin, with an optional path prefix for a proxy. `https://` only; `http://` is
+     * accepted for localhost, 127.0.0.0/8 and [::1]. Default: "https://inboxapp.com".
+     */
+    baseUrl?: string;
+    /** Per-attempt timeout in milliseconds. Default: 30000. */
+    timeoutMs?: number;
+    /** Automatic retries of 408 / 429 / 503 (the server did not process the request), 0–10. Default: 2. */
+    maxRetries?: number;
+    /** The longest server-requested wait to sit out before retrying, in ms. Default: 60000. */
+    maxRetryDelayMs?: number;
+}
+
+/** Options for one `sendMessage` call. */
+export interface SendOptions {
+    /** Cancels the send: the fetch in flight, or the wait before a retry. */
+    signal?: AbortSignal;
+    /** Overrides the client's per-attempt timeout, in milliseconds. */
+    timeoutMs?: number;
+}
+
+/** The team's rate-limit budget from the last response's `X-RateLimit-*` headers. */
+export interface RateLimit {
+    /** Requests allowed in the current window. */
+    limit: number;
+    /** Requests left in the current window. */
+    remaining: number;
+    /** When the window resets, in Unix milliseconds. */
+    resetAt: number;
+}
+
+/** The stable kinds of `InboxError`. */
+export type InboxErrorKind =
+| "invalid_request" | "bad_request" | "unauthorized" | "forbidden" | "not_found"
+| "conflict" | "unprocessable" | "rate_limited" | "server_error" | "unexpected_status"
+| "timeout" | "aborted" | "network" | "decode";
+
+/** What `sendMessage` and the constructor throw: a real `Error` with `name === "InboxError"`. */
+export interface InboxError extends Error {
+    name: "InboxError";
+    /** The stable kind. */
+    kind: InboxErrorKind;
+    /** The HTTP status, when a response arrived. */
+    status?: number;
+    /** The server's own error code (`THREAD_NOT_FOUND`, `rateLimited`, ...). */
+    apiCode?: string;
+    /** The request id from the body or the `X-Request-Id` header. */
+    requestId?: string;
+    /** How long the server asked to wait, in milliseconds. */
+    retryAfterMs?: number;
+    /** For `invalid_request`: the input field that broke a rule. */
+    field?: string;
+    /** For `invalid_request`: the rule it broke. */
+    rule?: string;
+    /** True when the DM may have been delivered despite the error: check before resending. */
+    maybeSent: boolean;
+    /** How many HTTP attempts were made. */
+    attempts: number;
+    /** The start of the raw error body, when there was one. */
+    body?: string;
+}
+
+
+
+/** The social platform. Unknown future values arrive unchanged. */
+export type Platform = "twitter" | (string & {});
+/** Where a message came from. Unknown future values arrive unchanged. */
+export type MessageOrigin = "internal" | "external" | "api" | (string & {});
+/** Whether a thread shows in the main inbox. Unknown future values arrive unchanged. */
+export type ThreadStatus = "active" | "idle" | (string & {});
+/** The conversation's encryption state on X. Unknown future values arrive unchanged. */
+export type ThreadVariant = "unencrypted" | "xChat" | (string & {});
+/** The prospect's verification badge. Unknown future values arrive unchanged. */
+export type Verified = "none" | "verified" | "business" | "government" | (string & {});
+/** The kind of account. Unknown future values arrive unchanged. */
+export type ProfileType = "personal" | "business" | "government" | (string & {});
+/** Where the prospect data came from. Unknown future values arrive unchanged. */
+export type ProspectSource = "cached" | "indexed" | "live" | "merged" | (string & {});
+
+
+/**
+ * A DM to send: from an account link, to a recipient, with exact content.
+ *
+ * Serialises to the API's camelCase body; `externalPlatformId` / `externalId` appear only
+ * when set. Deserialising a body with neither fails.
+ */
+export type SendMessageRequest = {
+    /** The account link (connected X account) to send from; lowercase letters and digits. */
+    accountLinkId: string;
+    /** The message text, sent byte-exact: 1 to 10,000 characters, not only whitespace. */
+    content: string;
+} & (
+| {
+    /** The prospect's X user id (numeric, e.g. "1566123362161725440"). */
+    externalPlatformId: string;
+    /** The prospect's Inbox external id. */
+    externalId?: string;
+}
+| {
+    /** The prospect's X user id (numeric). */
+    externalPlatformId?: string;
+    /** The prospect's Inbox external id. */
+    externalId: string;
+}
+);
+
+/**
+ * A URL in a profile bio.
+ */
+export interface UrlEntity {
+    /**
+     * The t.co URL.
+     */
+    url?: string | null;
+    /**
+     * The full URL.
+     */
+    expandedUrl?: string | null;
+    /**
+     * The text shown for it.
+     */
+    displayUrl?: string | null;
+    /**
+     * Start and end character indices in the bio.
+     */
+    indices?: number[] | null;
+}
+
+/**
+ * A conversation between an account link and a prospect.
+ */
+export interface Thread {
+    /**
+     * The Inbox id of the thread.
+     */
+    id: string;
+    /**
+     * The platform of the thread.
+     */
+    platform?: Platform | null;
+    /**
+     * The conversation's id on the platform.
+     */
+    platformId?: string | null;
+    /**
+     * Whether the thread is archived.
+     */
+    done?: boolean | null;
+    /**
+     * The member assigned to the thread.
+     */
+    assigneeId?: string | null;
+    /**
+     * When the last message was sent.
+     */
+    lastMessageTimestamp?: string | null;
+    /**
+     * The last message time, or the creation time.
+     */
+    computedSortTimestamp?: string | null;
+    /**
+     * When the thread was created in Inbox.
+     */
+    createdAt?: string | null;
+    /**
+     * Whether the thread shows in the main inbox.
+     */
+    status?: ThreadStatus | null;
+    /**
+     * The conversation's encryption state.
+     */
+    variant?: ThreadVariant | null;
+    /**
+     * The account link of the thread.
+     */
+    accountLinkId?: string | null;
+    /**
+     * Whether messages are still being synced from X.
+     */
+    isSyncing?: boolean | null;
+    /**
+     * Whether this is a message request.
+     */
+    isRequest?: boolean | null;
+    /**
+     * Typing indicators; null means the team default.
+     */
+    typingIndicatorsEnabled?: boolean | null;
+    /**
+     * A preview of the last message.
+     */
+    lastMessage?: LastMessage | null;
+    /**
+     * The person on the other side.
+     */
+    prospect?: Prospect | null;
+}
+
+/**
+ * A direct message as Inbox stores it.
+ */
+export interface Message {
+    /**
+     * The Inbox id of the message.
+     */
+    id: string;
+    /**
+     * The text of the message.
+     */
+    content: string;
+    /**
+     * The platform the message was sent on.
+     */
+    platform?: Platform | null;
+    /**
+     * The Inbox team.
+     */
+    teamId?: string | null;
+    /**
+     * The thread the message belongs to.
+     */
+    threadId?: string | null;
+    /**
+     * The Inbox user who sent it, if any.
+     */
+    userId?: string | null;
+    /**
+     * When it was created (ISO 8601).
+     */
+    createdAt?: string | null;
+    /**
+     * When it was last updated (ISO 8601).
+     */
+    updatedAt?: string | null;
+    /**
+     * The message's id on the platform.
+     */
+    platformId?: string | null;
+    /**
+     * The campaign that sent it, if any.
+     */
+    campaignId?: string | null;
+    /**
+     * The account link id or the external id of the author.
+     */
+    authorId?: string | null;
+    /**
+     * Where the message came from.
+     */
+    origin?: MessageOrigin | null;
+    /**
+     * Reply data, untyped.
+     */
+    replyData?: unknown;
+    /**
+     * Forward data, untyped.
+     */
+    forwardData?: unknown;
+    /**
+     * URL entities, mentions, hashtags, tweet shares; untyped.
+     */
+    entities?: unknown;
+    /**
+     * Media and card attachments; untyped.
+     */
+    attachment?: unknown;
+    /**
+     * Reactions; untyped.
+     */
+    reactions?: unknown[] | null;
+    /**
+     * Whether the message is end-to-end encrypted.
+     */
+    isEncrypted?: boolean | null;
+    /**
+     * Whether the message has been edited.
+     */
+    isEdited?: boolean | null;
+    /**
+     * When the message was deleted in Inbox.
+     */
+    deletedAt?: string | null;
+    /**
+     * When the message was deleted on the platform.
+     */
+    platformDeletedAt?: string | null;
+}
+
+/**
+ * A preview of a thread's last message.
+ */
+export interface LastMessage {
+    /**
+     * The id of the last message.
+     */
+    id?: string | null;
+    /**
+     * Its text.
+     */
+    content?: string | null;
+    /**
+     * The account link id or the external id of the author.
+     */
+    authorId?: string | null;
+    /**
+     * When it was created.
+     */
+    createdAt?: string | null;
+    /**
+     * The Inbox user who sent it, if any.
+     */
+    userId?: string | null;
+    /**
+     * The campaign that sent it, if any.
+     */
+    campaignId?: string | null;
+}
+
+/**
+ * The person a thread is with.
+ */
+export interface Prospect {
+    /**
+     * The platform of the profile.
+     */
+    platform?: Platform | null;
+    /**
+     * The platform's user id (numeric for X).
+     */
+    platformId?: string | null;
+    /**
+     * The Inbox external id; null until imported.
+     */
+    externalId?: string | null;
+    /**
+     * The search index id.
+     */
+    documentId?: number | null;
+    /**
+     * The display name.
+     */
+    displayName?: string | null;
+    /**
+     * The username, without @.
+     */
+    username?: string | null;
+    /**
+     * The username with @, for display.
+     */
+    handle?: string | null;
+    /**
+     * Profile picture URL as the platform gave it.
+     */
+    image?: string | null;
+    /**
+     * Profile picture URL at the best quality.
+     */
+    imageNormalized?: string | null;
+    /**
+     * The profile bio.
+     */
+    bio?: string | null;
+    /**
+     * The location as the user wrote it.
+     */
+    location?: string | null;
+    /**
+     * Link to the profile on the platform.
+     */
+    profileUrl?: string | null;
+    /**
+     * The user's website.
+     */
+    websiteUrl?: string | null;
+    /**
+     * The website's domain.
+     */
+    websiteDomain?: string | null;
+    /**
+     * The verification badge.
+     */
+    verified?: Verified | null;
+    /**
+     * The kind of account.
+     */
+    profileType?: ProfileType | null;
+    /**
+     * Whether the account is protected.
+     */
+    isProtected?: boolean | null;
+    /**
+     * Followers.
+     */
+    followerCount?: number | null;
+    /**
+     * Accounts followed.
+     */
+    followingCount?: number | null;
+    /**
+     * Posts.
+     */
+    postCount?: number | null;
+    /**
+     * Likes given (X).
+     */
+    engagementCount?: number | null;
+    /**
+     * Lists the profile is on.
+     */
+    listedCount?: number | null;
+    /**
+     * When the account was created on the platform.
+     */
+    platformCreatedAt?: string | null;
+    /**
+     * When Inbox first saw the prospect.
+     */
+    firstSeenAt?: string | null;
+    /**
+     * When any data about the prospect last changed.
+     */
+    lastUpdatedAt?: string | null;
+    /**
+     * When data was last fetched from the platform.
+     */
+    lastEnrichedAt?: string | null;
+    /**
+     * When the profile was last active.
+     */
+    lastActiveAt?: string | null;
+    /**
+     * Where the data came from.
+     */
+    source?: ProspectSource | null;
+    /**
+     * Updated within the last 7 days.
+     */
+    isFresh?: boolean | null;
+    /**
+     * Not updated for over 30 days.
+     */
+    isStale?: boolean | null;
+    /**
+     * Confidence in the data, 0 to 1.
+     */
+    confidence?: number | null;
+    /**
+     * X-specific profile data.
+     */
+    platformData?: PlatformData | null;
+    /**
+     * Your team's tags, status and notes.
+     */
+    context?: ProspectContext | null;
+}
+
+/**
+ * The result of a send: the stored message and its thread.
+ */
+export interface SendMessageResponse {
+    /**
+     * The message as Inbox stored it.
+     */
+    message: Message;
+    /**
+     * The thread it belongs to, created if it did not exist.
+     */
+    thread: Thread;
+}
+
+/**
+ * X-specific profile data.
+ */
+export interface PlatformData {
+    /**
+     * Blue checkmark.
+     */
+    isVerifiedBlue?: boolean | null;
+    /**
+     * Gold (business) badge.
+     */
+    isVerifiedGold?: boolean | null;
+    /**
+     * Gray (government) badge.
+     */
+    isVerifiedGray?: boolean | null;
+    /**
+     * Professional category id.
+     */
+    professionalCategory?: string | null;
+    /**
+     * URLs in the bio.
+     */
+    urlEntities?: UrlEntity[] | null;
+    /**
+     * Banner image URL.
+     */
+    bannerUrl?: string | null;
+    /**
+     * Posts, all time.
+     */
+    tweetsCount?: number | null;
+    /**
+     * Likes given.
+     */
+    favoritesCount?: number | null;
+    /**
+     * The platform user object, untyped.
+     */
+    rawData?: unknown;
+}
+
+/**
+ * Your team's data about a prospect.
+ */
+export interface ProspectContext {
+    /**
+     * Tag ids.
+     */
+    tags?: string[] | null;
+    /**
+     * Status id.
+     */
+    statusId?: string | null;
+    /**
+     * Valuation.
+     */
+    valuation?: number | null;
+    /**
+     * Notes.
+     */
+    notes?: string | null;
+}
+
+
+/**
+ * Sends X direct messages through the Inbox API.
+ */
+export class InboxClient {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Creates a client. Throws an `InboxError` (`kind: "invalid_request"`, `field`) when an
+     * option is invalid.
+     */
+    constructor(options: InboxClientOptions);
+    /**
+     * Sends a DM; creates the thread if needed. Resolves to the stored message and its
+     * thread. Rejects with an `InboxError`; invalid input rejects before any network I/O.
+     */
+    sendMessage(request: SendMessageRequest, options?: SendOptions | null): Promise<SendMessageResponse>;
+    /**
+     * The rate-limit budget from the last response that reported one, or `undefined`.
+     */
+    readonly rateLimit: RateLimit | undefined;
+}
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput {
+    readonly memory: WebAssembly.Memory;
+    readonly __wbg_inboxclient_free: (a: number, b: number) => void;
+    readonly inboxclient_new: (a: any) => [number, number, number];
+    readonly inboxclient_rateLimit: (a: number) => any;
+    readonly inboxclient_sendMessage: (a: number, b: any, c: number) => any;
+    readonly _ZN12wasm_bindgen7convert8closures1_6invoke17ha75d28fc75ac40daE: (a: number, b: number, c: any, d: any) => void;
+    readonly _ZN12wasm_bindgen7convert8closures1_6invoke17he27ee5fa1f0266c8E: (a: number, b: number, c: any) => [number, number];
+    readonly __wbindgen_malloc: (a: number, b: number) => number;
+    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
+    readonly __wbindgen_exn_store: (a: number) => void;
+    readonly __externref_table_alloc: () => number;
+    readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly __wbindgen_destroy_closure: (a: number, b: number) => void;
+    readonly __externref_table_dealloc: (a: number) => void;
+    readonly __wbindgen_start: () => void;
+}
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * Instantiates the given `module`, which can either be bytes or
+ * a precompiled `WebAssembly.Module`.
+ *
+ * @param {{ module: SyncInitInput }} module - Passing `SyncInitInput` directly is deprecated.
+ *
+ * @returns {InitOutput}
+ */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+
+/**
+ * If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+ * for everything else, calls `WebAssembly.instantiate` directly.
+ *
+ * @param {{ module_or_path: InitInput | Promise<InitInput> }} module_or_path - Passing `InitInput` directly is deprecated.
+ *
+ * @returns {Promise<InitOutput>}
+ */
+export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;

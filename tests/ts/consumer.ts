@@ -1,0 +1,59 @@
+// A TypeScript application using the package, type-checked with `tsc --strict` against the
+// generated pkg/inbox_sender.d.ts. Each @ts-expect-error line must stay an error.
+import init, {
+  InboxClient,
+  type InboxError,
+  type InboxErrorKind,
+  type RateLimit,
+  type SendMessageRequest,
+  type SendMessageResponse,
+} from "../../pkg/inbox_sender.js";
+
+export async function sendOne(token: string): Promise<string> {
+  await init();
+  const client = new InboxClient({ token, baseUrl: "http://127.0.0.1:8787", timeoutMs: 5000 });
+  const request: SendMessageRequest = {
+    accountLinkId: "acct1sales",
+    content: "Hello!",
+    externalPlatformId: "1566123362161725440",
+  };
+  const byExternalId: SendMessageRequest = { accountLinkId: "a1", content: "Hi", externalId: "p1" };
+  const controller = new AbortController();
+  const result: SendMessageResponse = await client.sendMessage(request, { signal: controller.signal });
+  await client.sendMessage(byExternalId);
+  const handle: string | null | undefined = result.thread.prospect?.handle;
+  const followers: number | null | undefined = result.thread.prospect?.followerCount;
+  const limits: RateLimit | undefined = client.rateLimit;
+  void [handle, followers, limits?.resetAt];
+  // Unknown enum values are allowed and still autocomplete the known ones.
+  const platform: typeof result.message.platform = "mastodon";
+  void platform;
+  return result.message.id + result.thread.id + result.message.content;
+}
+
+export function explain(error: InboxError): string {
+  const kind: InboxErrorKind = error.kind;
+  const wait: number | undefined = error.retryAfterMs;
+  return `${kind} ${error.status ?? ""} ${error.maybeSent} ${error.attempts} ${wait ?? ""} ${error.field ?? ""}`;
+}
+
+// @ts-expect-error a request without a recipient does not compile
+export const noRecipient: SendMessageRequest = { accountLinkId: "a1", content: "Hi" };
+
+// @ts-expect-error a misspelled field does not compile
+export const misspelled: SendMessageRequest = { accountLinkId: "a1", content: "Hi", externalId: "p1", externalPlatformID: "1" };
+
+// @ts-expect-error content must be a string
+export const numeric: SendMessageRequest = { accountLinkId: "a1", content: 5, externalId: "p1" };
+
+// @ts-expect-error the token is required
+export const noToken = () => new InboxClient({ baseUrl: "https://inboxapp.com" });
+
+// @ts-expect-error a misspelled option does not compile
+export const badOption = () => new InboxClient({ token: "t", timeoutMS: 5 });
+
+export const badKind = (error: InboxError) => {
+  // @ts-expect-error kinds are a closed set of strings
+  const kind: InboxErrorKind = "teapot";
+  return kind === error.kind;
+};
