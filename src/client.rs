@@ -98,7 +98,7 @@ impl Client {
                 attempts,
                 ..Details::default()
             };
-            Error::Failed(ErrorKind::Decode, details)
+            Error::failed(ErrorKind::Decode, details)
         })
     }
 
@@ -165,7 +165,7 @@ impl Client {
         if (200..300).contains(&status) {
             return match decode::success(&body) {
                 Ok(value) => Verdict::Sent(value),
-                Err(problem) => Verdict::Failed(Error::Failed(
+                Err(problem) => Verdict::Failed(Error::failed(
                     ErrorKind::Decode,
                     Details {
                         status: Some(status),
@@ -198,7 +198,7 @@ impl Client {
 /// The error for a signal that fired before an attempt or during a retry wait: every earlier
 /// attempt was refused unprocessed, so nothing was sent.
 fn aborted_unsent(attempts: u32) -> Error {
-    Error::Failed(
+    Error::failed(
         ErrorKind::Aborted,
         Details {
             message: Some("the caller's abort signal fired before the DM was sent".to_owned()),
@@ -211,11 +211,17 @@ fn aborted_unsent(attempts: u32) -> Error {
 /// The error for an attempt that stopped without a complete answer.
 fn interrupted(stopped: Interrupted, status: Option<u16>, attempts: u32, timeout_ms: u32) -> Error {
     let (kind, message) = match stopped {
-        Interrupted::Timeout => (ErrorKind::Timeout, format!("no complete answer within {timeout_ms} ms")),
-        Interrupted::Aborted => (ErrorKind::Aborted, "the caller's abort signal fired".to_owned()),
+        Interrupted::Timeout => (
+            ErrorKind::Timeout,
+            format!("no complete answer within {timeout_ms} ms"),
+        ),
+        Interrupted::Aborted => (
+            ErrorKind::Aborted,
+            "the caller's abort signal fired".to_owned(),
+        ),
         Interrupted::Network(cause) => (ErrorKind::Network, cause),
     };
-    Error::Failed(
+    Error::failed(
         kind,
         Details {
             status,

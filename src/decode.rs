@@ -55,7 +55,10 @@ pub(crate) fn api_error(body: &JsValue) -> ApiErrorBody {
     let excerpt = excerpt(text);
     let parsed = parse_json(text).ok().filter(JsValue::is_object);
     let Some(value) = parsed else {
-        return ApiErrorBody { excerpt, ..ApiErrorBody::default() };
+        return ApiErrorBody {
+            excerpt,
+            ..ApiErrorBody::default()
+        };
     };
     let (code, message) = match object(&value, "error") {
         Some(inner) => (string(&inner, "code"), string(&inner, "message")),
@@ -87,10 +90,14 @@ fn excerpt(text: &JsString) -> Option<String> {
 
 /// `value[key]` when it is a non-null object.
 fn object(value: &JsValue, key: &str) -> Option<JsValue> {
-    Reflect::get(value, &JsValue::from_str(key)).ok().filter(JsValue::is_object)
+    Reflect::get(value, &JsValue::from_str(key))
+        .ok()
+        .filter(JsValue::is_object)
 }
 
 /// `value[key]` when it is a string.
 fn string(value: &JsValue, key: &str) -> Option<String> {
-    Reflect::get(value, &JsValue::from_str(key)).ok()?.as_string()
+    Reflect::get(value, &JsValue::from_str(key))
+        .ok()?
+        .as_string()
 }

@@ -79,7 +79,7 @@ impl ErrorKind {
     /// What happened, in words, to open the error message.
     fn headline(self) -> &'static str {
         match self {
-            ErrorKind::InvalidRequest => "Invalid request, nothing was sent",
+            ErrorKind::InvalidRequest => "Invalid input, nothing was sent",
             ErrorKind::BadRequest => "The Inbox API rejected the request",
             ErrorKind::Unauthorized => "The Inbox API refused the token",
             ErrorKind::Forbidden => "The token is not allowed to do this",
@@ -147,10 +147,15 @@ pub enum Error {
     InvalidRequest(Invalid),
     /// The server failed the request, the request timed out or was aborted, or the response
     /// could not be read.
-    Failed(ErrorKind, Details),
+    Failed(ErrorKind, Box<Details>),
 }
 
 impl Error {
+    /// A failure after sending started.
+    pub(crate) fn failed(kind: ErrorKind, details: Details) -> Self {
+        Error::Failed(kind, Box::new(details))
+    }
+
     /// The stable kind.
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -205,7 +210,9 @@ impl fmt::Display for Error {
             write!(f, " {advice}")?;
         }
         if details.maybe_sent {
-            f.write_str(" The DM may have been delivered: check the thread before sending it again.")?;
+            f.write_str(
+                " The DM may have been delivered: check the thread before sending it again.",
+            )?;
         }
         if let Some(id) = &details.request_id {
             write!(f, " Request id: {id}.")?;

@@ -12,7 +12,7 @@ use web_sys::AbortSignal;
 
 use crate::client::{Client, SendOptions};
 use crate::error::Error;
-use crate::options::{ClientOptions, MAX_RETRIES_LIMIT, MAX_TIMER_MS};
+use crate::options::{ClientOptions, MAX_RETRIES_LIMIT, MAX_RETRY_DELAY_RULE, MAX_TIMER_MS};
 use crate::types::{Recipient, SendMessageRequest, SendMessageResponse};
 use crate::validate::Invalid;
 
@@ -126,7 +126,10 @@ impl InboxClient {
         request: Ts<SendMessageRequest>,
         options: Option<JsSendOptions>,
     ) -> Result<Ts<SendMessageResponse>, JsValue> {
-        let sent = match (read_request(&request.js_value()), send_options(options.as_ref())) {
+        let sent = match (
+            read_request(&request.js_value()),
+            send_options(options.as_ref()),
+        ) {
             (Ok(request), Ok(options)) => self.client.send_json(&request, &options).await,
             (Err(invalid), _) | (_, Err(invalid)) => Err(Error::from(invalid)),
         };
@@ -151,9 +154,17 @@ fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> {
     let fields = Fields::new(
         value,
         "options",
-        &["token", "baseUrl", "timeoutMs", "maxRetries", "maxRetryDelayMs"],
+        &[
+            "token",
+            "baseUrl",
+            "timeoutMs",
+            "maxRetries",
+            "maxRetryDelayMs",
+        ],
     )?;
-    let token = fields.string("token")?.ok_or(Invalid::new("token", "is required"))?;
+    let token = fields
+        .string("token")?
+        .ok_or(Invalid::new("token", "is required"))?;
     let mut options = ClientOptions::new(token);
     if let Some(base_url) = fields.string("baseUrl")? {
         options = options.base_url(base_url);
@@ -161,10 +172,17 @@ fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> {
     if let Some(ms) = fields.whole_number("timeoutMs", 1, MAX_TIMER_MS, TIMEOUT_RULE)? {
         options = options.timeout_ms(ms);
     }
-    if let Some(n) = fields.whole_number("maxRetries", 0, MAX_RETRIES_LIMIT, "must be a whole number from 0 to 10")? {
+    if let Some(n) = fields.whole_number(
+        "maxRetries",
+        0,
+        MAX_RETRIES_LIMIT,
+        "must be a whole number from 0 to 10",
+    )? {
         options = options.max_retries(n);
     }
-    if let Some(ms) = fields.whole_number("maxRetryDelayMs", 0, MAX_TIMER_MS, "must be a whole number of milliseconds from 0 to 2147483647")? {
+    if let Some(ms) =
+        fields.whole_number("maxRetryDelayMs", 0, MAX_TIMER_MS, MAX_RETRY_DELAY_RULE)?
+    {
         options = options.max_retry_delay_ms(ms);
     }
     Ok(options)
@@ -195,7 +213,12 @@ fn read_request(value: &JsValue) -> Result<SendMessageRequest, Invalid> {
     let fields = Fields::new(
         value,
         "request",
-        &["accountLinkId", "content", "externalPlatformId", "externalId"],
+        &[
+            "accountLinkId",
+            "content",
+            "externalPlatformId",
+            "externalId",
+        ],
     )?;
     let account_link_id = fields
         .string("accountLinkId")?
@@ -228,7 +251,10 @@ impl<'a> Fields<'a> {
         for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
             let key = key.as_string().unwrap_or_default();
             if !known.contains(&key.as_str()) {
-                return Err(Invalid::new(key, "is not a known field; check its spelling"));
+                return Err(Invalid::new(
+                    key,
+                    "is not a known field; check its spelling",
+                ));
             }
         }
         Ok(Fields { object: value })

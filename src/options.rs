@@ -73,11 +73,21 @@ impl ClientOptions {
         validate::token(self.token.expose())?;
         timeout_ms("timeoutMs", self.timeout_ms)?;
         if self.max_retries > MAX_RETRIES_LIMIT {
-            return Err(Invalid::new("maxRetries", "must be a whole number from 0 to 10"));
+            return Err(Invalid::new(
+                "maxRetries",
+                "must be a whole number from 0 to 10",
+            ));
+        }
+        if self.max_retry_delay_ms > MAX_TIMER_MS {
+            return Err(Invalid::new("maxRetryDelayMs", MAX_RETRY_DELAY_RULE));
         }
         endpoint(&self.base_url)
     }
 }
+
+/// The rule for `maxRetryDelayMs`.
+pub(crate) const MAX_RETRY_DELAY_RULE: &str =
+    "must be a whole number of milliseconds from 0 to 2147483647";
 
 /// A timeout: a whole number of milliseconds from 1 to 2^31 - 1.
 pub(crate) fn timeout_ms(field: &'static str, value: u32) -> Result<(), Invalid> {
@@ -113,24 +123,28 @@ pub fn endpoint(base_url: &str) -> Result<String, Invalid> {
     if rest.contains(['?', '#']) {
         return Err(Invalid::new(field, "must not contain a query or fragment"));
     }
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    if authority.is_empty() {
-        return Err(Invalid::new(field, "must include a host"));
-    }
+    let (authority, path) = match rest.find('/') {
+        Some(slash) => (
+            rest.get(..slash).unwrap_or(""),
+            rest.get(slash..).unwrap_or(""),
+        ),
+        None => (rest, ""),
+    };
     if authority.contains('@') {
         return Err(Invalid::new(
             field,
             "must not contain credentials; pass the token as the token option",
         ));
     }
-    if !secure && !is_loopback(host_of(authority)) {
+    let host = host_of(authority)?;
+    if !secure && !is_loopback(host) {
         return Err(Invalid::new(
             field,
             "must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1], so the token never travels in clear text)",
         ));
     }
     let path = path.trim_end_matches('/');
-    if path.ends_with("/api/v1") {
+    if path.ends_with("/api/v1") || path.contains("/api/v1/") {
         return Err(Invalid::new(
             field,
             "must not end with /api/v1: the client adds the API path itself (use https://inboxapp.com)",
@@ -140,12 +154,53 @@ pub fn endpoint(base_url: &str) -> Result<String, Invalid> {
     Ok([scheme, authority, path, "/api/v1/threads/messages"].concat())
 }
 
-/// The host part of `host[:port]` or `[v6][:port]`.
-fn host_of(authority: &str) -> &str {
-    if authority.starts_with('[') {
-        return authority.split_inclusive(']').next().unwrap_or(authority);
+/// The host of `host[:port]` or `[v6][:port]`, refusing what `fetch` would refuse later: an
+/// empty host, characters outside a host name, a port that is not a number up to 65535.
+fn host_of(authority: &str) -> Result<&str, Invalid> {
+    let bad = |rule| Err(Invalid::new("baseUrl", rule));
+    let (host, port) = if authority.starts_with('[') {
+        let Some((host, after)) = authority.split_once(']') else {
+            return bad("has an IPv6 host without its closing ]");
+        };
+        let ok = host
+            .bytes()
+            .skip(1)
+            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        if !ok || host.len() < 3 {
+            return bad("has an invalid IPv6 host");
+        }
+        let port = match after.strip_prefix(':') {
+            Some(port) => Some(port),
+            None if after.is_empty() => None,
+            None => return bad("has characters after the IPv6 host"),
+        };
+        (authority.get(..host.len() + 1).unwrap_or(host), port)
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() {
+        return bad("must include a host");
     }
-    authority.split(':').next().unwrap_or(authority)
+    if !host.starts_with('[')
+        && !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    {
+        return bad("has a host with characters a host name cannot contain");
+    }
+    if let Some(port) = port {
+        let valid = !port.is_empty()
+            && port.len() <= 5
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u32>().is_ok_and(|p| p <= 65_535);
+        if !valid {
+            return bad("has a port that is not a number from 0 to 65535");
+        }
+    }
+    Ok(host)
 }
 
 /// `localhost`, `127.0.0.0/8` or `[::1]`.
@@ -157,5 +212,5 @@ fn is_loopback(host: &str) -> bool {
     let mut octets = host.split('.');
     octets.next() == Some("127")
         && octets.clone().count() == 3
-        && octets.all(|o| !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u8>().is_ok())
+        && octets.all(|o| o.len() <= 3 && o.parse::<u8>().is_ok())
 }

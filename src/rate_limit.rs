@@ -14,7 +14,11 @@ pub struct RateLimit {
 
 impl RateLimit {
     /// Reads the three headers (`reset` in Unix seconds); `None` unless all three are integers.
-    pub fn from_headers(limit: Option<&str>, remaining: Option<&str>, reset: Option<&str>) -> Option<Self> {
+    pub fn from_headers(
+        limit: Option<&str>,
+        remaining: Option<&str>,
+        reset: Option<&str>,
+    ) -> Option<Self> {
         let int = |v: Option<&str>| v?.trim().parse::<u64>().ok();
         Some(RateLimit {
             limit: int(limit)?,

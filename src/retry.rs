@@ -32,15 +32,15 @@ pub(crate) fn classify(status: u16, mut details: Details) -> Verdict {
                 "the server answered with a redirect, which is not followed so the token never goes elsewhere; check baseUrl"
                     .to_owned(),
             );
-            Verdict::Failed(Error::Failed(ErrorKind::UnexpectedStatus, details))
+            Verdict::Failed(Error::failed(ErrorKind::UnexpectedStatus, details))
         }
-        408 | 429 | 503 => Verdict::Retry(Error::Failed(ErrorKind::for_status(status), details)),
+        408 | 429 | 503 => Verdict::Retry(Error::failed(ErrorKind::for_status(status), details)),
         500..=599 => {
             // The server may have sent the DM before failing.
             details.maybe_sent = true;
-            Verdict::Failed(Error::Failed(ErrorKind::ServerError, details))
+            Verdict::Failed(Error::failed(ErrorKind::ServerError, details))
         }
-        _ => Verdict::Failed(Error::Failed(ErrorKind::for_status(status), details)),
+        _ => Verdict::Failed(Error::failed(ErrorKind::for_status(status), details)),
     }
 }
 
@@ -65,7 +65,10 @@ pub(crate) fn backoff(attempts: u32, random: f64) -> u32 {
 
 /// The server's requested wait: `retry-after-ms` (milliseconds) wins over `Retry-After`
 /// (seconds, or an HTTP date).
-pub(crate) fn retry_after_ms(retry_after_ms: Option<&str>, retry_after: Option<&str>) -> Option<u64> {
+pub(crate) fn retry_after_ms(
+    retry_after_ms: Option<&str>,
+    retry_after: Option<&str>,
+) -> Option<u64> {
     if let Some(ms) = retry_after_ms.and_then(whole_number) {
         return Some(ms);
     }
@@ -84,7 +87,10 @@ pub(crate) fn retry_after_ms(retry_after_ms: Option<&str>, retry_after: Option<&
 fn whole_number(text: &str) -> Option<u64> {
     let text = text.trim();
     let int = text.split('.').next()?;
-    let frac_ok = text[int.len()..].trim_start_matches('.').bytes().all(|b| b.is_ascii_digit());
+    let frac_ok = text[int.len()..]
+        .trim_start_matches('.')
+        .bytes()
+        .all(|b| b.is_ascii_digit());
     if int.is_empty() || !frac_ok {
         return None;
     }

@@ -51,7 +51,12 @@ impl<'a> Cancel<'a> {
             let _ = signal.add_event_listener_with_callback("abort", &abort);
             Some(abort)
         });
-        Ok(Cancel { controller, timeout, caller, forward })
+        Ok(Cancel {
+            controller,
+            timeout,
+            caller,
+            forward,
+        })
     }
 
     /// The signal the fetch listens to: ours or the timeout, whichever fires first.
@@ -115,7 +120,12 @@ pub(crate) async fn post(
 ) -> Exchange {
     let cancel = match Cancel::new(timeout_ms, caller) {
         Ok(cancel) => cancel,
-        Err(stopped) => return Exchange { reply: None, body: Err(stopped) },
+        Err(stopped) => {
+            return Exchange {
+                reply: None,
+                body: Err(stopped),
+            }
+        }
     };
     let signal = cancel.signal();
     let mut authorization = String::with_capacity(token.expose().len() + 7);
@@ -129,20 +139,31 @@ pub(crate) async fn post(
         .body(body);
     let sent = match request {
         Ok(request) => request.send().await,
-        Err(error) => return Exchange { reply: None, body: Err(Interrupted::Network(error.to_string())) },
+        Err(error) => {
+            return Exchange {
+                reply: None,
+                body: Err(Interrupted::Network(error.to_string())),
+            }
+        }
     };
     let raw: Response = match sent {
         Ok(response) => response.into(),
         Err(error) => {
             let stopped = cancel.reason(&JsValue::from_str(&error.to_string()));
-            return Exchange { reply: None, body: Err(stopped) };
+            return Exchange {
+                reply: None,
+                body: Err(stopped),
+            };
         }
     };
     let text = match raw.text() {
         Ok(promise) => JsFuture::from(promise).await.map_err(|e| cancel.reason(&e)),
         Err(error) => Err(cancel.reason(&error)),
     };
-    Exchange { reply: Some(Reply { raw }), body: text }
+    Exchange {
+        reply: Some(Reply { raw }),
+        body: text,
+    }
 }
 
 /// Waits `ms` milliseconds, or until the caller's signal fires (`Err(Interrupted::Aborted)`).
@@ -170,7 +191,10 @@ pub(crate) async fn sleep(ms: u32, caller: Option<&AbortSignal>) -> Result<(), I
 /// `target[name].bind(target, undefined)`, when `target[name]` is a function.
 fn bound_method(target: &JsValue, name: &str) -> Option<Function> {
     let method = Reflect::get(target, &JsValue::from_str(name)).ok()?;
-    let bind: Function = Reflect::get(&method, &JsValue::from_str("bind")).ok()?.dyn_into().ok()?;
+    let bind: Function = Reflect::get(&method, &JsValue::from_str("bind"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
     let args = js_sys::Array::of2(target, &JsValue::UNDEFINED);
     Reflect::apply(&bind, &method, &args).ok()?.dyn_into().ok()
 }
@@ -180,7 +204,11 @@ pub(crate) fn describe(error: &JsValue) -> String {
     if let Some(text) = error.as_string() {
         return text;
     }
-    let get = |key: &str| Reflect::get(error, &JsValue::from_str(key)).ok().and_then(|v| v.as_string());
+    let get = |key: &str| {
+        Reflect::get(error, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_string())
+    };
     match (get("name"), get("message")) {
         (Some(name), Some(message)) => [name.as_str(), ": ", message.as_str()].concat(),
         (None, Some(message)) => message,

@@ -73,8 +73,11 @@ pub fn content(value: &str) -> Result<(), Invalid> {
     if value.is_empty() {
         return Err(Invalid::new(field, "must not be empty"));
     }
-    if value.chars().all(char::is_whitespace) {
-        return Err(Invalid::new(field, "must not be only whitespace"));
+    if value.chars().all(is_blank) {
+        return Err(Invalid::new(
+            field,
+            "must not be only whitespace (or invisible characters)",
+        ));
     }
     // Count scalar values by their leading bytes: no panicking slicing, no Unicode tables.
     let chars = value.bytes().filter(|b| (b & 0xC0) != 0x80).count();
@@ -150,6 +153,25 @@ pub fn token(value: &str) -> Result<(), Invalid> {
         ));
     }
     Ok(())
+}
+
+/// Whitespace, control characters, and the invisible fillers and zero-width characters that
+/// render as nothing (a DM made only of them reads as empty).
+fn is_blank(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '\u{200B}'
+                ..='\u{200D}'
+                    | '\u{2060}'
+                    | '\u{FEFF}'
+                    | '\u{180E}'
+                    | '\u{115F}'
+                    | '\u{1160}'
+                    | '\u{3164}'
+                    | '\u{FFA0}'
+        )
 }
 
 /// True when `value` holds any whitespace or control character.

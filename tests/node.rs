@@ -3,5 +3,4 @@
 
 mod common;
 
-
 delivery_suite!();

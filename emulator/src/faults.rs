@@ -93,7 +93,9 @@ impl Fault {
     pub fn validate(&self, i: usize) -> Result<(), String> {
         for (n, v) in &self.headers {
             let bad_name = n.is_empty()
-                || !n.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                || !n
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
             if bad_name || v.contains(['\r', '\n']) {
                 return Err(format!("faults[{i}].headers: invalid header {n:?}"));
             }
@@ -105,7 +107,9 @@ impl Fault {
         }
         let len = self.body.as_ref().map_or(0, |b| b.len());
         if len.saturating_mul(self.body_repeat) > MAX_FAULT_BODY {
-            return Err(format!("faults[{i}].body: larger than 64 MiB after bodyRepeat"));
+            return Err(format!(
+                "faults[{i}].body: larger than 64 MiB after bodyRepeat"
+            ));
         }
         Ok(())
     }
@@ -178,7 +182,11 @@ impl FaultQueue {
                 let index = self.next_index;
                 self.next_index += 1;
                 let remaining = (fault.times > 0).then_some(fault.times);
-                self.pending.push(Pending { index, remaining, fault });
+                self.pending.push(Pending {
+                    index,
+                    remaining,
+                    fault,
+                });
                 index
             })
             .collect()
@@ -193,7 +201,10 @@ impl FaultQueue {
     pub fn take(&mut self, method: &str, path: &str) -> Option<(u64, Fault)> {
         let pos = self.pending.iter().position(|p| {
             (p.fault.path == "*" || p.fault.path == path)
-                && p.fault.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+                && p.fault
+                    .method
+                    .as_deref()
+                    .is_none_or(|m| m.eq_ignore_ascii_case(method))
         })?;
         let entry = &mut self.pending[pos];
         let taken = (entry.index, entry.fault.clone());
@@ -233,7 +244,10 @@ mod tests {
     #[test]
     fn consumed_after_times() {
         let mut q = FaultQueue::default();
-        q.push(vec![fault(json!({"times": 2, "status": 503})), fault(json!({"status": 429}))]);
+        q.push(vec![
+            fault(json!({"times": 2, "status": 503})),
+            fault(json!({"status": 429})),
+        ]);
         let p = "/api/v1/threads/messages";
         assert_eq!(q.take("POST", p).map(|f| f.1.status()), Some(503));
         assert_eq!(q.take("POST", p).map(|f| f.1.status()), Some(503));
@@ -254,6 +268,8 @@ mod tests {
     #[test]
     fn rejects_unknown_fields_and_bad_headers() {
         assert!(serde_json::from_value::<Fault>(json!({"stauts": 500})).is_err());
-        assert!(fault(json!({"headers": {"X-A": "a\r\nb"}})).validate(0).is_err());
+        assert!(fault(json!({"headers": {"X-A": "a\r\nb"}}))
+            .validate(0)
+            .is_err());
     }
 }

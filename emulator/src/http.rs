@@ -95,7 +95,9 @@ impl Response {
 
     /// Whether a header with this name (case-insensitive) is present.
     pub fn has_header(&self, name: &str) -> bool {
-        self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+        self.headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 
     /// Status line and headers, ending with the blank line. `content_length` overrides the
@@ -138,13 +140,18 @@ pub struct Rejection {
 pub async fn read_request(
     stream: &mut TcpStream,
     buf: &mut Vec<u8>,
-) -> Result<Option<Request>, Rejection> {
+) -> Result<Option<Request>, Box<Rejection>> {
     let head_end = loop {
         if let Some(pos) = find(buf, b"\r\n\r\n") {
             break pos;
         }
         if buf.len() > MAX_HEAD {
-            return Err(reject(431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "request head exceeds 64 KiB", None));
+            return Err(reject(
+                431,
+                "REQUEST_HEADER_FIELDS_TOO_LARGE",
+                "request head exceeds 64 KiB",
+                None,
+            ));
         }
         if !fill(stream, buf).await {
             return Ok(None);
@@ -166,10 +173,20 @@ pub async fn read_request(
             let parsed = v.trim().parse::<usize>().ok();
             match (parsed, length) {
                 (None, _) => {
-                    return Err(reject(400, "BAD_REQUEST", "Content-Length: not a number", Some(req.clone())));
+                    return Err(reject(
+                        400,
+                        "BAD_REQUEST",
+                        "Content-Length: not a number",
+                        Some(req.clone()),
+                    ));
                 }
                 (Some(a), Some(b)) if a != b => {
-                    return Err(reject(400, "BAD_REQUEST", "Content-Length: conflicting values", Some(req.clone())));
+                    return Err(reject(
+                        400,
+                        "BAD_REQUEST",
+                        "Content-Length: conflicting values",
+                        Some(req.clone()),
+                    ));
                 }
                 (Some(a), _) => length = Some(a),
             }
@@ -177,7 +194,12 @@ pub async fn read_request(
     }
     let length = length.unwrap_or(0);
     if length > MAX_BODY {
-        return Err(reject(413, "PAYLOAD_TOO_LARGE", "body: larger than 1 MiB", Some(req)));
+        return Err(reject(
+            413,
+            "PAYLOAD_TOO_LARGE",
+            "body: larger than 1 MiB",
+            Some(req),
+        ));
     }
     let start = head_end + 4;
     while buf.len() < start + length {
@@ -190,11 +212,11 @@ pub async fn read_request(
     Ok(Some(req))
 }
 
-fn reject(status: u16, code: &str, message: &str, head: Option<Request>) -> Rejection {
-    Rejection {
+fn reject(status: u16, code: &str, message: &str, head: Option<Request>) -> Box<Rejection> {
+    Box::new(Rejection {
         response: Response::error(status, code, message),
         head,
-    }
+    })
 }
 
 /// Reads more bytes into `buf`; false on EOF or error.
@@ -209,7 +231,7 @@ async fn fill(stream: &mut TcpStream, buf: &mut Vec<u8>) -> bool {
     }
 }
 
-fn parse_head(text: &str) -> Result<Request, Rejection> {
+fn parse_head(text: &str) -> Result<Request, Box<Rejection>> {
     let mut lines = text.split("\r\n");
     let line = lines.next().unwrap_or("");
     let mut parts = line.split(' ');
@@ -228,10 +250,20 @@ fn parse_head(text: &str) -> Result<Request, Rejection> {
     let mut headers = Vec::new();
     for l in lines {
         let Some((n, v)) = l.split_once(':') else {
-            return Err(reject(400, "BAD_REQUEST", "headers: malformed header line", None));
+            return Err(reject(
+                400,
+                "BAD_REQUEST",
+                "headers: malformed header line",
+                None,
+            ));
         };
         if n.is_empty() || n.contains(' ') {
-            return Err(reject(400, "BAD_REQUEST", "headers: malformed header name", None));
+            return Err(reject(
+                400,
+                "BAD_REQUEST",
+                "headers: malformed header name",
+                None,
+            ));
         }
         headers.push((n.to_string(), v.trim().to_string()));
     }

@@ -1,1 +1,116 @@
-fn main() {}
+//! `inbox-emulator`: a local emulator of the Inbox API v1 for the demo and integration tests.
+
+mod api;
+mod cli;
+mod clock;
+mod control;
+mod faults;
+mod http;
+mod seed;
+mod server;
+mod state;
+mod static_files;
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use tokio::net::TcpListener;
+
+use crate::state::{Settings, State};
+
+fn main() -> ExitCode {
+    let args = match cli::parse(
+        std::env::args().skip(1),
+        std::env::var("INBOX_EMULATOR_TOKEN").ok(),
+    ) {
+        Ok(a) => a,
+        Err(msg) => {
+            eprintln!("inbox-emulator: {msg}\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    if args.help {
+        println!("{}", cli::USAGE);
+        return ExitCode::SUCCESS;
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("inbox-emulator: cannot start runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(args))
+}
+
+async fn run(args: cli::Args) -> ExitCode {
+    let listener = match TcpListener::bind(("127.0.0.1", args.port)).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!(
+                "inbox-emulator: cannot listen on 127.0.0.1:{}: {e}",
+                args.port
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let port = match listener.local_addr() {
+        Ok(addr) => addr.port(),
+        Err(e) => {
+            eprintln!("inbox-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let origin = format!("http://127.0.0.1:{port}");
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "inbox-emulator listening on {origin}");
+    let _ = writeln!(stdout, "token: {}", args.token);
+    let _ = stdout.flush();
+
+    let shared = Arc::new(Mutex::new(State::new(Settings {
+        token: args.token,
+        origin,
+        rate_limit_per_minute: args.rate_limit_per_minute,
+        serve_dir: args.serve_dir,
+        log: args.log,
+    })));
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    tokio::spawn(server::handle_connection(shared.clone(), stream));
+                }
+                Err(e) => {
+                    eprintln!("inbox-emulator: accept failed: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            },
+            () = &mut shutdown => break,
+        }
+    }
+    eprintln!("inbox-emulator: shutting down");
+    ExitCode::SUCCESS
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

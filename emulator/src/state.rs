@@ -218,7 +218,11 @@ impl State {
     }
 
     /// The thread between an account link and a prospect, if any.
-    pub fn find_thread(&self, account_link_id: &str, prospect_platform_id: &str) -> Option<&Thread> {
+    pub fn find_thread(
+        &self,
+        account_link_id: &str,
+        prospect_platform_id: &str,
+    ) -> Option<&Thread> {
         self.threads.iter().find(|t| {
             t.account_link_id == account_link_id && t.prospect_platform_id == prospect_platform_id
         })
@@ -233,14 +237,15 @@ impl State {
         content: &str,
         now: u64,
     ) -> (Value, Value) {
-        if self.prospect_by_platform_id(&prospect.platform_id).is_none() {
+        if self
+            .prospect_by_platform_id(&prospect.platform_id)
+            .is_none()
+        {
             self.prospects.push(prospect.clone());
         }
-        let thread_idx = match self
-            .threads
-            .iter()
-            .position(|t| t.account_link_id == account_link_id && t.prospect_platform_id == prospect.platform_id)
-        {
+        let thread_idx = match self.threads.iter().position(|t| {
+            t.account_link_id == account_link_id && t.prospect_platform_id == prospect.platform_id
+        }) {
             Some(i) => i,
             None => {
                 let sender = self

@@ -5,7 +5,9 @@ mod open_enum;
 mod request;
 mod response;
 
-pub use open_enum::{MessageOrigin, Platform, ProfileType, ProspectSource, ThreadStatus, ThreadVariant, Verified};
+pub use open_enum::{
+    MessageOrigin, Platform, ProfileType, ProspectSource, ThreadStatus, ThreadVariant, Verified,
+};
 pub use request::{Recipient, SendMessageRequest};
 pub use response::{
     LastMessage, Message, PlatformData, Prospect, ProspectContext, SendMessageResponse, Thread,

@@ -24,7 +24,10 @@ impl Recipient {
     /// The platform id, when given.
     pub fn platform_id(&self) -> Option<&str> {
         match self {
-            Recipient::PlatformId(id) | Recipient::Both { platform_id: id, .. } => Some(id),
+            Recipient::PlatformId(id)
+            | Recipient::Both {
+                platform_id: id, ..
+            } => Some(id),
             Recipient::ExternalId(_) => None,
         }
     }
@@ -32,7 +35,10 @@ impl Recipient {
     /// The external id, when given.
     pub fn external_id(&self) -> Option<&str> {
         match self {
-            Recipient::ExternalId(id) | Recipient::Both { external_id: id, .. } => Some(id),
+            Recipient::ExternalId(id)
+            | Recipient::Both {
+                external_id: id, ..
+            } => Some(id),
             Recipient::PlatformId(_) => None,
         }
     }

@@ -57,7 +57,11 @@ pub async fn stored_count(content: &str) -> usize {
 
 /// How many requests the emulator has recorded so far.
 pub async fn request_count() -> usize {
-    get_json("/__emulator/requests").await.as_array().expect("array").len()
+    get_json("/__emulator/requests")
+        .await
+        .as_array()
+        .expect("array")
+        .len()
 }
 
 /// Sends `content`, then proves it arrived once, byte-exact, and reads back through the API.
@@ -67,7 +71,11 @@ pub async fn deliver_exactly_once(content: String) {
     let sent = client.send_message(&request).await.expect("sent");
     assert_eq!(sent.message.content, content, "echoed content");
     assert_eq!(stored_count(&content).await, 1, "stored exactly once");
-    let listed = get_json(&format!("/api/v1/threads/{}/messages?limit=100", sent.thread.id)).await;
+    let listed = get_json(&format!(
+        "/api/v1/threads/{}/messages?limit=100",
+        sent.thread.id
+    ))
+    .await;
     let found: Vec<&Value> = listed["messages"]
         .as_array()
         .expect("messages")
@@ -75,7 +83,11 @@ pub async fn deliver_exactly_once(content: String) {
         .filter(|m| m["id"].as_str() == Some(sent.message.id.as_str()))
         .collect();
     assert_eq!(found.len(), 1, "listed once in its thread");
-    assert_eq!(found[0]["content"].as_str(), Some(content.as_str()), "byte-exact");
+    assert_eq!(
+        found[0]["content"].as_str(),
+        Some(content.as_str()),
+        "byte-exact"
+    );
 }
 
 /// Expands to the suite's `#[wasm_bindgen_test]` functions in the including test binary.
@@ -110,8 +122,10 @@ macro_rules! delivery_suite {
         #[wasm_bindgen_test]
         async fn reuses_the_thread_for_the_same_prospect() {
             let client = client();
-            let first = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, format!("one {}", nonce()));
-            let second = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, format!("two {}", nonce()));
+            let first =
+                SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, format!("one {}", nonce()));
+            let second =
+                SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, format!("two {}", nonce()));
             let a = client.send_message(&first).await.expect("first");
             let b = client.send_message(&second).await.expect("second");
             assert_eq!(a.thread.id, b.thread.id);
@@ -127,15 +141,35 @@ macro_rules! delivery_suite {
                 "/api/v1/threads/lookup?accountLinkId={ACCOUNT}&externalPlatformId={PROSPECT}"
             ))
             .await;
-            let external_id = lookup["prospect"]["externalId"].as_str().expect("externalId").to_owned();
+            let external_id = lookup["prospect"]["externalId"]
+                .as_str()
+                .expect("externalId")
+                .to_owned();
             let content = format!("by external id {}", nonce());
-            let request = SendMessageRequest::new(ACCOUNT, Recipient::ExternalId(external_id), content.clone());
-            client.send_message(&request).await.expect("sent by external id");
+            let request = SendMessageRequest::new(
+                ACCOUNT,
+                Recipient::ExternalId(external_id),
+                content.clone(),
+            );
+            client
+                .send_message(&request)
+                .await
+                .expect("sent by external id");
             assert_eq!(stored_count(&content).await, 1);
             let fresh = format!("9{}", (js_sys::Math::random() * 1e15) as u64);
-            let request = SendMessageRequest::to_platform_id(ACCOUNT, fresh.clone(), format!("new {}", nonce()));
-            let sent = client.send_message(&request).await.expect("sent to a new prospect");
-            assert_eq!(sent.thread.prospect.and_then(|p| p.platform_id), Some(fresh));
+            let request = SendMessageRequest::to_platform_id(
+                ACCOUNT,
+                fresh.clone(),
+                format!("new {}", nonce()),
+            );
+            let sent = client
+                .send_message(&request)
+                .await
+                .expect("sent to a new prospect");
+            assert_eq!(
+                sent.thread.prospect.and_then(|p| p.platform_id),
+                Some(fresh)
+            );
         }
 
         #[wasm_bindgen_test]
@@ -152,7 +186,11 @@ macro_rules! delivery_suite {
                 let error = client.send_message(request).await.expect_err("rejected");
                 assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
             }
-            assert_eq!(request_count().await, before, "nothing reached the emulator");
+            assert_eq!(
+                request_count().await,
+                before,
+                "nothing reached the emulator"
+            );
         }
 
         #[wasm_bindgen_test]
@@ -172,17 +210,25 @@ macro_rules! delivery_suite {
 
         #[wasm_bindgen_test]
         async fn an_unknown_account_link_is_not_found() {
-            let request = SendMessageRequest::to_platform_id("nosuchlink", PROSPECT, format!("x {}", nonce()));
+            let request = SendMessageRequest::to_platform_id(
+                "nosuchlink",
+                PROSPECT,
+                format!("x {}", nonce()),
+            );
             let error = client().send_message(&request).await.expect_err("404");
             assert_eq!(error.kind(), ErrorKind::NotFound, "{error}");
-            assert!(error.details().and_then(|d| d.api_code.clone()).is_some(), "{error}");
+            assert!(
+                error.details().and_then(|d| d.api_code.clone()).is_some(),
+                "{error}"
+            );
         }
 
         #[wasm_bindgen_test]
         async fn remembers_the_rate_limit_headers() {
             let client = client();
             assert!(client.rate_limit().is_none());
-            let request = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, format!("rl {}", nonce()));
+            let request =
+                SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, format!("rl {}", nonce()));
             client.send_message(&request).await.expect("sent");
             let limits = client.rate_limit().expect("rate limit");
             assert!(limits.limit > 0 && limits.remaining < limits.limit);
