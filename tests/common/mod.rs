@@ -137,10 +137,21 @@ macro_rules! delivery_suite {
         #[wasm_bindgen_test]
         async fn sends_to_an_external_id_and_a_new_numeric_id() {
             let client = client();
+            let first =
+                SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, format!("first {}", nonce()));
+            let sent = client
+                .send_message(&first)
+                .await
+                .expect("sent by platform id");
             let lookup = get_json(&format!(
                 "/api/v1/threads/lookup?accountLinkId={ACCOUNT}&externalPlatformId={PROSPECT}"
             ))
             .await;
+            assert_eq!(
+                lookup["id"].as_str(),
+                Some(sent.thread.id.as_str()),
+                "lookup finds the thread"
+            );
             let external_id = lookup["prospect"]["externalId"]
                 .as_str()
                 .expect("externalId")
@@ -151,10 +162,14 @@ macro_rules! delivery_suite {
                 Recipient::ExternalId(external_id),
                 content.clone(),
             );
-            client
+            let again = client
                 .send_message(&request)
                 .await
                 .expect("sent by external id");
+            assert_eq!(
+                again.thread.id, sent.thread.id,
+                "same prospect, same thread"
+            );
             assert_eq!(stored_count(&content).await, 1);
             let fresh = format!("9{}", (js_sys::Math::random() * 1e15) as u64);
             let request = SendMessageRequest::to_platform_id(
