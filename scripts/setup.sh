@@ -44,19 +44,23 @@ ensure_chromium() {
   fi
 }
 
+# npm ci in a folder with a package-lock.json, only when the lockfile changed since the last
+# install there.
 ensure_npm() {
-  # npm ci only when the lockfile changed since the last install.
-  local stamp="$root/node_modules/.lock-stamp"
-  if ! [[ -f "$stamp" ]] || ! cmp -s "$root/package-lock.json" "$stamp"; then
-    log "installing npm packages from package-lock.json"
-    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
-    cp "$root/package-lock.json" "$stamp"
+  local dir="$1" stamp="$1/node_modules/.lock-stamp"
+  if ! [[ -f "$stamp" ]] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    log "installing npm packages in ${dir#"$root"/} from its package-lock.json"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$stamp"
   fi
 }
 
 ensure_rust_target
 ensure_chromium
-ensure_npm
+ensure_npm "$root"
+for lock in "$root"/{examples/*,bench,www}/package-lock.json; do
+  [[ -f "$lock" ]] && ensure_npm "$(dirname "$lock")"
+done
 ensure_wasm_bindgen
 ensure_wasm_pack
 export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
