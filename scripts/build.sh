@@ -7,5 +7,6 @@ source "$root/scripts/setup.sh"
 cd "$root"
 profile="--release"
 [[ "${1:-}" == "--dev" ]] && profile="--dev"
-wasm-pack --log-level warn build --target web "$profile" --out-dir pkg --out-name inbox_sender
+wasm-pack --log-level warn build --target web "$profile" --out-dir pkg --out-name inbox_sender \
+  -- --features pkg
 node scripts/size.mjs pkg

@@ -16,6 +16,7 @@ step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -q -- -D warnings
 cargo clippy -p inbox-sender --all-targets --target wasm32-unknown-unknown -q -- -D warnings
+cargo clippy -p inbox-sender --all-targets --all-features --target wasm32-unknown-unknown -q -- -D warnings
 
 step "native tests (crate and emulator)"
 cargo test --workspace -q

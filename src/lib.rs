@@ -13,12 +13,19 @@ mod error;
 mod options;
 mod rate_limit;
 mod retry;
+mod text;
 mod token;
 pub mod types;
 pub mod validate;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod js;
+
+/// The npm package's allocator: talc is smaller than dlmalloc in the shipped wasm.
+#[cfg(all(target_arch = "wasm32", feature = "pkg"))]
+#[global_allocator]
+// SAFETY: wasm32 without threads is single-threaded, the condition TalckWasm requires.
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
 mod transport;
 
 pub use client::{Client, SendOptions};

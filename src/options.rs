@@ -144,7 +144,7 @@ pub fn endpoint(base_url: &str) -> Result<String, Invalid> {
         ));
     }
     let path = path.trim_end_matches('/');
-    if path.ends_with("/api/v1") || path.contains("/api/v1/") {
+    if path.ends_with("/api/v1") || crate::text::find(path, "/api/v1/").is_some() {
         return Err(Invalid::new(
             field,
             "must not end with /api/v1: the client adds the API path itself (use https://inboxapp.com)",

@@ -85,13 +85,8 @@ pub(crate) fn retry_after_ms(
 
 /// The integer part of a non-negative decimal number (`"1.5"` → 1), without float parsing.
 fn whole_number(text: &str) -> Option<u64> {
-    let text = text.trim();
-    let int = text.split('.').next()?;
-    let frac_ok = text[int.len()..]
-        .trim_start_matches('.')
-        .bytes()
-        .all(|b| b.is_ascii_digit());
-    if int.is_empty() || !frac_ok {
+    let (int, frac) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    if int.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     int.parse().ok()

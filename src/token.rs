@@ -23,7 +23,7 @@ impl Token {
         if self.0.is_empty() {
             return text.to_owned();
         }
-        text.replace(&self.0, "***")
+        crate::text::replace_all(text, &self.0, "***")
     }
 }
 

@@ -19,6 +19,9 @@ extern "C" {
     fn set_timeout(handler: &Function, ms: u32) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
+    /// The global `fetch`: present in pages, workers, MV3 service workers, workerd and Node.
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(request: &web_sys::Request) -> Result<Promise, JsValue>;
 }
 
 /// How an attempt ended without a response.
@@ -137,22 +140,31 @@ pub(crate) async fn post(
         .redirect(RequestRedirect::Manual)
         .abort_signal(Some(&signal))
         .body(body);
-    let sent = match request {
-        Ok(request) => request.send().await,
-        Err(error) => {
-            return Exchange {
-                reply: None,
-                body: Err(Interrupted::Network(error.to_string())),
-            }
-        }
+    // gloo-net builds the request; the fetch is ours, so any rejection value (whatever the
+    // runtime or an abort reason throws) is handled here rather than assumed to be an Error.
+    let fetched = match request {
+        Ok(request) => global_fetch(&request.into()),
+        Err(error) => Err(JsValue::from_str(&error.to_string())),
     };
-    let raw: Response = match sent {
-        Ok(response) => response.into(),
-        Err(error) => {
-            let stopped = cancel.reason(&JsValue::from_str(&error.to_string()));
+    let sent = match fetched {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(error) => Err(error),
+    };
+    let raw: Response = match sent.map(JsCast::dyn_into::<Response>) {
+        Ok(Ok(response)) => response,
+        Ok(Err(_)) => {
+            let stopped = Interrupted::Network(
+                "fetch resolved to something other than a Response".to_owned(),
+            );
             return Exchange {
                 reply: None,
                 body: Err(stopped),
+            };
+        }
+        Err(error) => {
+            return Exchange {
+                reply: None,
+                body: Err(cancel.reason(&error)),
             };
         }
     };

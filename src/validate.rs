@@ -100,7 +100,7 @@ pub fn external_platform_id(value: &str) -> Result<(), Invalid> {
             "must be the numeric X user id, not an @handle",
         ));
     }
-    if value.contains("://") || value.contains("x.com/") || value.contains("twitter.com/") {
+    if value.contains(['/', ':']) {
         return Err(Invalid::new(
             field,
             "must be the numeric X user id, not a profile URL",

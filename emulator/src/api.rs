@@ -32,8 +32,12 @@ pub fn handle(state: &mut State, req: &Request, now: u64) -> Outcome {
     let info = state.rate_consume(now);
     if info.limited {
         let secs = info.retry_after_ms.div_ceil(1000).max(1);
+        let window = match state.settings.rate_limit_window_ms {
+            60_000 => "minute".to_string(),
+            ms => format!("{ms} ms"),
+        };
         let msg = format!(
-            "Rate limit of {} requests per minute exceeded; retry in {secs} s",
+            "Rate limit of {} requests per {window} exceeded; retry in {secs} s",
             info.limit
         );
         let response = with_rate_headers(Response::error(429, "RATE_LIMITED", &msg), info)

@@ -12,6 +12,7 @@ use crate::state::{message_json, State};
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ConfigBody {
     rate_limit_per_minute: Option<u32>,
+    rate_limit_window_ms: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -40,11 +41,17 @@ pub fn handle(state: &mut State, req: &Request) -> Response {
             Ok(Response::json(200, &json!({"reset": true})))
         }
         ("GET", "/config") => Ok(config(state)),
-        ("POST", "/config") => parse::<ConfigBody>(&req.body).map(|c| {
+        ("POST", "/config") => parse::<ConfigBody>(&req.body).and_then(|c| {
+            if c.rate_limit_window_ms == Some(0) {
+                return Err(bad("rateLimitWindowMs: must be at least 1".into()));
+            }
             if let Some(n) = c.rate_limit_per_minute {
                 state.settings.rate_limit_per_minute = n;
             }
-            config(state)
+            if let Some(ms) = c.rate_limit_window_ms {
+                state.settings.rate_limit_window_ms = ms;
+            }
+            Ok(config(state))
         }),
         ("GET", "/requests") => serde_json::to_value(&state.requests)
             .map(|v| Response::json(200, &v))
@@ -83,6 +90,9 @@ pub fn handle(state: &mut State, req: &Request) -> Response {
 fn config(state: &State) -> Response {
     Response::json(
         200,
-        &json!({"rateLimitPerMinute": state.settings.rate_limit_per_minute}),
+        &json!({
+            "rateLimitPerMinute": state.settings.rate_limit_per_minute,
+            "rateLimitWindowMs": state.settings.rate_limit_window_ms,
+        }),
     )
 }

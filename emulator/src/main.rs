@@ -75,6 +75,7 @@ async fn run(args: cli::Args) -> ExitCode {
         token: args.token,
         origin,
         rate_limit_per_minute: args.rate_limit_per_minute,
+        rate_limit_window_ms: state::DEFAULT_WINDOW_MS,
         serve_dir: args.serve_dir,
         log: args.log,
     })));

@@ -10,8 +10,8 @@ use crate::clock::iso8601;
 use crate::faults::FaultQueue;
 use crate::seed::{self, AccountLink, Prospect, TEAM_ID, USER_ID};
 
-/// Length of a rate-limit window.
-const WINDOW_MS: u64 = 60_000;
+/// Default length of a rate-limit window.
+pub const DEFAULT_WINDOW_MS: u64 = 60_000;
 
 /// A conversation between an account link and a prospect.
 #[derive(Debug, Clone)]
@@ -70,6 +70,8 @@ pub struct Settings {
     pub token: String,
     pub origin: String,
     pub rate_limit_per_minute: u32,
+    /// Length of a rate-limit window (runtime setting for fast tests; default one minute).
+    pub rate_limit_window_ms: u64,
     pub serve_dir: Option<PathBuf>,
     pub log: bool,
 }
@@ -158,16 +160,19 @@ impl State {
         }
     }
 
-    fn roll_window(&mut self, now: u64) -> (u64, u32) {
+    /// The current window's start and count (a fresh one when it has ended).
+    fn current_window(&self, now: u64) -> (u64, u32) {
         match self.window {
-            Some((start, count)) if now < start + WINDOW_MS => (start, count),
+            Some((start, count)) if now < start + self.settings.rate_limit_window_ms => {
+                (start, count)
+            }
             _ => (now, 0),
         }
     }
 
     fn rate_info(&self, start: u64, count: u32, now: u64, limited: bool) -> RateInfo {
         let limit = self.settings.rate_limit_per_minute;
-        let end = start + WINDOW_MS;
+        let end = start + self.settings.rate_limit_window_ms;
         RateInfo {
             limited,
             limit,
@@ -179,7 +184,7 @@ impl State {
 
     /// Counts one authenticated API request against the window.
     pub fn rate_consume(&mut self, now: u64) -> RateInfo {
-        let (start, count) = self.roll_window(now);
+        let (start, count) = self.current_window(now);
         if count >= self.settings.rate_limit_per_minute {
             self.window = Some((start, count));
             return self.rate_info(start, count, now, true);
@@ -190,10 +195,7 @@ impl State {
 
     /// The window's numbers without counting a request.
     pub fn rate_peek(&self, now: u64) -> RateInfo {
-        let (start, count) = match self.window {
-            Some((start, count)) if now < start + WINDOW_MS => (start, count),
-            _ => (now, 0),
-        };
+        let (start, count) = self.current_window(now);
         self.rate_info(start, count, now, false)
     }
 

@@ -300,6 +300,44 @@ fn rate_limit_answers_429_with_retry_after_and_does_not_store() {
 }
 
 #[test]
+fn rate_limit_window_is_a_runtime_setting() {
+    let emu = Emulator::start(&[]);
+    let config = emu.control("GET", "/__emulator/config", None);
+    assert_eq!(config["rateLimitWindowMs"], 60_000);
+    let config = emu.control(
+        "POST",
+        "/__emulator/config",
+        Some(&json!({"rateLimitPerMinute": 1, "rateLimitWindowMs": 700})),
+    );
+    assert_eq!(config["rateLimitWindowMs"], 700);
+    let body = json!({"accountLinkId": "acct1sales", "content": "hi", "externalId": "p2theo"});
+    assert_eq!(emu.send(&body).status, 200);
+    let limited = emu.send(&body);
+    assert_eq!(limited.status, 429);
+    let wait_ms: u64 = limited
+        .header("retry-after-ms")
+        .and_then(|v| v.parse().ok())
+        .expect("retry-after-ms");
+    assert!(
+        (1..=700).contains(&wait_ms),
+        "remaining time of the short window: {wait_ms}"
+    );
+    assert_eq!(limited.header("retry-after"), Some("1"));
+    assert!(limited.json()["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("per 700 ms")));
+    std::thread::sleep(Duration::from_millis(wait_ms + 20));
+    assert_eq!(emu.send(&body).status, 200, "a new window has started");
+    assert_eq!(emu.stored_messages().len(), 2);
+    let refused = emu.api(
+        "POST",
+        "/__emulator/config",
+        Some(r#"{"rateLimitWindowMs": 0}"#),
+    );
+    assert_eq!(refused.status, 400);
+}
+
+#[test]
 fn cors_preflight_allows_authorization_by_name() {
     let emu = Emulator::start(&[]);
     let resp = emu
