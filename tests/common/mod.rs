@@ -45,6 +45,29 @@ pub async fn get_json(path: &str) -> Value {
     serde_json::from_str(&response.text().await.expect("body")).expect("JSON")
 }
 
+/// Scripts the emulator's next answers (see emulator/README.md, "faults").
+pub async fn script_faults(faults: Value) {
+    let response = Request::post(&format!("{URL}/__emulator/faults"))
+        .header("Content-Type", "application/json")
+        .body(serde_json::json!({ "faults": faults }).to_string())
+        .expect("request")
+        .send()
+        .await
+        .expect("emulator reachable");
+    assert_eq!(response.status(), 200, "faults accepted");
+}
+
+/// How many requests carrying exactly this content the emulator received.
+pub async fn received_count(content: &str) -> usize {
+    let all = get_json("/__emulator/requests").await;
+    all.as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|r| serde_json::from_str::<Value>(r["body"].as_str()?).ok())
+        .filter(|body| body["content"].as_str() == Some(content))
+        .count()
+}
+
 /// How many stored messages have exactly this content.
 pub async fn stored_count(content: &str) -> usize {
     let all = get_json("/__emulator/messages").await;
@@ -236,6 +259,46 @@ macro_rules! delivery_suite {
                 error.details().and_then(|d| d.api_code.clone()).is_some(),
                 "{error}"
             );
+        }
+
+        #[wasm_bindgen_test]
+        async fn retries_a_429_after_the_requested_wait_and_delivers_once() {
+            script_faults(serde_json::json!([{ "status": 429, "headers": { "retry-after-ms": "50" } }])).await;
+            let content = format!("retried {}", nonce());
+            let request = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, content.clone());
+            client().send_message(&request).await.expect("delivered on the retry");
+            assert_eq!(received_count(&content).await, 2, "one refusal, one delivery");
+            assert_eq!(stored_count(&content).await, 1);
+        }
+
+        #[wasm_bindgen_test]
+        async fn a_timeout_is_not_retried_and_says_it_may_have_been_sent() {
+            script_faults(serde_json::json!([{ "action": "hang" }])).await;
+            let content = format!("timeout {}", nonce());
+            let request = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, content.clone());
+            let options = SendOptions::default().timeout_ms(300);
+            let error = client().send_message_with(&request, &options).await.expect_err("timeout");
+            assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
+            assert!(error.maybe_sent());
+            assert_eq!(error.details().map(|d| d.attempts), Some(1));
+            assert_eq!(received_count(&content).await, 1, "sent once, never resent");
+            let next = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, format!("after {}", nonce()));
+            client().send_message(&next).await.expect("the next send works");
+        }
+
+        #[wasm_bindgen_test]
+        async fn an_abort_during_the_retry_wait_stops_without_sending() {
+            script_faults(serde_json::json!([{ "status": 503, "headers": { "Retry-After": "5" } }])).await;
+            let content = format!("aborted {}", nonce());
+            let request = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, content.clone());
+            let options = SendOptions::default().signal(web_sys::AbortSignal::timeout_with_u32(200));
+            let started = js_sys::Date::now();
+            let error = client().send_message_with(&request, &options).await.expect_err("aborted");
+            assert!(js_sys::Date::now() - started < 3000.0, "did not sit out the wait");
+            assert_eq!(error.kind(), ErrorKind::Aborted, "{error}");
+            assert!(!error.maybe_sent(), "the only attempt was refused unprocessed");
+            assert_eq!(received_count(&content).await, 1);
+            assert_eq!(stored_count(&content).await, 0);
         }
 
         #[wasm_bindgen_test]
