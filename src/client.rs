@@ -10,6 +10,7 @@ use crate::error::{Details, Error, ErrorKind};
 use crate::options::{self, ClientOptions};
 use crate::rate_limit::RateLimit;
 use crate::retry::{self, Verdict};
+use crate::text::push_decimal;
 use crate::token::Token;
 use crate::transport::{self, Exchange, Interrupted};
 use crate::types::{SendMessageRequest, SendMessageResponse};
@@ -211,10 +212,12 @@ fn aborted_unsent(attempts: u32) -> Error {
 /// The error for an attempt that stopped without a complete answer.
 fn interrupted(stopped: Interrupted, status: Option<u16>, attempts: u32, timeout_ms: u32) -> Error {
     let (kind, message) = match stopped {
-        Interrupted::Timeout => (
-            ErrorKind::Timeout,
-            format!("no complete answer within {timeout_ms} ms"),
-        ),
+        Interrupted::Timeout => (ErrorKind::Timeout, {
+            let mut text = "no complete answer within ".to_owned();
+            push_decimal(&mut text, u64::from(timeout_ms));
+            text.push_str(" ms");
+            text
+        }),
         Interrupted::Aborted => (
             ErrorKind::Aborted,
             "the caller's abort signal fired".to_owned(),

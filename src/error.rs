@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::text::push_decimal;
 use crate::validate::Invalid;
 
 /// The stable, machine-readable kind of an [`Error`] (`kind` on the JavaScript error).
@@ -184,40 +185,65 @@ impl From<Invalid> for Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The sentence a person reads: what happened, the server's words, what to do next.
+    /// Built by hand rather than with `format!`, which keeps float and padding code out of the
+    /// wasm; `Display` prints the same text.
+    pub fn message(&self) -> String {
         let kind = self.kind();
-        f.write_str(kind.headline())?;
+        let mut out = String::with_capacity(160);
+        out.push_str(kind.headline());
         let details = match self {
-            Error::InvalidRequest(invalid) => return write!(f, ": {invalid}."),
+            Error::InvalidRequest(invalid) => {
+                for part in [": ", invalid.field.as_str(), " ", invalid.rule, "."] {
+                    out.push_str(part);
+                }
+                return out;
+            }
             Error::Failed(_, details) => details,
         };
         if let Some(status) = details.status {
-            write!(f, " (HTTP {status})")?;
+            out.push_str(" (HTTP ");
+            push_decimal(&mut out, u64::from(status));
+            out.push(')');
         }
         if let Some(message) = &details.message {
-            write!(f, ": {message}")?;
+            out.push_str(": ");
+            out.push_str(message);
         }
-        f.write_str(".")?;
+        out.push('.');
         if let Some(code) = &details.api_code {
-            write!(f, " Code: {code}.")?;
+            out.push_str(" Code: ");
+            out.push_str(code);
+            out.push('.');
         }
         if let Some(wait) = details.retry_after_ms {
-            write!(f, " Retry after {} s.", wait.div_ceil(1000))?;
+            out.push_str(" Retry after ");
+            push_decimal(&mut out, wait.div_ceil(1000));
+            out.push_str(" s.");
         }
         let advice = kind.advice();
         if !advice.is_empty() {
-            write!(f, " {advice}")?;
+            out.push(' ');
+            out.push_str(advice);
         }
         if details.maybe_sent {
-            f.write_str(
+            out.push_str(
                 " The DM may have been delivered: check the thread before sending it again.",
-            )?;
+            );
         }
         if let Some(id) = &details.request_id {
-            write!(f, " Request id: {id}.")?;
+            out.push_str(" Request id: ");
+            out.push_str(id);
+            out.push('.');
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

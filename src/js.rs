@@ -306,7 +306,7 @@ impl<'a> Fields<'a> {
 
 /// Builds the `InboxError` a JavaScript caller receives.
 fn to_js_error(error: &Error) -> JsValue {
-    let js = js_sys::Error::new(&error.to_string());
+    let js = js_sys::Error::new(&error.message());
     js.set_name("InboxError");
     set(&js, "kind", error.kind().as_str());
     match error {

@@ -26,6 +26,24 @@ pub(crate) fn replace_all(haystack: &str, needle: &str, with: &str) -> String {
     out
 }
 
+/// Appends `n` in decimal.
+pub(crate) fn push_decimal(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &digit in digits.iter().skip(at) {
+        out.push(char::from(digit));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,6 +60,15 @@ mod tests {
         ] {
             assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
             assert_eq!(replace_all(hay, needle, "***"), hay.replace(needle, "***"));
+        }
+    }
+
+    #[test]
+    fn writes_decimals_like_std() {
+        for n in [0, 7, 10, 429, 65_535, 2_147_483_647, u64::MAX] {
+            let mut out = String::new();
+            push_decimal(&mut out, n);
+            assert_eq!(out, n.to_string());
         }
     }
 }

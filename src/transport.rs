@@ -144,7 +144,7 @@ pub(crate) async fn post(
     // runtime or an abort reason throws) is handled here rather than assumed to be an Error.
     let fetched = match request {
         Ok(request) => global_fetch(&request.into()),
-        Err(error) => Err(JsValue::from_str(&error.to_string())),
+        Err(_) => Err(JsValue::from_str("the runtime could not build the request")),
     };
     let sent = match fetched {
         Ok(promise) => JsFuture::from(promise).await,

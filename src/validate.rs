@@ -30,7 +30,9 @@ impl Invalid {
 
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.field, self.rule)
+        f.write_str(&self.field)?;
+        f.write_str(" ")?;
+        f.write_str(self.rule)
     }
 }
 
