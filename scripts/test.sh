@@ -35,6 +35,15 @@ stop_emulator
 step "JavaScript package tests (node --test)"
 node --test tests/js/
 
+step "JavaScript package in headless Chromium (fault suite in a page)"
+node --test tests/browser/
+
+step "Cloudflare Worker example (workerd via Miniflare)"
+node --test examples/cloudflare-worker/test/
+
+step "Chrome MV3 extension example (Chromium with the unpacked extension)"
+node --test examples/chrome-extension/test/
+
 step "TypeScript consumer (tsc --strict) and .d.ts snapshot"
 node scripts/check-types.mjs
 

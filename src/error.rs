@@ -34,7 +34,7 @@ pub enum ErrorKind {
     Timeout,
     /// The caller's abort signal fired.
     Aborted,
-    /// The request failed before a response arrived.
+    /// The connection failed before the answer was complete.
     Network,
     /// A 2xx whose body is not the documented shape.
     Decode,
@@ -92,7 +92,7 @@ impl ErrorKind {
             ErrorKind::UnexpectedStatus => "The Inbox API answered with an unexpected status",
             ErrorKind::Timeout => "The request timed out",
             ErrorKind::Aborted => "The request was aborted",
-            ErrorKind::Network => "The request failed before a response arrived",
+            ErrorKind::Network => "The connection failed before the answer was complete",
             ErrorKind::Decode => "The Inbox API answered with a body this client cannot read",
         }
     }

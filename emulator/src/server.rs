@@ -115,6 +115,7 @@ fn record_of(req: &Request, request_id: &str, now: u64) -> RequestRecord {
         processed: false,
         fault: None,
         status: None,
+        client_closed: false,
     }
 }
 
@@ -215,6 +216,9 @@ async fn exchange(shared: &Shared, stream: &mut TcpStream, req: Request, keep: b
                 if n == 0 {
                     break;
                 }
+            }
+            if let Some(seq) = seq {
+                lock(shared).update_record(seq, |r| r.client_closed = true);
             }
             false
         }

@@ -50,6 +50,8 @@ pub struct RequestRecord {
     pub processed: bool,
     pub fault: Option<Value>,
     pub status: Option<u16>,
+    /// The client closed the connection of a `hang` fault (e.g. an aborted fetch).
+    pub client_closed: bool,
 }
 
 /// Rate-limit numbers for the `X-RateLimit-*` headers.

@@ -5,7 +5,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::Emulator;
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn body() -> serde_json::Value {
     json!({"accountLinkId": "acct1sales", "content": "fault test", "externalId": "p2theo"})
@@ -98,6 +98,10 @@ fn hang_keeps_the_socket_open_and_delay_waits() {
     let started = Instant::now();
     assert_eq!(emu.send(&body()).status, 503);
     assert!(started.elapsed() >= Duration::from_millis(300));
+    let hung = &emu.requests()[0];
+    assert_eq!(hung["status"], Value::Null);
+    assert_eq!(hung["clientClosed"], true, "the client left: {hung}");
+    assert_eq!(emu.requests()[1]["clientClosed"], false);
 }
 
 #[test]

@@ -1,0 +1,206 @@
+// Runs on x.com / twitter.com. On someone else's profile page it shows one "Message via Inbox"
+// button and a compose panel; sending goes through the service worker, which holds the token.
+(() => {
+  const MAX_CHARS = 10_000; // the package counts Unicode code points, so an emoji is one
+  const HOST_ID = "inbox-sender";
+  /** First path segments that are X pages, not handles. */
+  const NOT_HANDLES = new Set([
+    "home", "explore", "notifications", "messages", "settings", "search", "i", "compose",
+    "login", "logout", "signup", "tos", "privacy", "jobs", "bookmarks", "lists", "communities",
+  ]);
+  /** Profile tabs (x.com/<handle>/<tab>) that still show the profile header. */
+  const PROFILE_TABS = new Set(["", "with_replies", "media", "likes", "highlights", "articles"]);
+  const FIELD_NAMES = {
+    content: "message",
+    externalPlatformId: "recipient's X user id",
+    accountLinkId: "account link id (extension options)",
+    token: "API token (extension options)",
+    baseUrl: "base URL (extension options)",
+  };
+
+  /** The handle when `pathname` is a profile page, else null. */
+  function profileHandle(pathname) {
+    const [handle, tab = "", ...rest] = pathname.split("/").slice(1);
+    if (rest.length || !PROFILE_TABS.has(tab)) return null;
+    if (!/^\w{1,15}$/.test(handle) || NOT_HANDLES.has(handle.toLowerCase())) return null;
+    return handle;
+  }
+
+  /**
+   * The numeric user id of the profile shown for `handle`, from its follow button
+   * (data-testid="<id>-follow" or "<id>-unfollow"). Null on your own profile (no follow
+   * button) and while X is still showing the previous profile after an in-app navigation.
+   */
+  function profileUserId(handle) {
+    const column = document.querySelector('[data-testid="primaryColumn"]') ?? document.body;
+    const header = column?.querySelector('[data-testid="UserName"]');
+    if (!header || !new RegExp(`@${handle}(?!\\w)`, "i").test(header.textContent)) return null;
+    for (const button of column.querySelectorAll('[data-testid$="-follow"], [data-testid$="-unfollow"]')) {
+      if (button.closest('[data-testid="UserCell"]')) continue; // "Who to follow" and other user lists
+      const id = /^(\d+)-(?:un)?follow$/.exec(button.dataset.testid)?.[1];
+      if (id) return id;
+    }
+    return null;
+  }
+
+  let control = null; // { handle, id, host }
+  let syncedUrl = null;
+
+  /** Brings the control in line with the page: at most one, for the profile shown. */
+  function sync() {
+    syncedUrl = location.href;
+    const handle = profileHandle(location.pathname);
+    const id = handle && profileUserId(handle);
+    if (control && (control.id !== id || control.handle.toLowerCase() !== handle?.toLowerCase())) {
+      control.host.remove(); // drops any draft: it was written for someone else
+      control = null;
+    }
+    if (id && !control) control = { handle, id, host: createControl(handle, id) };
+    if (control && !control.host.isConnected) document.body.append(control.host);
+  }
+
+  function createControl(handle, id) {
+    const host = document.createElement("div");
+    host.id = HOST_ID;
+    host.dataset.externalPlatformId = id;
+    const root = host.attachShadow({ mode: "open" });
+    root.innerHTML = `<style>${STYLE}</style>
+      <section class="panel" role="dialog" hidden>
+        <header><strong class="title"></strong><button class="close" type="button" aria-label="Close">×</button></header>
+        <textarea rows="6" aria-label="Message" placeholder="Write your message"></textarea>
+        <div class="row"><span class="count" aria-live="polite"></span><button class="send" type="button">Send</button></div>
+        <div class="result" role="status"></div>
+      </section>
+      <button class="open" type="button">Message via Inbox</button>`;
+    const $ = (selector) => root.querySelector(selector);
+    const [panel, textarea, count, sendButton, result] = [".panel", "textarea", ".count", ".send", ".result"].map($);
+    $(".title").textContent = `Message @${handle}`;
+    panel.setAttribute("aria-label", `Message @${handle} (X user ${id}) via Inbox`);
+
+    let sending = false;
+    const update = () => {
+      const length = [...textarea.value].length;
+      count.textContent = `${length.toLocaleString("en-US")} / ${MAX_CHARS.toLocaleString("en-US")}`;
+      count.classList.toggle("over", length > MAX_CHARS);
+      sendButton.disabled = sending || length === 0 || length > MAX_CHARS;
+      sendButton.textContent = sending ? "Sending…" : "Send";
+    };
+    update();
+    textarea.addEventListener("input", update);
+    $(".open").addEventListener("click", () => {
+      panel.hidden = !panel.hidden;
+      if (!panel.hidden) textarea.focus();
+    });
+    $(".close").addEventListener("click", () => (panel.hidden = true));
+    sendButton.addEventListener("click", async () => {
+      const shown = profileHandle(location.pathname);
+      if (!shown || profileUserId(shown) !== id) return sync(); // the page moved on: never send to a stale id
+      sending = true;
+      update();
+      result.replaceChildren();
+      result.className = "result";
+      let answer;
+      try {
+        answer = await chrome.runtime.sendMessage({ type: "send", externalPlatformId: id, content: textarea.value });
+      } catch (error) {
+        // The request may have reached the service worker before it went away.
+        answer = {
+          ok: false,
+          maybeSent: true,
+          message: `The extension stopped before answering (${error.message}). Check the thread in Inbox before sending it again.`,
+        };
+      }
+      sending = false;
+      showResult(result, answer, handle);
+      if (answer?.ok) textarea.value = "";
+      update();
+    });
+    return host;
+  }
+
+  function showResult(result, answer, handle) {
+    result.classList.add(answer?.ok ? "sent" : "failed");
+    if (answer?.ok) {
+      const link = Object.assign(document.createElement("a"), {
+        href: answer.threadUrl, target: "_blank", rel: "noopener", textContent: "Open the thread in Inbox",
+      });
+      result.append(`Sent to @${handle}. `, link);
+      return;
+    }
+    result.append(describe(answer ?? { message: "No answer from the extension." }));
+    if (answer?.kind === "unauthorized" || answer?.kind === "not_configured") {
+      const options = Object.assign(document.createElement("button"), { type: "button", textContent: "Open options" });
+      options.addEventListener("click", () => chrome.runtime.sendMessage({ type: "openOptions" }));
+      result.append(" ", options);
+    }
+  }
+
+  /** A sentence a person can act on, from the InboxError properties the service worker passed on. */
+  function describe({ kind, message, field, rule, retryAfterMs, maybeSent }) {
+    if (maybeSent) return `May have been sent, do not resend blindly. ${message}`; // the message says what to check
+    switch (kind) {
+      case "rate_limited": {
+        const when = retryAfterMs == null
+          ? "in a minute"
+          : `in ${duration(retryAfterMs)} (after ${new Date(Date.now() + retryAfterMs).toLocaleTimeString()})`;
+        return `Not sent: Inbox is rate-limiting requests. Try again ${when}.`;
+      }
+      case "unauthorized":
+        return "Not sent: Inbox did not accept the API token. Check the token in the extension options.";
+      case "invalid_request": // `rule` is a phrase that follows the field name
+        return rule ? `Not sent: the ${FIELD_NAMES[field] ?? field} ${rule}.` : `Not sent: ${message}`;
+      case "not_configured":
+        return message;
+      default:
+        return `Not sent: ${message}`;
+    }
+  }
+
+  const duration = (ms) =>
+    ms < 60_000 ? `${Math.ceil(ms / 1000)} seconds` : `${Math.ceil(ms / 60_000)} minutes`;
+
+  const STYLE = `
+    :host { all: initial; position: fixed; right: 20px; bottom: 20px; z-index: 2147483647;
+      font: 15px/1.4 system-ui, sans-serif; color: #0f1419; }
+    button { font: inherit; cursor: pointer; border-radius: 999px; border: 1px solid #cfd9de;
+      background: #fff; padding: 6px 14px; }
+    button:disabled { opacity: .5; cursor: default; }
+    .open, .send { background: #1d9bf0; border-color: #1d9bf0; color: #fff; font-weight: 600; }
+    .open { display: block; margin-left: auto; box-shadow: 0 2px 8px rgb(0 0 0 / .2); }
+    .panel { width: 340px; margin-bottom: 10px; padding: 14px; background: #fff; border-radius: 16px;
+      box-shadow: 0 4px 24px rgb(0 0 0 / .25); }
+    .panel[hidden] { display: none; }
+    header { display: flex; justify-content: space-between; align-items: center; margin-bottom: 8px; }
+    .close { border: 0; padding: 0 8px; font-size: 20px; }
+    textarea { box-sizing: border-box; width: 100%; font: inherit; padding: 8px; border-radius: 8px;
+      border: 1px solid #cfd9de; resize: vertical; }
+    .row { display: flex; justify-content: space-between; align-items: center; margin-top: 8px; }
+    .count { color: #536471; font-size: 13px; }
+    .count.over { color: #f4212e; font-weight: 600; }
+    .result:not(:empty) { margin-top: 10px; padding: 8px; border-radius: 8px; }
+    .result.sent { background: #e8f5fd; }
+    .result.failed { background: #fdecee; }
+    .result a { color: #1d9bf0; }`;
+
+  // The panel lives in a fixed host outside X's React tree, so React never re-renders it.
+  document.getElementById(HOST_ID)?.remove(); // left by a previous copy of this script (extension reload)
+  let scheduled = false;
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      sync();
+    }, 50);
+  };
+  // X is a single-page app: in-app navigation changes the URL (pushState, which this isolated
+  // world cannot hook) and swaps the DOM. A URL change is handled at once, so the control never
+  // shows one profile's id on another's URL; other DOM changes are batched.
+  const onChange = () => (location.href === syncedUrl ? schedule() : sync());
+  new MutationObserver(onChange).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["data-testid"],
+  });
+  addEventListener("popstate", onChange);
+  globalThis.navigation?.addEventListener("currententrychange", onChange);
+  sync();
+})();
