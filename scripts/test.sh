@@ -38,6 +38,9 @@ node --test tests/js/
 step "JavaScript package in headless Chromium (fault suite in a page)"
 node --test tests/browser/
 
+step "demo page in Chromium (scripts/demo.sh --no-build)"
+node --test tests/demo/
+
 step "Cloudflare Worker example (workerd via Miniflare)"
 node --test examples/cloudflare-worker/test/
 
