@@ -33,19 +33,19 @@ CHROMEDRIVER=/usr/bin/chromedriver \
 stop_emulator
 
 step "JavaScript package tests (node --test)"
-node --test tests/js/
+node --test --test-timeout=180000 tests/js/
 
 step "JavaScript package in headless Chromium (fault suite in a page)"
-node --test tests/browser/
+node --test --test-timeout=180000 tests/browser/
 
 step "demo page in Chromium (scripts/demo.sh --no-build)"
-node --test tests/demo/
+node --test --test-timeout=180000 tests/demo/
 
 step "Cloudflare Worker example (workerd via Miniflare)"
-node --test examples/cloudflare-worker/test/
+node --test --test-timeout=180000 examples/cloudflare-worker/test/
 
 step "Chrome MV3 extension example (Chromium with the unpacked extension)"
-node --test examples/chrome-extension/test/
+node --test --test-timeout=180000 examples/chrome-extension/test/
 
 step "TypeScript consumer (tsc --strict) and .d.ts snapshot"
 node scripts/check-types.mjs
