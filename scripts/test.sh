@@ -47,6 +47,9 @@ node --test --test-timeout=180000 examples/cloudflare-worker/test/
 step "Chrome MV3 extension example (Chromium with the unpacked extension)"
 node --test --test-timeout=180000 examples/chrome-extension/test/
 
+step "benchmark smoke run (bench/, --quick; prints figures, does not gate on them)"
+node bench/run.mjs --quick
+
 step "TypeScript consumer (tsc --strict) and .d.ts snapshot"
 node scripts/check-types.mjs
 

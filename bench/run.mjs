@@ -1,0 +1,178 @@
+// The benchmark command: node bench/run.mjs [--quick]
+// Prints size, per-send time (Node, Chromium, workerd), start-up, decode and memory, each
+// figure next to its baseline and ratio from the same run, then the targets of SPEC.md §7.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { initSync, InboxClient } from "../pkg/inbox_sender.js";
+import { startServer, RESPONSES } from "./server.mjs";
+import { contenders, batch } from "./sends.mjs";
+import { compare } from "./compare.mjs";
+import { sendWithFetch } from "./baselines/fetch.mjs";
+import { sendWithKy } from "./baselines/ky.mjs";
+import { sizeRows, twiggyTop } from "./sizes.mjs";
+import { nodeStartup } from "./startup.mjs";
+import { pageFiles, startBrowser } from "./browser.mjs";
+import { startWorker, workerdSends, workerdStartup } from "./workerd.mjs";
+
+const quick = process.argv.includes("--quick");
+const plan = quick
+  ? { runs: 3, count: 100, startups: 30, memorySends: 10_000 }
+  : { runs: 7, count: 500, startups: 200, memorySends: 100_000 };
+const began = performance.now();
+const NAMES = ["fetch", "InboxClient", "ky"];
+const results = {};
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
+const us = (n) => `${n.toFixed(1)} µs`;
+const ms = (n) => `${n.toFixed(3)} ms`;
+const x = (n) => `${n.toFixed(2)}x`;
+
+/** Prints a titled table; the first column left-aligned, the others right-aligned. */
+function table(title, headers, rows) {
+  const cells = [headers, ...rows].map((r) => r.map(String));
+  const width = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i ? c.padStart(width[i]) : c.padEnd(width[i]))).join("  ");
+  console.log(`\n## ${title}\n${line(cells[0])}\n${width.map((w) => "-".repeat(w)).join("  ")}`);
+  for (const r of cells.slice(1)) console.log(line(r));
+}
+
+/** Per-send rows: median, min, max and the median's ratio to the fetch baseline. */
+function sendRows(byName) {
+  return Object.entries(byName).map(([name, s]) => [name, us(s.median), us(s.min), us(s.max), x(s.median / byName.fetch.median)]);
+}
+
+function printSends(runtime, sequential, parallel) {
+  const headers = ["contender", "median/send", "min", "max", "vs fetch"];
+  const note = `${plan.runs} runs of ${plan.count} sends after a warm-up`;
+  table(`per-send time, ${runtime}, sequential (${note})`, headers, sendRows(sequential));
+  table(`per-send time, ${runtime}, 16 in flight (${note})`, headers, sendRows(parallel));
+}
+
+async function sizeSection() {
+  const rows = await sizeRows();
+  const fetchRow = rows.find((r) => r.baseline === "fetch");
+  const kyRow = rows.find((r) => r.baseline === "ky");
+  table(
+    "size (esbuild bundles minified; gzip -9, brotli -11)",
+    ["what", "raw", "gzip", "brotli", "brotli vs fetch", "brotli vs ky"],
+    rows.map((r) => [r.name, kb(r.raw), kb(r.gzip), kb(r.brotli), x(r.brotli / fetchRow.brotli), x(r.brotli / kyRow.brotli)]),
+  );
+  results.brotli = rows.find((r) => r.name === "shipped: wasm + glue").brotli;
+  const top = twiggyTop();
+  console.log(`\n## twiggy top 15 (names-kept build, wasm-opt -Oz -g)\n${top.table ?? `skipped: ${top.skipped}`}`);
+}
+
+async function nodeSection(server) {
+  initSync({ module: readFileSync(new URL("../pkg/inbox_sender_bg.wasm", import.meta.url)) });
+  const sends = contenders({ InboxClient, sendWithFetch, sendWithKy, baseUrl: server.url });
+  const runBatch = (name, count, inFlight) => batch(sends[name], count, inFlight);
+  const sequential = await compare(runBatch, NAMES, { ...plan, inFlight: 1 });
+  const parallel = await compare(runBatch, NAMES, { ...plan, inFlight: 16 });
+  printSends("Node", sequential, parallel);
+  results.nodeRatio = sequential.InboxClient.median / sequential.fetch.median;
+
+  // Decode: the same sends answered with the seed response and with the ~100 KB one.
+  const rows = [];
+  for (const [prefix, label] of [["", "seed"], ["/large", "~100 KB"]]) {
+    const bytes = RESPONSES[prefix].length;
+    const sized = contenders({ InboxClient, sendWithFetch, baseUrl: server.url + prefix });
+    const timed = await compare((name, count, inFlight) => batch(sized[name], count, inFlight), ["fetch", "InboxClient"], { ...plan, inFlight: 1 });
+    const rate = (name) => bytes / (timed[name].median / 1e6);
+    for (const name of ["fetch", "InboxClient"]) {
+      rows.push([`${label} (${kb(bytes)})`, name, us(timed[name].median), `${(rate(name) / 1e6).toFixed(1)} MB/s`, x(rate(name) / rate("fetch"))]);
+    }
+    if (prefix === "") results.decodeRatio = rate("InboxClient") / rate("fetch");
+  }
+  table("decode throughput, Node, sequential (whole send: response bytes / median time per send)", ["response", "contender", "median/send", "rate", "vs fetch+JSON.parse"], rows);
+}
+
+async function browserSection(server) {
+  let browser;
+  try {
+    browser = await startBrowser(server.url);
+    const sequential = await browser.sends(NAMES, { ...plan, inFlight: 1 });
+    const parallel = await browser.sends(NAMES, { ...plan, inFlight: 16 });
+    printSends("headless Chromium", sequential, parallel);
+  } catch (error) {
+    console.log(`\n## headless Chromium\nskipped: ${error.message}`);
+  } finally {
+    await browser?.close();
+  }
+}
+
+async function workerdSection(server) {
+  let worker;
+  try {
+    worker = await startWorker(server.url);
+    const sequential = await workerdSends(worker, NAMES, { ...plan, inFlight: 1 });
+    const parallel = await workerdSends(worker, NAMES, { ...plan, inFlight: 16 });
+    printSends("workerd (Miniflare)", sequential, parallel);
+    results.workerdStartup = await workerdStartup(worker);
+  } catch (error) {
+    console.log(`\n## workerd (Miniflare)\nskipped: ${error.message}`);
+  } finally {
+    await worker?.dispose();
+  }
+}
+
+async function startupSection() {
+  const node = await nodeStartup(plan.startups);
+  results.startup = node;
+  const rows = [
+    ["Node, initSync({ module: WebAssembly.Module })", node.fromModule, 1],
+    ["Node, initSync({ module: bytes })", node.fromBytes, 10],
+  ];
+  if (results.workerdStartup) rows.push(["workerd, initSync({ module: CompiledWasm })", results.workerdStartup, 1]);
+  table(
+    `start-up (fresh glue instance each time; Node: ${plan.startups} loads, workerd: 6 batches of 10, timed from outside)`,
+    ["what", "median", "min", "max", "target", "vs target"],
+    rows.map(([what, s, target]) => [what, ms(s.median), ms(s.min), ms(s.max), `< ${target} ms`, x(s.median / target)]),
+  );
+  console.log("workerd, from bytes: not possible (workerd refuses to compile wasm at run time)");
+}
+
+function memorySection() {
+  const out = execFileSync(process.execPath, ["--expose-gc", new URL("memory.mjs", import.meta.url).pathname, String(plan.memorySends)]);
+  const m = JSON.parse(out.toString().trim().split("\n").at(-1));
+  const mb = (n) => `${(n / 1048576).toFixed(2)} MB`;
+  const grew = (key) => m.end[key] > m.mid[key] * 1.05;
+  table(
+    `memory, Node, ${m.sends.toLocaleString("en")} sends of InboxClient, 16 in flight (${m.seconds.toFixed(1)} s; after gc)`,
+    ["what", "start", "half-way", "end", "end vs start", "growth"],
+    [
+      ["wasm memory.buffer", mb(m.start.wasm), mb(m.mid.wasm), mb(m.end.wasm), x(m.end.wasm / m.start.wasm), grew("wasm") ? "GROWING" : "flat"],
+      ["JS heapUsed", mb(m.start.heap), mb(m.mid.heap), mb(m.end.heap), x(m.end.heap / m.start.heap), grew("heap") ? "GROWING" : "flat"],
+    ],
+  );
+  console.log("growth = the second half of the sends grew it by more than 5%");
+}
+
+function targetsSection() {
+  const rows = [
+    ["shipped size (wasm + glue), brotli", kb(results.brotli), "<= 20 KB", results.brotli <= 20 * 1024],
+    ["per-send vs fetch, Node sequential", x(results.nodeRatio), "<= 1.10x", results.nodeRatio <= 1.1],
+    ["initSync from module, Node", ms(results.startup.fromModule.median), "< 1 ms", results.startup.fromModule.median < 1],
+    ["initSync from bytes, Node", ms(results.startup.fromBytes.median), "< 10 ms", results.startup.fromBytes.median < 10],
+    ["decode rate vs JSON.parse, seed response", x(results.decodeRatio), ">= 0.50x", results.decodeRatio >= 0.5],
+  ];
+  if (results.workerdStartup) {
+    const w = results.workerdStartup.median;
+    rows.splice(4, 0, ["initSync from module, workerd", ms(w), "< 1 ms", w < 1]);
+  }
+  table("targets (SPEC.md §7)", ["target", "measured", "limit", "result"], rows.map((r) => [...r.slice(0, 3), r[3] ? "PASS" : "FAIL"]));
+}
+
+console.log(`# inbox-sender bench${quick ? " (--quick)" : ""} — Node ${process.version}, ${new Date().toISOString()}`);
+const server = await startServer(await pageFiles());
+try {
+  await sizeSection();
+  await nodeSection(server);
+  await browserSection(server);
+  await workerdSection(server);
+  await startupSection();
+  memorySection();
+  targetsSection();
+} finally {
+  await server.close();
+}
+console.log(`\nbench finished in ${((performance.now() - began) / 1000).toFixed(0)} s`);

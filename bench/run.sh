@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the release package (scripts/build.sh) and runs the benchmark.
+# Usage: bench/run.sh [--quick]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/scripts/setup.sh"
+"$root/scripts/build.sh"
+cd "$root"
+node bench/run.mjs "$@"
