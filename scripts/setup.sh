@@ -63,4 +63,4 @@ for lock in "$root"/{examples/*,bench,www}/package-lock.json; do
 done
 ensure_wasm_bindgen
 ensure_wasm_pack
-export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$root/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
