@@ -5,6 +5,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# Tools installed below (cargo install, npm) are found first from here on.
+export PATH="$root/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
 # The wasm-bindgen version the crate is locked to: the CLI must match it exactly.
@@ -63,4 +66,3 @@ for lock in "$root"/{examples/*,bench,www}/package-lock.json; do
 done
 ensure_wasm_bindgen
 ensure_wasm_pack
-export PATH="$root/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
