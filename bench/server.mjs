@@ -4,7 +4,7 @@
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 
-const SEED = readFileSync(new URL("../../shared/fixtures/send-message.response.example.json", import.meta.url));
+const SEED = readFileSync(new URL("../tests/fixtures/seed-response.json", import.meta.url));
 
 /** The bodies the server answers POSTs with, by path prefix ("" or "/large"). */
 export const RESPONSES = { "": SEED, "/large": largeResponse() };

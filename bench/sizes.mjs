@@ -44,7 +44,7 @@ export async function sizeRows() {
  * The build uses the shared target dir: after scripts/build.sh it is already up to date.
  */
 export function twiggyTop() {
-  const twiggy = `${homedir()}/.cargo/bin/twiggy`;
+  const twiggy = `${process.env.CARGO_HOME ?? `${homedir()}/.cargo`}/bin/twiggy`;
   if (!existsSync(twiggy)) return { skipped: "twiggy is not installed (cargo install twiggy)" };
   const out = "/tmp/bench-names";
   mkdirSync(out, { recursive: true });
