@@ -12,7 +12,10 @@ use web_sys::AbortSignal;
 
 use crate::client::{Client, SendOptions};
 use crate::error::Error;
-use crate::options::{ClientOptions, MAX_RETRIES_LIMIT, MAX_RETRY_DELAY_RULE, MAX_TIMER_MS};
+use crate::options::{
+    ClientOptions, MAX_RETRIES_LIMIT, MAX_RETRIES_RULE, MAX_RETRY_DELAY_RULE, MAX_TIMER_MS,
+    TIMEOUT_RULE,
+};
 use crate::types::{Recipient, SendMessageRequest, SendMessageResponse};
 use crate::validate::Invalid;
 
@@ -172,12 +175,7 @@ fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> {
     if let Some(ms) = fields.whole_number("timeoutMs", 1, MAX_TIMER_MS, TIMEOUT_RULE)? {
         options = options.timeout_ms(ms);
     }
-    if let Some(n) = fields.whole_number(
-        "maxRetries",
-        0,
-        MAX_RETRIES_LIMIT,
-        "must be a whole number from 0 to 10",
-    )? {
+    if let Some(n) = fields.whole_number("maxRetries", 0, MAX_RETRIES_LIMIT, MAX_RETRIES_RULE)? {
         options = options.max_retries(n);
     }
     if let Some(ms) =
@@ -187,8 +185,6 @@ fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> {
     }
     Ok(options)
 }
-
-const TIMEOUT_RULE: &str = "must be a whole number of milliseconds from 1 to 2147483647";
 
 /// Reads `{ signal?, timeoutMs? }`; `undefined` and `null` mean no options.
 fn send_options(value: Option<&JsSendOptions>) -> Result<SendOptions, Invalid> {

@@ -73,10 +73,7 @@ impl ClientOptions {
         validate::token(self.token.expose())?;
         timeout_ms("timeoutMs", self.timeout_ms)?;
         if self.max_retries > MAX_RETRIES_LIMIT {
-            return Err(Invalid::new(
-                "maxRetries",
-                "must be a whole number from 0 to 10",
-            ));
+            return Err(Invalid::new("maxRetries", MAX_RETRIES_RULE));
         }
         if self.max_retry_delay_ms > MAX_TIMER_MS {
             return Err(Invalid::new("maxRetryDelayMs", MAX_RETRY_DELAY_RULE));
@@ -85,6 +82,10 @@ impl ClientOptions {
     }
 }
 
+/// The rule for `timeoutMs` (client and per call); the JS layer reports it too.
+pub(crate) const TIMEOUT_RULE: &str = "must be a whole number of milliseconds from 1 to 2147483647";
+/// The rule for `maxRetries`.
+pub(crate) const MAX_RETRIES_RULE: &str = "must be a whole number from 0 to 10";
 /// The rule for `maxRetryDelayMs`.
 pub(crate) const MAX_RETRY_DELAY_RULE: &str =
     "must be a whole number of milliseconds from 0 to 2147483647";
@@ -92,10 +93,7 @@ pub(crate) const MAX_RETRY_DELAY_RULE: &str =
 /// A timeout: a whole number of milliseconds from 1 to 2^31 - 1.
 pub(crate) fn timeout_ms(field: &'static str, value: u32) -> Result<(), Invalid> {
     if value == 0 || value > MAX_TIMER_MS {
-        return Err(Invalid::new(
-            field,
-            "must be a whole number of milliseconds from 1 to 2147483647",
-        ));
+        return Err(Invalid::new(field, TIMEOUT_RULE));
     }
     Ok(())
 }
