@@ -1,12 +1,13 @@
-// Fails when the package's brotli size (wasm + glue) passes the budget in size-budget.json.
+// Fails when the package's brotli size (wasm + glue + snippets) passes the budget in
+// size-budget.json.
 // Usage: node scripts/check-size.mjs <pkg dir>
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { sizes } from "./size.mjs";
+import { shippedFiles, sizes } from "./size.mjs";
 
 const dir = process.argv[2] ?? "pkg";
 const budget = JSON.parse(readFileSync(new URL("../size-budget.json", import.meta.url))).brotliBytes;
-const shipped = ["inbox_sender_bg.wasm", "inbox_sender.js"]
+const shipped = shippedFiles(dir)
   .map((f) => sizes(readFileSync(join(dir, f))).brotli)
   .reduce((a, b) => a + b, 0);
 if (shipped > budget) {

@@ -1,11 +1,18 @@
-// Prints what a JavaScript user ships (the _bg.wasm and its glue): raw, gzip -9, brotli -11.
-// Usage: node scripts/size.mjs <pkg dir> [--json]
-import { readFileSync } from "node:fs";
+// Prints what a JavaScript user ships (the _bg.wasm, its glue and the JS snippets the glue
+// imports): raw, gzip -9, brotli -11. Usage: node scripts/size.mjs <pkg dir> [--json]
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 const dir = process.argv[2] ?? "pkg";
-const files = ["inbox_sender_bg.wasm", "inbox_sender.js"];
+
+/** The files of a built package that run: the wasm, the glue, and every snippet module. */
+export function shippedFiles(pkgDir) {
+  const snippets = readdirSync(join(pkgDir, "snippets"), { recursive: true })
+    .filter((name) => name.endsWith(".js"))
+    .map((name) => join("snippets", name));
+  return ["inbox_sender_bg.wasm", "inbox_sender.js", ...snippets];
+}
 
 /** Sizes of one buffer: raw, gzip -9 and brotli -11 (quality 11, large window). */
 export function sizes(bytes) {
@@ -21,7 +28,7 @@ export function sizes(bytes) {
 if (import.meta.url === `file://${process.argv[1]}`) printTable();
 
 function printTable() {
-const rows = files.map((name) => ({ name, ...sizes(readFileSync(join(dir, name))) }));
+const rows = shippedFiles(dir).map((name) => ({ name, ...sizes(readFileSync(join(dir, name))) }));
 const total = rows.reduce(
   (sum, r) => ({ name: "total", raw: sum.raw + r.raw, gzip: sum.gzip + r.gzip, brotli: sum.brotli + r.brotli }),
   { raw: 0, gzip: 0, brotli: 0 },
@@ -32,6 +39,6 @@ if (process.argv.includes("--json")) {
 } else {
   const kb = (n) => (n / 1024).toFixed(1).padStart(8) + " KB";
   console.log("\nsize of what a JS user ships".padEnd(30) + "raw".padStart(11) + "gzip".padStart(11) + "brotli".padStart(11));
-  for (const r of rows) console.log(r.name.padEnd(29) + kb(r.raw) + kb(r.gzip) + kb(r.brotli));
+  for (const r of rows) console.log(r.name.replace(/^snippets\/.*\//, "snippets/…/").padEnd(29) + kb(r.raw) + kb(r.gzip) + kb(r.brotli));
 }
 }

@@ -4,7 +4,10 @@
 //! so a wrong type from plain JavaScript is an `invalid_request` naming the field, never a
 //! panic. Results are the parsed JSON the server sent, so new API fields reach callers as-is.
 
-use js_sys::{JsString, Object, Reflect};
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{JsString, Object, Promise, Reflect};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -16,7 +19,7 @@ use crate::options::{
     ClientOptions, MAX_RETRIES_LIMIT, MAX_RETRIES_RULE, MAX_RETRY_DELAY_RULE, MAX_TIMER_MS,
     TIMEOUT_RULE,
 };
-use crate::types::{Recipient, SendMessageRequest, SendMessageResponse};
+use crate::types::{Recipient, SendMessageRequest};
 use crate::validate::Invalid;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -123,21 +126,23 @@ impl InboxClient {
 
     /// Sends a DM; creates the thread if needed. Resolves to the stored message and its
     /// thread. Rejects with an `InboxError`; invalid input rejects before any network I/O.
-    #[wasm_bindgen(js_name = sendMessage)]
-    pub async fn send_message(
+    #[wasm_bindgen(js_name = sendMessage, unchecked_return_type = "Promise<SendMessageResponse>")]
+    pub fn send_message(
         &self,
         request: Ts<SendMessageRequest>,
         options: Option<JsSendOptions>,
-    ) -> Result<Ts<SendMessageResponse>, JsValue> {
-        let sent = match (
+    ) -> Promise {
+        let started = match (
             read_request(&request.js_value()),
             send_options(options.as_ref()),
         ) {
-            (Ok(request), Ok(options)) => self.client.send_json(&request, &options).await,
+            (Ok(request), Ok(options)) => {
+                self.client
+                    .start(&request, &options, Rc::new(Cell::new(None)))
+            }
             (Err(invalid), _) | (_, Err(invalid)) => Err(Error::from(invalid)),
         };
-        sent.map(|(value, _)| Ts::new_unchecked(value))
-            .map_err(|error| to_js_error(&error))
+        started.unwrap_or_else(|error| Promise::reject(&to_js_error(&error)))
     }
 
     /// The rate-limit budget from the last response that reported one, or `undefined`.
@@ -301,7 +306,7 @@ impl<'a> Fields<'a> {
 }
 
 /// Builds the `InboxError` a JavaScript caller receives.
-fn to_js_error(error: &Error) -> JsValue {
+pub(crate) fn to_js_error(error: &Error) -> JsValue {
     let js = js_sys::Error::new(&error.message());
     js.set_name("InboxError");
     set(&js, "kind", error.kind().as_str());

@@ -1,20 +1,23 @@
 //! Send X direct messages through the Inbox API (`POST /api/v1/threads/messages`) from any
 //! JavaScript runtime (pages, MV3 service workers, Cloudflare Workers, Node) or Rust wasm app.
 //!
-//! The flow runs one way: caller → [`validate`] → [`body`] → [`transport`] → response →
-//! [`decode`] → result or [`Error`]. The Rust API is [`Client`]; the JavaScript API is the
-//! `InboxClient` class in `js.rs`, a thin layer over the same client.
+//! The flow runs one way: caller → [`validate`] → [`body`] → `transport` (fetch, in
+//! `transport.js`) → `delivery` (judges each answer: retry, error or result, with `decode`) →
+//! result or [`Error`]. The Rust API is [`Client`]; the JavaScript API is the `InboxClient`
+//! class in `js.rs`, a thin layer over the same client.
 #![deny(missing_docs, missing_debug_implementations)]
 
 pub mod body;
 mod client;
 mod decode;
+mod delivery;
 mod error;
 mod options;
 mod rate_limit;
 mod retry;
 mod text;
 mod token;
+mod transport;
 pub mod types;
 pub mod validate;
 
@@ -26,7 +29,6 @@ mod js;
 #[global_allocator]
 // SAFETY: wasm32 without threads is single-threaded, the condition TalckWasm requires.
 static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
-mod transport;
 
 pub use client::{Client, SendOptions};
 pub use error::{Details, Error, ErrorKind};

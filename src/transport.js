@@ -1,0 +1,76 @@
+// The I/O half of a send. Every decision (what an answer means, whether and when to retry,
+// which error the caller gets) is made in Rust by the delivery (src/delivery.rs); this loop
+// only runs the attempts it asks for and reports how each one ended.
+//
+// Plain JavaScript rather than Rust futures: awaiting two promises per attempt through
+// wasm-bindgen-futures costs a closure pair each, and the code to poll them, in every send.
+
+// How an attempt ended without a complete answer: the numbers of `fault` in delivery.rs.
+const ABORTED = 1;
+const TIMED_OUT = 2;
+const NETWORK = 3;
+const ABORTED_IDLE = 4;
+
+/**
+ * Runs `delivery` to its end and settles with its answer. Each attempt POSTs `body` to `url`
+ * with its own timeout (`timeoutMs`) and the caller's `signal`, both of which cancel the
+ * fetch itself; between attempts it waits as long as the delivery says, or until `signal`.
+ */
+export async function deliver(delivery, url, authorization, body, timeoutMs, signal) {
+  const init = {
+    method: "POST",
+    headers: { authorization, "content-type": "application/json" },
+    body,
+    // A redirect is never followed, so the token never goes to another host.
+    redirect: "manual",
+  };
+  try {
+    for (;;) {
+      const wait = signal?.aborted
+        ? delivery.settle(undefined, undefined, ABORTED_IDLE, undefined)
+        : await attempt(delivery, url, init, timeoutMs, signal);
+      if (wait < 0) return delivery.finish();
+      await pause(wait, signal);
+    }
+  } finally {
+    delivery.free();
+  }
+}
+
+/** One fetch with the whole body read as text; resolves to what `delivery.settle` returns. */
+async function attempt(delivery, url, init, timeoutMs, signal) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const stop = () => controller.abort(signal.reason);
+  signal?.addEventListener("abort", stop);
+  init.signal = controller.signal;
+  let response, text, fault = 0, cause;
+  try {
+    response = await fetch(url, init);
+    text = await response.text();
+  } catch (error) {
+    fault = signal?.aborted ? ABORTED : timedOut ? TIMED_OUT : NETWORK;
+    cause = error;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", stop);
+  }
+  return delivery.settle(response, text, fault, cause);
+}
+
+/** Waits `ms` milliseconds, or until `signal` fires. */
+function pause(ms, signal) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done);
+  });
+}
