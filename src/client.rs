@@ -1,16 +1,18 @@
 //! The client: validate → encode → hand the send to the transport, whose attempts a
 //! [`Delivery`] judges (retry policy, errors) → the parsed response.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
+use std::fmt;
 use std::rc::Rc;
 
-use js_sys::Promise;
+use js_sys::{JsString, Promise};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use crate::delivery::{Delivery, Outcome};
 use crate::error::{Details, Error, ErrorKind};
+use crate::names::AnswerNames;
 use crate::options::{self, ClientOptions};
 use crate::rate_limit::RateLimit;
 use crate::token::Token;
@@ -34,6 +36,43 @@ pub(crate) struct Shared {
     pub(crate) max_retry_delay_ms: u32,
     /// The budget from the last response that reported one.
     pub(crate) rate_limit: Cell<Option<RateLimit>>,
+    /// The JavaScript strings of every send, from the first send on.
+    wire: OnceCell<Wire>,
+}
+
+impl Shared {
+    /// The JavaScript strings of every send, created at the first one. (Not in `Client::new`:
+    /// a client can be built outside wasm, as the native tests do.)
+    pub(crate) fn wire(&self) -> &Wire {
+        self.wire.get_or_init(|| {
+            let token = self.token.expose();
+            let mut authorization = String::with_capacity(token.len() + 7);
+            authorization.push_str("Bearer ");
+            authorization.push_str(token);
+            Wire {
+                url: JsString::from(self.endpoint.as_str()),
+                authorization: JsString::from(authorization),
+                names: AnswerNames::new(),
+            }
+        })
+    }
+}
+
+/// What a client hands to JavaScript on every send, converted once.
+pub(crate) struct Wire {
+    url: JsString,
+    /// `Bearer <token>`: a secret, so `Debug` leaves it out.
+    authorization: JsString,
+    /// The property and header names read from answers.
+    pub(crate) names: AnswerNames,
+}
+
+impl fmt::Debug for Wire {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Wire")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Options for one send.
@@ -71,6 +110,7 @@ impl Client {
             max_retries: options.max_retries,
             max_retry_delay_ms: options.max_retry_delay_ms,
             rate_limit: Cell::new(None),
+            wire: OnceCell::new(),
         };
         Ok(Client {
             shared: Rc::new(shared),
@@ -132,15 +172,12 @@ impl Client {
         let timeout_ms = options.timeout_ms.unwrap_or(self.shared.timeout_ms);
         options::timeout_ms("timeoutMs", timeout_ms)?;
         let body = body::encode(request);
-        let token = self.shared.token.expose();
-        let mut authorization = String::with_capacity(token.len() + 7);
-        authorization.push_str("Bearer ");
-        authorization.push_str(token);
+        let wire = self.shared.wire();
         let delivery = Delivery::new(Rc::clone(&self.shared), timeout_ms, outcome);
         Ok(transport::deliver(
             delivery,
-            &self.shared.endpoint,
-            &authorization,
+            &wire.url,
+            &wire.authorization,
             &body,
             timeout_ms,
             options.signal.as_ref(),

@@ -6,6 +6,8 @@ use js_sys::{JsString, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::names::{AnswerNames, Name};
+
 #[wasm_bindgen]
 extern "C" {
     /// `JSON.parse` on a JavaScript string, without copying it through Rust.
@@ -18,17 +20,24 @@ const BODY_EXCERPT: u32 = 2048;
 
 /// Parses a 2xx body and checks `message.id`, `message.content` and `thread.id` are strings.
 /// On failure, says what is wrong.
-pub(crate) fn success(body: &JsValue) -> Result<JsValue, &'static str> {
+pub(crate) fn success(body: &JsValue, names: &AnswerNames) -> Result<JsValue, &'static str> {
     let text: &JsString = body.dyn_ref().ok_or("the body is not text")?;
     if text.length() == 0 {
         return Err("the body is empty");
     }
     let value = parse_json(text).map_err(|_| "the body is not JSON")?;
-    let message = object(&value, "message").ok_or("message is missing or not an object")?;
-    string(&message, "id").ok_or("message.id is missing or not a string")?;
-    string(&message, "content").ok_or("message.content is missing or not a string")?;
-    let thread = object(&value, "thread").ok_or("thread is missing or not an object")?;
-    string(&thread, "id").ok_or("thread.id is missing or not a string")?;
+    let is_string = |object: &JsValue, name: &Name| get(object, name).is_string();
+    let message = object(&value, &names.message).ok_or("message is missing or not an object")?;
+    if !is_string(&message, &names.id) {
+        return Err("message.id is missing or not a string");
+    }
+    if !is_string(&message, &names.content) {
+        return Err("message.content is missing or not a string");
+    }
+    let thread = object(&value, &names.thread).ok_or("thread is missing or not an object")?;
+    if !is_string(&thread, &names.id) {
+        return Err("thread.id is missing or not a string");
+    }
     Ok(value)
 }
 
@@ -48,7 +57,7 @@ pub(crate) struct ApiErrorBody {
 /// Reads an error body:
 /// `{"error": {"code", "message"}}` (v1), `{"error": "Unauthorized", "message"}` (v1 auth),
 /// `{"code", "message", "requestId"}` (v2), or anything else kept as raw text.
-pub(crate) fn api_error(body: &JsValue) -> ApiErrorBody {
+pub(crate) fn api_error(body: &JsValue, names: &AnswerNames) -> ApiErrorBody {
     let Some(text) = body.dyn_ref::<JsString>() else {
         return ApiErrorBody::default();
     };
@@ -60,17 +69,17 @@ pub(crate) fn api_error(body: &JsValue) -> ApiErrorBody {
             ..ApiErrorBody::default()
         };
     };
-    let (code, message) = match object(&value, "error") {
-        Some(inner) => (string(&inner, "code"), string(&inner, "message")),
+    let (code, message) = match object(&value, &names.error) {
+        Some(inner) => (string(&inner, &names.code), string(&inner, &names.message)),
         None => (
-            string(&value, "error").or_else(|| string(&value, "code")),
-            string(&value, "message"),
+            string(&value, &names.error).or_else(|| string(&value, &names.code)),
+            string(&value, &names.message),
         ),
     };
     ApiErrorBody {
         code,
         message,
-        request_id: string(&value, "requestId"),
+        request_id: string(&value, &names.request_id),
         excerpt,
     }
 }
@@ -88,16 +97,17 @@ fn excerpt(text: &JsString) -> Option<String> {
     Some(String::from(text.slice(0, end)))
 }
 
-/// `value[key]` when it is a non-null object.
-fn object(value: &JsValue, key: &str) -> Option<JsValue> {
-    Reflect::get(value, &JsValue::from_str(key))
-        .ok()
-        .filter(JsValue::is_object)
+/// `value[name]`, or `undefined` when reading it throws.
+fn get(value: &JsValue, name: &Name) -> JsValue {
+    Reflect::get(value, &name.js).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// `value[key]` when it is a string.
-fn string(value: &JsValue, key: &str) -> Option<String> {
-    Reflect::get(value, &JsValue::from_str(key))
-        .ok()?
-        .as_string()
+/// `value[name]` when it is a non-null object.
+fn object(value: &JsValue, name: &Name) -> Option<JsValue> {
+    Some(get(value, name)).filter(JsValue::is_object)
+}
+
+/// `value[name]` when it is a string.
+fn string(value: &JsValue, name: &Name) -> Option<String> {
+    get(value, name).as_string()
 }

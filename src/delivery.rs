@@ -5,12 +5,15 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use js_sys::JsString;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::Response;
 
 use crate::client::Shared;
 use crate::decode;
 use crate::error::{Details, Error, ErrorKind};
+use crate::names::Name;
 use crate::rate_limit::RateLimit;
 use crate::retry::{self, Verdict};
 use crate::text::push_decimal;
@@ -25,6 +28,15 @@ mod fault {
     pub(super) const TIMED_OUT: u8 = 2;
     /// The caller's signal fired with no attempt in flight (before one, or during a wait).
     pub(super) const ABORTED_IDLE: u8 = 4;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A response's `Headers`, read with names that are already JavaScript strings.
+    type HeaderList;
+    /// `Headers.get`.
+    #[wasm_bindgen(method, js_name = get)]
+    fn get(this: &HeaderList, name: &JsString) -> Option<String>;
 }
 
 /// What a send ended with: the parsed response and the attempts it took, or the error.
@@ -133,12 +145,13 @@ impl Delivery {
         let Some(response) = response else {
             return Verdict::Failed(self.interrupted(fault, cause, None));
         };
-        let headers = response.headers();
-        let header = |name: &str| headers.get(name).ok().flatten();
+        let names = &self.client.wire().names;
+        let headers: HeaderList = response.headers().unchecked_into();
+        let header = |name: &Name| headers.get(&name.js);
         let limits = RateLimit::from_headers(
-            header("x-ratelimit-limit").as_deref(),
-            header("x-ratelimit-remaining").as_deref(),
-            header("x-ratelimit-reset").as_deref(),
+            header(&names.rate_limit).as_deref(),
+            header(&names.rate_remaining).as_deref(),
+            header(&names.rate_reset).as_deref(),
         );
         if limits.is_some() {
             self.client.rate_limit.set(limits);
@@ -151,7 +164,7 @@ impl Delivery {
             return Verdict::Failed(self.interrupted(fault, cause, Some(status)));
         }
         if success {
-            return match decode::success(&text) {
+            return match decode::success(&text, names) {
                 Ok(value) => Verdict::Sent(value),
                 Err(problem) => Verdict::Failed(Error::failed(
                     ErrorKind::Decode,
@@ -166,15 +179,17 @@ impl Delivery {
             };
         }
         let token = &self.client.token;
-        let parsed = decode::api_error(&text);
+        let parsed = decode::api_error(&text, names);
         let details = Details {
             status: Some(status),
             api_code: parsed.code.map(|c| token.redact(&c)),
             message: parsed.message.map(|m| token.redact(&m)),
-            request_id: parsed.request_id.or_else(|| header("x-request-id")),
+            request_id: parsed
+                .request_id
+                .or_else(|| header(&names.request_id_header)),
             retry_after_ms: retry::retry_after_ms(
-                header("retry-after-ms").as_deref(),
-                header("retry-after").as_deref(),
+                header(&names.retry_after_ms).as_deref(),
+                header(&names.retry_after).as_deref(),
             ),
             maybe_sent: false,
             attempts: self.attempts,

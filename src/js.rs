@@ -15,6 +15,7 @@ use web_sys::AbortSignal;
 
 use crate::client::{Client, SendOptions};
 use crate::error::Error;
+use crate::names::{names, Name};
 use crate::options::{
     ClientOptions, MAX_RETRIES_LIMIT, MAX_RETRIES_RULE, MAX_RETRY_DELAY_RULE, MAX_TIMER_MS,
     TIMEOUT_RULE,
@@ -104,11 +105,35 @@ extern "C" {
     pub type JsRateLimit;
 }
 
+names! {
+    /// The input field names, as the caller spells them.
+    struct InputNames {
+        token = "token",
+        base_url = "baseUrl",
+        timeout_ms = "timeoutMs",
+        max_retries = "maxRetries",
+        max_retry_delay_ms = "maxRetryDelayMs",
+        signal = "signal",
+        account_link_id = "accountLinkId",
+        content = "content",
+        external_platform_id = "externalPlatformId",
+        external_id = "externalId",
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `String.prototype.isWellFormed`: false when the text has an unpaired surrogate.
+    #[wasm_bindgen(js_namespace = ["String", "prototype", "isWellFormed"], js_name = call)]
+    fn is_well_formed(text: &JsValue) -> bool;
+}
+
 /// Sends X direct messages through the Inbox API.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct InboxClient {
     client: Client,
+    names: InputNames,
 }
 
 #[wasm_bindgen]
@@ -117,24 +142,29 @@ impl InboxClient {
     /// option is invalid.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsClientOptions) -> Result<InboxClient, JsValue> {
-        client_options(options)
+        let names = InputNames::new();
+        client_options(options, &names)
             .map_err(Error::from)
             .and_then(Client::new)
-            .map(|client| InboxClient { client })
+            .map(|client| InboxClient { client, names })
             .map_err(|error| to_js_error(&error))
     }
 
     /// Sends a DM; creates the thread if needed. Resolves to the stored message and its
     /// thread. Rejects with an `InboxError`; invalid input rejects before any network I/O.
-    #[wasm_bindgen(js_name = sendMessage, unchecked_return_type = "Promise<SendMessageResponse>")]
+    #[wasm_bindgen(
+        js_name = sendMessage,
+        unchecked_return_type = "Promise<SendMessageResponse>"
+    )]
     pub fn send_message(
         &self,
         request: Ts<SendMessageRequest>,
         options: Option<JsSendOptions>,
     ) -> Promise {
+        let names = &self.names;
         let started = match (
-            read_request(&request.js_value()),
-            send_options(options.as_ref()),
+            read_request(&request.js_value(), names),
+            send_options(options.as_ref(), names),
         ) {
             (Ok(request), Ok(options)) => {
                 self.client
@@ -158,48 +188,48 @@ impl InboxClient {
 }
 
 /// Reads `{ token, baseUrl?, timeoutMs?, maxRetries?, maxRetryDelayMs? }`.
-fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> {
+fn client_options(value: &JsValue, names: &InputNames) -> Result<ClientOptions, Invalid> {
     let fields = Fields::new(
         value,
         "options",
         &[
-            "token",
-            "baseUrl",
-            "timeoutMs",
-            "maxRetries",
-            "maxRetryDelayMs",
+            &names.token,
+            &names.base_url,
+            &names.timeout_ms,
+            &names.max_retries,
+            &names.max_retry_delay_ms,
         ],
     )?;
     let token = fields
-        .string("token")?
+        .string(&names.token)?
         .ok_or(Invalid::new("token", "is required"))?;
     let mut options = ClientOptions::new(token);
-    if let Some(base_url) = fields.string("baseUrl")? {
+    if let Some(base_url) = fields.string(&names.base_url)? {
         options = options.base_url(base_url);
     }
-    if let Some(ms) = fields.whole_number("timeoutMs", 1, MAX_TIMER_MS, TIMEOUT_RULE)? {
+    if let Some(ms) = fields.whole_number(&names.timeout_ms, 1, MAX_TIMER_MS, TIMEOUT_RULE)? {
         options = options.timeout_ms(ms);
     }
-    if let Some(n) = fields.whole_number("maxRetries", 0, MAX_RETRIES_LIMIT, MAX_RETRIES_RULE)? {
+    let max_retries = &names.max_retries;
+    if let Some(n) = fields.whole_number(max_retries, 0, MAX_RETRIES_LIMIT, MAX_RETRIES_RULE)? {
         options = options.max_retries(n);
     }
-    if let Some(ms) =
-        fields.whole_number("maxRetryDelayMs", 0, MAX_TIMER_MS, MAX_RETRY_DELAY_RULE)?
-    {
+    let max_delay = &names.max_retry_delay_ms;
+    if let Some(ms) = fields.whole_number(max_delay, 0, MAX_TIMER_MS, MAX_RETRY_DELAY_RULE)? {
         options = options.max_retry_delay_ms(ms);
     }
     Ok(options)
 }
 
 /// Reads `{ signal?, timeoutMs? }`; `undefined` and `null` mean no options.
-fn send_options(value: Option<&JsSendOptions>) -> Result<SendOptions, Invalid> {
+fn send_options(value: Option<&JsSendOptions>, names: &InputNames) -> Result<SendOptions, Invalid> {
     let mut options = SendOptions::default();
     let Some(value) = value else {
         return Ok(options);
     };
-    let fields = Fields::new(value, "options", &["signal", "timeoutMs"])?;
-    options.timeout_ms = fields.whole_number("timeoutMs", 1, MAX_TIMER_MS, TIMEOUT_RULE)?;
-    let signal = fields.get("signal");
+    let fields = Fields::new(value, "options", &[&names.signal, &names.timeout_ms])?;
+    options.timeout_ms = fields.whole_number(&names.timeout_ms, 1, MAX_TIMER_MS, TIMEOUT_RULE)?;
+    let signal = fields.get(&names.signal);
     if !signal.is_undefined() {
         let signal = signal
             .dyn_into::<AbortSignal>()
@@ -210,26 +240,26 @@ fn send_options(value: Option<&JsSendOptions>) -> Result<SendOptions, Invalid> {
 }
 
 /// Reads `{ accountLinkId, content, externalPlatformId?, externalId? }`.
-fn read_request(value: &JsValue) -> Result<SendMessageRequest, Invalid> {
+fn read_request(value: &JsValue, names: &InputNames) -> Result<SendMessageRequest, Invalid> {
     let fields = Fields::new(
         value,
         "request",
         &[
-            "accountLinkId",
-            "content",
-            "externalPlatformId",
-            "externalId",
+            &names.account_link_id,
+            &names.content,
+            &names.external_platform_id,
+            &names.external_id,
         ],
     )?;
     let account_link_id = fields
-        .string("accountLinkId")?
+        .string(&names.account_link_id)?
         .ok_or(Invalid::new("accountLinkId", "is required"))?;
     let content = fields
-        .string("content")?
+        .string(&names.content)?
         .ok_or(Invalid::new("content", "is required"))?;
     let recipient = Recipient::from_ids(
-        fields.string("externalPlatformId")?,
-        fields.string("externalId")?,
+        fields.string(&names.external_platform_id)?,
+        fields.string(&names.external_id)?,
     )
     .ok_or(Invalid::new(
         "externalPlatformId",
@@ -245,15 +275,18 @@ struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    fn new(value: &'a JsValue, name: &'static str, known: &[&str]) -> Result<Self, Invalid> {
+    fn new(value: &'a JsValue, name: &'static str, known: &[&Name]) -> Result<Self, Invalid> {
         if !value.is_object() || js_sys::Array::is_array(value) || value.is_function() {
             return Err(Invalid::new(name, "must be an object"));
         }
+        // Compared as JavaScript strings: only an unknown key is converted, for its message.
         for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
-            let key = key.as_string().unwrap_or_default();
-            if !known.contains(&key.as_str()) {
+            if !known
+                .iter()
+                .any(|name| AsRef::<JsValue>::as_ref(&name.js) == &key)
+            {
                 return Err(Invalid::new(
-                    key,
+                    key.as_string().unwrap_or_default(),
                     "is not a known field; check its spelling",
                 ));
             }
@@ -261,23 +294,23 @@ impl<'a> Fields<'a> {
         Ok(Fields { object: value })
     }
 
-    fn get(&self, key: &str) -> JsValue {
-        Reflect::get(self.object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    fn get(&self, name: &Name) -> JsValue {
+        Reflect::get(self.object, &name.js).unwrap_or(JsValue::UNDEFINED)
     }
 
     /// A string field; `undefined` is absent. Text with unpaired surrogates is refused: it
     /// could not be sent byte-exact.
-    fn string(&self, key: &'static str) -> Result<Option<String>, Invalid> {
-        let value = self.get(key);
+    fn string(&self, name: &Name) -> Result<Option<String>, Invalid> {
+        let value = self.get(name);
         if value.is_undefined() {
             return Ok(None);
         }
         let text = value
             .dyn_ref::<JsString>()
-            .ok_or(Invalid::new(key, "must be a string"))?;
-        if !text.is_valid_utf16() {
+            .ok_or(Invalid::new(name.text, "must be a string"))?;
+        if !is_well_formed(text) {
             return Err(Invalid::new(
-                key,
+                name.text,
                 "must be well-formed text (it contains an unpaired UTF-16 surrogate)",
             ));
         }
@@ -287,12 +320,12 @@ impl<'a> Fields<'a> {
     /// A whole-number field within `min..=max`; `undefined` is absent.
     fn whole_number(
         &self,
-        key: &'static str,
+        name: &Name,
         min: u32,
         max: u32,
         rule: &'static str,
     ) -> Result<Option<u32>, Invalid> {
-        let value = self.get(key);
+        let value = self.get(name);
         if value.is_undefined() {
             return Ok(None);
         }
@@ -300,7 +333,7 @@ impl<'a> Fields<'a> {
             Some(n) if n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) => {
                 Ok(Some(n as u32))
             }
-            _ => Err(Invalid::new(key, rule)),
+            _ => Err(Invalid::new(name.text, rule)),
         }
     }
 }

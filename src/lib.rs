@@ -12,6 +12,7 @@ mod client;
 mod decode;
 mod delivery;
 mod error;
+mod names;
 mod options;
 mod rate_limit;
 mod retry;

@@ -4,7 +4,7 @@
 //! Only JavaScript functions and promises are involved: no Rust closure crosses the boundary,
 //! so nothing leaks when a send is abandoned.
 
-use js_sys::{Promise, Reflect};
+use js_sys::{JsString, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
@@ -16,8 +16,8 @@ extern "C" {
     /// error. The delivery is freed when it settles.
     pub(crate) fn deliver(
         delivery: Delivery,
-        url: &str,
-        authorization: &str,
+        url: &JsString,
+        authorization: &JsString,
         body: &str,
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
