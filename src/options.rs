@@ -1,5 +1,6 @@
 //! Client options: one object, defaults documented once, validated when the client is built.
 
+use crate::text::{self, parse_decimal, position, split_at_byte};
 use crate::token::Token;
 use crate::validate::{self, has_space_or_control, Invalid};
 
@@ -118,17 +119,17 @@ pub fn endpoint(base_url: &str) -> Result<String, Invalid> {
             "must be an absolute https:// URL, like https://inboxapp.com",
         ));
     };
-    if rest.contains(['?', '#']) {
+    if rest.bytes().any(|b| b == b'?' || b == b'#') {
         return Err(Invalid::new(field, "must not contain a query or fragment"));
     }
-    let (authority, path) = match rest.find('/') {
+    let (authority, path) = match position(rest, b'/') {
         Some(slash) => (
             rest.get(..slash).unwrap_or(""),
             rest.get(slash..).unwrap_or(""),
         ),
         None => (rest, ""),
     };
-    if authority.contains('@') {
+    if position(authority, b'@').is_some() {
         return Err(Invalid::new(
             field,
             "must not contain credentials; pass the token as the token option",
@@ -141,8 +142,10 @@ pub fn endpoint(base_url: &str) -> Result<String, Invalid> {
             "must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1], so the token never travels in clear text)",
         ));
     }
-    let path = path.trim_end_matches('/');
-    if path.ends_with("/api/v1") || crate::text::find(path, "/api/v1/").is_some() {
+    let path = path
+        .get(..path.len() - trailing_slashes(path))
+        .unwrap_or(path);
+    if path.ends_with("/api/v1") || text::find(path, "/api/v1/").is_some() {
         return Err(Invalid::new(
             field,
             "must not end with /api/v1: the client adds the API path itself (use https://inboxapp.com)",
@@ -157,7 +160,7 @@ pub fn endpoint(base_url: &str) -> Result<String, Invalid> {
 fn host_of(authority: &str) -> Result<&str, Invalid> {
     let bad = |rule| Err(Invalid::new("baseUrl", rule));
     let (host, port) = if authority.starts_with('[') {
-        let Some((host, after)) = authority.split_once(']') else {
+        let Some((host, after)) = split_at_byte(authority, b']') else {
             return bad("has an IPv6 host without its closing ]");
         };
         let ok = host
@@ -174,7 +177,7 @@ fn host_of(authority: &str) -> Result<&str, Invalid> {
         };
         (authority.get(..host.len() + 1).unwrap_or(host), port)
     } else {
-        match authority.split_once(':') {
+        match split_at_byte(authority, b':') {
             Some((host, port)) => (host, Some(port)),
             None => (authority, None),
         }
@@ -193,7 +196,7 @@ fn host_of(authority: &str) -> Result<&str, Invalid> {
         let valid = !port.is_empty()
             && port.len() <= 5
             && port.bytes().all(|b| b.is_ascii_digit())
-            && port.parse::<u32>().is_ok_and(|p| p <= 65_535);
+            && parse_decimal(port).is_some_and(|p| p <= 65_535);
         if !valid {
             return bad("has a port that is not a number from 0 to 65535");
         }
@@ -203,12 +206,29 @@ fn host_of(authority: &str) -> Result<&str, Invalid> {
 
 /// `localhost`, `127.0.0.0/8` or `[::1]`.
 fn is_loopback(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    if host == "localhost" || host == "[::1]" {
+    if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
         return true;
     }
-    let mut octets = host.split('.');
-    octets.next() == Some("127")
-        && octets.clone().count() == 3
-        && octets.all(|o| o.len() <= 3 && o.parse::<u8>().is_ok())
+    let Some(mut rest) = host.strip_prefix("127.") else {
+        return false;
+    };
+    // Three more octets, each 1 to 3 digits up to 255.
+    for last in [false, false, true] {
+        let (octet, after) = match split_at_byte(rest, b'.') {
+            Some(parts) if !last => parts,
+            None if last => (rest, ""),
+            _ => return false,
+        };
+        let digits = octet.len() <= 3 && octet.bytes().all(|b| b.is_ascii_digit());
+        if !digits || !parse_decimal(octet).is_some_and(|n| n <= 255) {
+            return false;
+        }
+        rest = after;
+    }
+    true
+}
+
+/// How many `/` end `path`.
+fn trailing_slashes(path: &str) -> usize {
+    path.bytes().rev().take_while(|b| *b == b'/').count()
 }

@@ -1,5 +1,7 @@
 //! The team's rate-limit budget, as the last response reported it.
 
+use crate::text::parse_decimal;
+
 /// `X-RateLimit-*` from the last response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -19,7 +21,7 @@ impl RateLimit {
         remaining: Option<&str>,
         reset: Option<&str>,
     ) -> Option<Self> {
-        let int = |v: Option<&str>| v?.trim().parse::<u64>().ok();
+        let int = |v: Option<&str>| parse_decimal(v?.trim_ascii());
         Some(RateLimit {
             limit: int(limit)?,
             remaining: int(remaining)?,

@@ -4,6 +4,7 @@
 use wasm_bindgen::JsValue;
 
 use crate::error::{Details, Error, ErrorKind};
+use crate::text::{parse_decimal, split_at_byte};
 
 /// Backoff before the first retry when the server names no wait: about 0.5 s, then doubling.
 const BACKOFF_BASE_MS: u32 = 500;
@@ -72,7 +73,7 @@ pub(crate) fn retry_after_ms(
     if let Some(ms) = retry_after_ms.and_then(whole_number) {
         return Some(ms);
     }
-    let value = retry_after?.trim();
+    let value = retry_after?.trim_ascii();
     if let Some(seconds) = whole_number(value) {
         return Some(seconds.saturating_mul(1000));
     }
@@ -85,9 +86,10 @@ pub(crate) fn retry_after_ms(
 
 /// The integer part of a non-negative decimal number (`"1.5"` → 1), without float parsing.
 fn whole_number(text: &str) -> Option<u64> {
-    let (int, frac) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    let text = text.trim_ascii();
+    let (int, frac) = split_at_byte(text, b'.').unwrap_or((text, ""));
     if int.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    int.parse().ok()
+    parse_decimal(int)
 }

@@ -1,5 +1,7 @@
-//! Substring search without `core::str::pattern`'s two-way searcher, whose panicking paths link
-//! `Debug` formatting and Unicode tables into the wasm (about 8 KB). The inputs are short.
+//! Small text helpers working on bytes. `core::str`'s pattern searchers (`find`, `split_once`,
+//! `trim_matches`) and integer parsing each add generic code to the wasm, and the two-way
+//! searcher's panicking paths link `Debug` formatting and Unicode tables (about 8 KB). The
+//! inputs here are short, so plain byte loops cost nothing.
 
 /// The byte offset of the first `needle` in `haystack`.
 pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
@@ -24,6 +26,30 @@ pub(crate) fn replace_all(haystack: &str, needle: &str, with: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The byte offset of the first `byte` (an ASCII character) in `text`.
+pub(crate) fn position(text: &str, byte: u8) -> Option<usize> {
+    text.bytes().position(|b| b == byte)
+}
+
+/// `text` split around the first `byte` (an ASCII character), which is in neither part.
+pub(crate) fn split_at_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = position(text, byte)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// An unsigned decimal integer, all of `text` (an optional leading `+`, then ASCII digits), as
+/// `str::parse::<u64>` reads it; `None` when empty, not a number, or too large.
+pub(crate) fn parse_decimal(text: &str) -> Option<u64> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.bytes().try_fold(0u64, |n, b| {
+        let digit = b.checked_sub(b'0').filter(|d| *d <= 9)?;
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
 }
 
 /// Appends `n` in decimal.
@@ -60,6 +86,49 @@ mod tests {
         ] {
             assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
             assert_eq!(replace_all(hay, needle, "***"), hay.replace(needle, "***"));
+        }
+    }
+
+    #[test]
+    fn parses_decimals_like_std() {
+        for text in [
+            "0",
+            "42",
+            "+7",
+            "007",
+            "18446744073709551615",
+            "18446744073709551616",
+            "",
+            "+",
+            "-1",
+            "1.5",
+            " 1",
+            "1a",
+            "٣",
+        ] {
+            assert_eq!(parse_decimal(text), text.parse::<u64>().ok(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn splits_at_a_byte_like_std() {
+        for (text, byte) in [
+            ("a:b", b':'),
+            ("a:b:c", b':'),
+            ("ab", b':'),
+            (":", b':'),
+            ("é:é", b':'),
+        ] {
+            assert_eq!(
+                split_at_byte(text, byte),
+                text.split_once(char::from(byte)),
+                "{text:?}"
+            );
+            assert_eq!(
+                position(text, byte),
+                text.find(char::from(byte)),
+                "{text:?}"
+            );
         }
     }
 

@@ -102,7 +102,7 @@ pub fn external_platform_id(value: &str) -> Result<(), Invalid> {
             "must be the numeric X user id, not an @handle",
         ));
     }
-    if value.contains(['/', ':']) {
+    if value.bytes().any(|b| b == b'/' || b == b':') {
         return Err(Invalid::new(
             field,
             "must be the numeric X user id, not a profile URL",
