@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/ with wasm-pack (--target web) and prints its size table.
+# Builds the npm package into pkg/ with wasm-pack (--target web), minifies its JavaScript
+# (release only) and prints its size table.
 # Usage: scripts/build.sh [--dev]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,4 +10,5 @@ profile="--release"
 [[ "${1:-}" == "--dev" ]] && profile="--dev"
 wasm-pack --log-level warn build --target web "$profile" --out-dir pkg --out-name inbox_sender \
   -- --features pkg
+[[ "$profile" == "--release" ]] && node scripts/minify.mjs pkg
 node scripts/size.mjs pkg

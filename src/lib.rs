@@ -25,11 +25,13 @@ pub mod validate;
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod js;
 
-/// The npm package's allocator: talc is smaller than dlmalloc in the shipped wasm.
+#[cfg(all(target_arch = "wasm32", feature = "pkg"))]
+mod allocator;
+
+/// The npm package's allocator: a size-class allocator much smaller than dlmalloc.
 #[cfg(all(target_arch = "wasm32", feature = "pkg"))]
 #[global_allocator]
-// SAFETY: wasm32 without threads is single-threaded, the condition TalckWasm requires.
-static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
+static ALLOCATOR: allocator::Buckets = allocator::Buckets::new();
 
 pub use client::{Client, SendOptions};
 pub use error::{Details, Error, ErrorKind};
