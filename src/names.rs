@@ -14,7 +14,9 @@ pub(crate) struct Name {
 }
 
 impl Name {
-    /// Creates the JavaScript string for `text` (a wasm-only call).
+    /// Creates the JavaScript string for `text` (a wasm-only call). Not inlined: one call per
+    /// name is smaller than the string conversion repeated at every name.
+    #[inline(never)]
     pub(crate) fn new(text: &'static str) -> Self {
         Name {
             js: JsString::from(text),

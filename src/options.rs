@@ -152,7 +152,11 @@ pub fn endpoint(base_url: &str) -> Result<String, Invalid> {
         ));
     }
     let scheme = if secure { "https://" } else { "http://" };
-    Ok([scheme, authority, path, "/api/v1/threads/messages"].concat())
+    let mut url = scheme.to_owned();
+    for part in [authority, path, "/api/v1/threads/messages"] {
+        url.push_str(part);
+    }
+    Ok(url)
 }
 
 /// The host of `host[:port]` or `[v6][:port]`, refusing what `fetch` would refuse later: an

@@ -35,7 +35,11 @@ pub(crate) fn describe(error: &JsValue) -> String {
             .and_then(|v| v.as_string())
     };
     match (get("name"), get("message")) {
-        (Some(name), Some(message)) => [name.as_str(), ": ", message.as_str()].concat(),
+        (Some(mut name), Some(message)) => {
+            name.push_str(": ");
+            name.push_str(&message);
+            name
+        }
         (None, Some(message)) => message,
         _ => "an unknown error".to_owned(),
     }
