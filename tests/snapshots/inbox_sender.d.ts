@@ -567,18 +567,18 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_inboxclient_free: (a: number, b: number) => void;
+    readonly __wbg_inboxdelivery_free: (a: number, b: number) => void;
     readonly inboxclient_new: (a: any) => [number, number, number];
     readonly inboxclient_rateLimit: (a: number) => any;
     readonly inboxclient_sendMessage: (a: number, b: any, c: number) => any;
-    readonly _ZN12wasm_bindgen7convert8closures1_6invoke17ha75d28fc75ac40daE: (a: number, b: number, c: any, d: any) => void;
-    readonly _ZN12wasm_bindgen7convert8closures1_6invoke17he27ee5fa1f0266c8E: (a: number, b: number, c: any) => [number, number];
+    readonly inboxdelivery_finish: (a: number) => [number, number, number];
+    readonly inboxdelivery_settle: (a: number, b: number, c: any, d: number, e: any) => number;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
     readonly __wbindgen_exn_store: (a: number) => void;
     readonly __externref_table_alloc: () => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
-    readonly __wbindgen_destroy_closure: (a: number, b: number) => void;
     readonly __externref_table_dealloc: (a: number) => void;
     readonly __wbindgen_start: () => void;
 }
