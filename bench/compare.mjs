@@ -21,15 +21,22 @@ function withDeadline(promise, what) {
 
 /**
  * Runs `runBatch(name, count, inFlight)` (resolving to elapsed ms) for every contender, one
- * warm-up batch each, then `runs` rounds with the contenders interleaved so drift hits all
- * alike. Resolves to { [name]: { median, min, max } } in microseconds per send.
+ * warm-up batch each, then `runs` rounds with the contenders interleaved, in a rotated order
+ * each round (so no contender always follows the one whose garbage the collector is still
+ * clearing). Resolves to { [name]: { median, min, max, ratio } }: microseconds per send, and
+ * `ratio`, the median over rounds of the contender's time divided by the first contender's
+ * (the baseline) in the same round — paired, so drift between rounds cancels out.
  */
 export async function compare(runBatch, names, { runs, count, inFlight }) {
   const timed = (name) => withDeadline(runBatch(name, count, inFlight), `a batch of ${count} ${name} sends`);
   for (const name of names) await timed(name);
   const perSend = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < runs; r++) {
-    for (const name of names) perSend[name].push(((await timed(name)) * 1000) / count);
+    const order = names.map((_, i) => names[(i + r) % names.length]);
+    for (const name of order) perSend[name].push(((await timed(name)) * 1000) / count);
   }
-  return Object.fromEntries(names.map((n) => [n, stats(perSend[n])]));
+  const baseline = perSend[names[0]];
+  return Object.fromEntries(
+    names.map((n) => [n, { ...stats(perSend[n]), ratio: stats(perSend[n].map((t, r) => t / baseline[r])).median }]),
+  );
 }

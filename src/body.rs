@@ -28,27 +28,35 @@ fn push_field(out: &mut String, name: &str, value: &str) {
     push_string(out, value);
 }
 
-/// Appends `value` as a JSON string literal.
+/// Appends `value` as a JSON string literal. Runs of bytes that need no escape are copied
+/// whole; only `"`, `\\` and control characters (all ASCII) are escaped, so every cut falls on
+/// a character boundary.
 fn push_string(out: &mut String, value: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let b = c as usize;
-                out.push_str("\\u00");
-                out.push(HEX[b >> 4] as char);
-                out.push(HEX[b & 0xF] as char);
-            }
-            c => out.push(c),
+    let mut copied = 0;
+    for (at, byte) in value.bytes().enumerate() {
+        if byte >= 0x20 && byte != b'"' && byte != b'\\' {
+            continue;
         }
+        out.push_str(value.get(copied..at).unwrap_or_default());
+        copied = at + 1;
+        out.push('\\');
+        let short = match byte {
+            b'\n' => 'n',
+            b'\r' => 'r',
+            b'\t' => 't',
+            0x08 => 'b',
+            0x0c => 'f',
+            b'"' | b'\\' => char::from(byte),
+            _ => {
+                out.push_str("u00");
+                out.push(char::from(HEX[usize::from(byte >> 4)]));
+                char::from(HEX[usize::from(byte & 0xF)])
+            }
+        };
+        out.push(short);
     }
+    out.push_str(value.get(copied..).unwrap_or_default());
     out.push('"');
 }

@@ -2,7 +2,7 @@
 //! the vendor's error shapes. Bodies stay JavaScript strings and are parsed by `JSON.parse`, so
 //! the success value reaches JavaScript callers exactly as the server sent it.
 
-use js_sys::{JsString, Reflect};
+use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -13,6 +13,11 @@ extern "C" {
     /// `JSON.parse` on a JavaScript string, without copying it through Rust.
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn parse_json(text: &JsString) -> Result<JsValue, JsValue>;
+    /// A value `JSON.parse` made (plain data: no getters or proxies, so reading cannot throw).
+    type Parsed;
+    /// `value[name]`; only called on objects.
+    #[wasm_bindgen(method, indexing_getter)]
+    fn field(this: &Parsed, name: &JsString) -> JsValue;
 }
 
 /// How much of an error body is kept for diagnosis, in UTF-16 units.
@@ -26,6 +31,9 @@ pub(crate) fn success(body: &JsValue, names: &AnswerNames) -> Result<JsValue, &'
         return Err("the body is empty");
     }
     let value = parse_json(text).map_err(|_| "the body is not JSON")?;
+    if !value.is_object() {
+        return Err("message is missing or not an object");
+    }
     let is_string = |object: &JsValue, name: &Name| get(object, name).is_string();
     let message = object(&value, &names.message).ok_or("message is missing or not an object")?;
     if !is_string(&message, &names.id) {
@@ -97,9 +105,9 @@ fn excerpt(text: &JsString) -> Option<String> {
     Some(String::from(text.slice(0, end)))
 }
 
-/// `value[name]`, or `undefined` when reading it throws.
-fn get(value: &JsValue, name: &Name) -> JsValue {
-    Reflect::get(value, &name.js).unwrap_or(JsValue::UNDEFINED)
+/// `object[name]`; `object` is a non-null object.
+fn get(object: &JsValue, name: &Name) -> JsValue {
+    object.unchecked_ref::<Parsed>().field(&name.js)
 }
 
 /// `value[name]` when it is a non-null object.

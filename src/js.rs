@@ -7,7 +7,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::{JsString, Object, Promise, Reflect};
+use js_sys::{Object, Promise, Reflect};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -123,6 +123,11 @@ names! {
 
 #[wasm_bindgen]
 extern "C" {
+    /// An object this module created (an `InboxError`, a `RateLimit`).
+    type Own;
+    /// `own[key] = value`.
+    #[wasm_bindgen(method, indexing_setter)]
+    fn set_field(this: &Own, key: &JsValue, value: &JsValue);
     /// `String.prototype.isWellFormed`: false when the text has an unpaired surrogate.
     #[wasm_bindgen(js_namespace = ["String", "prototype", "isWellFormed"], js_name = call)]
     fn is_well_formed(text: &JsValue) -> bool;
@@ -302,19 +307,20 @@ impl<'a> Fields<'a> {
     /// could not be sent byte-exact.
     fn string(&self, name: &Name) -> Result<Option<String>, Invalid> {
         let value = self.get(name);
-        if value.is_undefined() {
-            return Ok(None);
-        }
-        let text = value
-            .dyn_ref::<JsString>()
-            .ok_or(Invalid::new(name.text, "must be a string"))?;
-        if !is_well_formed(text) {
+        let Some(text) = value.as_string() else {
+            if value.is_undefined() {
+                return Ok(None);
+            }
+            return Err(Invalid::new(name.text, "must be a string"));
+        };
+        // Checked on the JavaScript string: the conversion replaced lone surrogates.
+        if !is_well_formed(&value) {
             return Err(Invalid::new(
                 name.text,
                 "must be well-formed text (it contains an unpaired UTF-16 surrogate)",
             ));
         }
-        Ok(Some(String::from(text)))
+        Ok(Some(text))
     }
 
     /// A whole-number field within `min..=max`; `undefined` is absent.
@@ -341,7 +347,7 @@ impl<'a> Fields<'a> {
 /// Builds the `InboxError` a JavaScript caller receives.
 pub(crate) fn to_js_error(error: &Error) -> JsValue {
     let js = js_sys::Error::new(&error.message());
-    js.set_name("InboxError");
+    set(&js, "name", "InboxError");
     set(&js, "kind", error.kind().as_str());
     match error {
         Error::InvalidRequest(invalid) => {
@@ -373,6 +379,10 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
     js.into()
 }
 
+/// `target[key] = value` on an object this module created (a plain data property: the
+/// assignment cannot throw).
 fn set(target: &JsValue, key: &str, value: impl Into<JsValue>) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), &value.into());
+    target
+        .unchecked_ref::<Own>()
+        .set_field(&JsValue::from_str(key), &value.into());
 }

@@ -178,5 +178,9 @@ fn is_blank(c: char) -> bool {
 
 /// True when `value` holds any whitespace or control character.
 pub(crate) fn has_space_or_control(value: &str) -> bool {
+    // ASCII text (ids, tokens, URLs) is checked byte by byte: space and below, and DEL.
+    if value.is_ascii() {
+        return value.bytes().any(|b| b <= b' ' || b == 0x7f);
+    }
     value.chars().any(|c| c.is_whitespace() || c.is_control())
 }
