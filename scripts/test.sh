@@ -32,6 +32,10 @@ CHROMEDRIVER=/usr/bin/chromedriver \
   cargo test --target wasm32-unknown-unknown --test node --test browser --test service_worker
 stop_emulator
 
+step "wasm-bindgen-test: the npm package's allocator (feature pkg) in Node"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --features pkg --test allocator
+
 step "JavaScript package tests (node --test)"
 node --test --test-timeout=180000 tests/js/
 
