@@ -20,6 +20,7 @@ use crate::options::{
     ClientOptions, MAX_RETRIES_LIMIT, MAX_RETRIES_RULE, MAX_RETRY_DELAY_RULE, MAX_TIMER_MS,
     TIMEOUT_RULE,
 };
+use crate::text;
 use crate::types::{Recipient, SendMessageRequest};
 use crate::validate::Invalid;
 
@@ -281,7 +282,8 @@ struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     fn new(value: &'a JsValue, name: &'static str, known: &[&Name]) -> Result<Self, Invalid> {
-        if !value.is_object() || js_sys::Array::is_array(value) || value.is_function() {
+        // `is_object` is false for functions (their typeof is "function") and null.
+        if !value.is_object() || js_sys::Array::is_array(value) {
             return Err(Invalid::new(name, "must be an object"));
         }
         // Compared as JavaScript strings: only an unknown key is converted, for its message.
@@ -313,8 +315,9 @@ impl<'a> Fields<'a> {
             }
             return Err(Invalid::new(name.text, "must be a string"));
         };
-        // Checked on the JavaScript string: the conversion replaced lone surrogates.
-        if !is_well_formed(&value) {
+        // The conversion turned lone surrogates into U+FFFD: only text that now holds one
+        // (rare) is checked on the JavaScript string.
+        if text::find(&text, "\u{FFFD}").is_some() && !is_well_formed(&value) {
             return Err(Invalid::new(
                 name.text,
                 "must be well-formed text (it contains an unpaired UTF-16 surrogate)",

@@ -30,6 +30,7 @@ test("a DM arrives once, byte-exact, and reads back through the API", async () =
     unique("مرحبا — שלום — RTL\u200f mark"),
     unique("combining: e\u0301 n\u0303 Z\u0351\u034a"),
     unique("quotes \" backslash \\ newline\n tab\t trailing space "),
+    unique("a real replacement char \ufffd, controls \u0001\u001f\u007f, </script>"),
   ];
   const marker = unique("");
   contents.push(marker + "😀".repeat(10_000 - [...marker].length));
@@ -94,6 +95,7 @@ test("invalid requests reject before any network I/O, naming the field", async (
     [42, "request"],
     ["text", "request"],
     [[], "request"],
+    [() => ok, "request"],
     [{ ...ok, accountLinkId: undefined }, "accountLinkId"],
     [{ ...ok, accountLinkId: "" }, "accountLinkId"],
     [{ ...ok, accountLinkId: "Has-Caps" }, "accountLinkId"],
@@ -104,6 +106,7 @@ test("invalid requests reject before any network I/O, naming the field", async (
     [{ ...ok, content: "x".repeat(10_001) }, "content"],
     [{ ...ok, content: 5 }, "content"],
     [{ ...ok, content: "broken \ud800 surrogate" }, "content"],
+    [{ ...ok, content: "\ufffd and a lone \udc00" }, "content"],
     [{ accountLinkId: ACCOUNT, content: "hi" }, "externalPlatformId"],
     [{ ...ok, externalPlatformId: "@someone" }, "externalPlatformId"],
     [{ ...ok, externalPlatformId: "https://x.com/someone" }, "externalPlatformId"],
