@@ -62,9 +62,10 @@ async function attempt(delivery, url, init, timeoutMs, signal) {
   return delivery.settle(response, text, fault, cause);
 }
 
-/** Waits `ms` milliseconds, or until `signal` fires. */
+/** Waits `ms` milliseconds, or until `signal` fires (at once if it already has). */
 function pause(ms, signal) {
   return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);

@@ -1,0 +1,138 @@
+// The I/O half on its own (src/transport.js): what it reports to the delivery for each way an
+// attempt can end, and that it waits, stops and frees exactly as the delivery says. A recording
+// delivery written in JS stands in for the Rust one; the server is the real emulator.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { deliver } from "../../src/transport.js";
+import { startEmulator } from "./helpers.mjs";
+
+// The fault codes of transport.js and delivery.rs.
+const ABORTED = 1;
+const TIMED_OUT = 2;
+const NETWORK = 3;
+const ABORTED_IDLE = 4;
+
+let emulator;
+before(async () => {
+  emulator = await startEmulator();
+});
+after(() => emulator?.stop());
+
+const BODY = JSON.stringify({ accountLinkId: "acct1sales", content: "transport test", externalPlatformId: "1566123362161725440" });
+
+/** A delivery that answers each settle from `plan` (a function of the call) and records calls. */
+function recording(plan) {
+  const calls = [];
+  return {
+    calls,
+    freed: 0,
+    settle(response, text, fault, cause) {
+      calls.push({ status: response?.status, text, fault, cause, at: performance.now() });
+      return plan(calls.length, calls.at(-1));
+    },
+    finish() {
+      return { settled: this.calls.length };
+    },
+    free() {
+      this.freed++;
+    },
+  };
+}
+
+const send = (delivery, { timeoutMs = 30_000, signal, url = `${emulator.url}/api/v1/threads/messages` } = {}) =>
+  deliver(delivery, url, `Bearer ${emulator.token}`, BODY, timeoutMs, signal);
+
+test("a complete answer is reported with its text, then finish's value resolves and the delivery is freed", async () => {
+  const delivery = recording(() => -1);
+  const result = await send(delivery);
+  assert.deepEqual(result, { settled: 1 });
+  assert.equal(delivery.calls.length, 1);
+  const [call] = delivery.calls;
+  assert.equal(call.status, 200);
+  assert.equal(call.fault, 0);
+  assert.equal(JSON.parse(call.text).message.content, "transport test");
+  assert.equal(delivery.freed, 1);
+});
+
+test("a retry waits as long as the delivery says, then attempts again", async () => {
+  await emulator.control.faults({ status: 503 });
+  const delivery = recording((n) => (n === 1 ? 150 : -1));
+  await send(delivery);
+  const [first, second] = delivery.calls;
+  assert.equal(first.status, 503);
+  assert.equal(second.status, 200);
+  assert.ok(second.at - first.at >= 140, `waited ${second.at - first.at} ms`);
+});
+
+test("a signal that fired before the first attempt sends nothing", async () => {
+  const requestsBefore = (await emulator.control.requests()).length;
+  const delivery = recording(() => -1);
+  await send(delivery, { signal: AbortSignal.abort() });
+  assert.deepEqual(delivery.calls.map((c) => c.fault), [ABORTED_IDLE]);
+  assert.equal((await emulator.control.requests()).length, requestsBefore);
+  assert.equal(delivery.freed, 1);
+});
+
+test("a signal that fires while the delivery decides stops the wait at once", async () => {
+  const controller = new AbortController();
+  const delivery = recording((n) => {
+    if (n === 1) {
+      controller.abort();
+      return 60_000; // a wait the abort must cut short
+    }
+    return -1;
+  });
+  const started = performance.now();
+  await send(delivery, { signal: controller.signal });
+  assert.deepEqual(delivery.calls.map((c) => c.fault), [0, ABORTED_IDLE]);
+  assert.ok(performance.now() - started < 5_000, "the 60 s wait was not cut short");
+});
+
+test("a signal that fires during the wait ends it and sends nothing more", async () => {
+  const controller = new AbortController();
+  const delivery = recording((n) => (n === 1 ? 60_000 : -1));
+  const requestsBefore = (await emulator.control.requests()).length;
+  setTimeout(() => controller.abort(), 100);
+  await send(delivery, { signal: controller.signal });
+  assert.deepEqual(delivery.calls.map((c) => c.fault), [0, ABORTED_IDLE]);
+  assert.equal((await emulator.control.requests()).length, requestsBefore + 1);
+});
+
+test("the attempt's timeout aborts the fetch and is reported as a timeout", async () => {
+  await emulator.control.faults({ action: "hang" });
+  const delivery = recording(() => -1);
+  await send(delivery, { timeoutMs: 200 });
+  const [call] = delivery.calls;
+  assert.equal(call.fault, TIMED_OUT);
+  assert.equal(call.status, undefined);
+  assert.ok(call.cause instanceof Error, String(call.cause));
+});
+
+test("the caller's signal during an attempt aborts the fetch and is reported as aborted", async () => {
+  await emulator.control.faults({ action: "hang" });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Error("caller gave up")), 100);
+  const delivery = recording(() => -1);
+  await send(delivery, { signal: controller.signal });
+  const [call] = delivery.calls;
+  assert.equal(call.fault, ABORTED);
+  assert.equal(call.cause.message, "caller gave up");
+});
+
+test("a refused connection is reported as a network fault with its cause", async () => {
+  const delivery = recording(() => -1);
+  await send(delivery, { url: "http://127.0.0.1:9/api/v1/threads/messages" });
+  const [call] = delivery.calls;
+  assert.equal(call.fault, NETWORK);
+  assert.ok(call.cause instanceof Error);
+});
+
+test("when finish throws (the error for the caller), deliver rejects with it and still frees", async () => {
+  const delivery = recording(() => -1);
+  const problem = new Error("the InboxError");
+  delivery.finish = () => {
+    throw problem;
+  };
+  await assert.rejects(send(delivery), (error) => error === problem);
+  assert.equal(delivery.freed, 1);
+});
