@@ -26,11 +26,12 @@ const BODY_EXCERPT: u32 = 2048;
 /// Parses a 2xx body and checks `message.id`, `message.content` and `thread.id` are strings.
 /// On failure, says what is wrong.
 pub(crate) fn success(body: &JsValue, names: &AnswerNames) -> Result<JsValue, &'static str> {
-    let text: &JsString = body.dyn_ref().ok_or("the body is not text")?;
-    if text.length() == 0 {
-        return Err("the body is empty");
-    }
-    let value = parse_json(text).map_err(|_| "the body is not JSON")?;
+    // A complete answer's body is always a string (`response.text()`).
+    let text: &JsString = body.unchecked_ref();
+    let value = parse_json(text).map_err(|_| match text.length() {
+        0 => "the body is empty",
+        _ => "the body is not JSON",
+    })?;
     if !value.is_object() {
         return Err("message is missing or not an object");
     }

@@ -34,10 +34,9 @@ mod fault {
 extern "C" {
     /// A response's `Headers`, read with names that are already JavaScript strings.
     type HeaderList;
-    /// `Headers.get`: a string, or `null` when absent (returned as is: converting only the
-    /// headers that are present saves a string round trip per absent header).
+    /// `Headers.get`: the value, or `None` when absent (`null`).
     #[wasm_bindgen(method, js_name = get)]
-    fn get(this: &HeaderList, name: &JsString) -> JsValue;
+    fn get(this: &HeaderList, name: &JsString) -> Option<String>;
 }
 
 /// What a send ended with: the parsed response and the attempts it took, or the error.
@@ -148,11 +147,7 @@ impl Delivery {
         };
         let names = &self.client.wire().names;
         let headers: HeaderList = response.headers().unchecked_into();
-        let header = |name: &Name| {
-            Some(headers.get(&name.js))
-                .filter(|v| !v.is_null())?
-                .as_string()
-        };
+        let header = |name: &Name| headers.get(&name.js);
         let limits = RateLimit::from_headers(
             header(&names.rate_limit).as_deref(),
             header(&names.rate_remaining).as_deref(),
