@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { bundle } from "./sizes.mjs";
-import { shippedFiles } from "../scripts/size.mjs";
+import { snippetFiles } from "../scripts/size.mjs";
 import { compare } from "./compare.mjs";
 
 const here = new URL("./", import.meta.url);
@@ -24,8 +24,7 @@ window.runBatch = (name, count, inFlight) => batch(all[name], count, inFlight);
 /** The GET routes the bench server needs for the page. */
 export async function pageFiles() {
   const file = (url, type) => ({ type, body: readFileSync(url) });
-  const snippets = shippedFiles(pkg.pathname)
-    .filter((name) => name.startsWith("snippets/"))
+  const snippets = snippetFiles(pkg.pathname)
     .map((name) => [`/pkg/${name}`, file(new URL(name, pkg), JS)]);
   return {
     ...Object.fromEntries(snippets),

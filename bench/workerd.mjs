@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { Miniflare } from "miniflare";
 import { bundle } from "./sizes.mjs";
-import { shippedFiles } from "../scripts/size.mjs";
+import { snippetFiles } from "../scripts/size.mjs";
 import { compare, stats } from "./compare.mjs";
 
 const here = new URL("./", import.meta.url);
@@ -19,8 +19,7 @@ export async function startWorker(serverUrl) {
     `\nexport default [${copies.map((_, i) => `g${i}`).join(", ")}];`;
   const source = (name) => readFileSync(new URL(name, here), "utf8");
   // The glue's JS snippets, next to the glue and next to each copy of it.
-  const snippets = shippedFiles(pkg.pathname)
-    .filter((name) => name.startsWith("snippets/"))
+  const snippets = snippetFiles(pkg.pathname)
     .flatMap((name) => ["", "glue/"].map((dir) => ({ type: "ESModule", path: dir + name, contents: readFileSync(new URL(name, pkg), "utf8") })));
   const mf = new Miniflare({
     modulesRoot: "/",

@@ -6,12 +6,16 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 const dir = process.argv[2] ?? "pkg";
 
-/** The files of a built package that run: the wasm, the glue, and every snippet module. */
-export function shippedFiles(pkgDir) {
-  const snippets = readdirSync(join(pkgDir, "snippets"), { recursive: true })
+/** The JS snippet modules the glue imports, as paths relative to the package folder. */
+export function snippetFiles(pkgDir) {
+  return readdirSync(join(pkgDir, "snippets"), { recursive: true })
     .filter((name) => name.endsWith(".js"))
     .map((name) => join("snippets", name));
-  return ["inbox_sender_bg.wasm", "inbox_sender.js", ...snippets];
+}
+
+/** The files of a built package that run: the wasm, the glue, and every snippet module. */
+export function shippedFiles(pkgDir) {
+  return ["inbox_sender_bg.wasm", "inbox_sender.js", ...snippetFiles(pkgDir)];
 }
 
 /** Sizes of one buffer: raw, gzip -9 and brotli -11 (quality 11, large window). */
