@@ -15,9 +15,10 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>inbox-sender bench</ti
 import init, { InboxClient } from "/pkg/inbox_sender.js";
 import { contenders, batch } from "/sends.mjs";
 import { sendWithFetch } from "/baselines/fetch.mjs";
+import { sendWithFetchTimeout } from "/baselines/fetch-timeout.mjs";
 import { sendWithKy } from "/ky.mjs";
 await init();
-const all = contenders({ InboxClient, sendWithFetch, sendWithKy, baseUrl: location.origin });
+const all = contenders({ InboxClient, sendWithFetch, sendWithFetchTimeout, sendWithKy, baseUrl: location.origin });
 window.runBatch = (name, count, inFlight) => batch(all[name], count, inFlight);
 </script>`;
 
@@ -33,6 +34,7 @@ export async function pageFiles() {
     "/pkg/inbox_sender_bg.wasm": file(new URL("inbox_sender_bg.wasm", pkg), "application/wasm"),
     "/sends.mjs": file(new URL("sends.mjs", here), JS),
     "/baselines/fetch.mjs": file(new URL("baselines/fetch.mjs", here), JS),
+    "/baselines/fetch-timeout.mjs": file(new URL("baselines/fetch-timeout.mjs", here), JS),
     "/ky.mjs": { type: JS, body: await bundle(new URL("baselines/ky.mjs", here).pathname, false) },
   };
 }

@@ -23,9 +23,9 @@ function withDeadline(promise, what) {
  * Runs `runBatch(name, count, inFlight)` (resolving to elapsed ms) for every contender, one
  * warm-up batch each, then `runs` rounds with the contenders interleaved, in a rotated order
  * each round (so no contender always follows the one whose garbage the collector is still
- * clearing). Resolves to { [name]: { median, min, max, ratio } }: microseconds per send, and
- * `ratio`, the median over rounds of the contender's time divided by the first contender's
- * (the baseline) in the same round — paired, so drift between rounds cancels out.
+ * clearing). Resolves to { [name]: { median, min, max, ratio, rounds } }: microseconds per
+ * send, `ratio` against the first contender (the baseline, see `pairedRatio`), and the
+ * per-round times.
  */
 export async function compare(runBatch, names, { runs, count, inFlight }) {
   const timed = (name) => withDeadline(runBatch(name, count, inFlight), `a batch of ${count} ${name} sends`);
@@ -35,8 +35,15 @@ export async function compare(runBatch, names, { runs, count, inFlight }) {
     const order = names.map((_, i) => names[(i + r) % names.length]);
     for (const name of order) perSend[name].push(((await timed(name)) * 1000) / count);
   }
-  const baseline = perSend[names[0]];
   return Object.fromEntries(
-    names.map((n) => [n, { ...stats(perSend[n]), ratio: stats(perSend[n].map((t, r) => t / baseline[r])).median }]),
+    names.map((n) => [n, { ...stats(perSend[n]), ratio: pairedRatio(perSend[n], perSend[names[0]]), rounds: perSend[n] }]),
   );
+}
+
+/**
+ * The median over rounds of `times[r] / baseline[r]`: each round's ratio is taken within the
+ * round, so drift between rounds cancels out.
+ */
+export function pairedRatio(times, baseline) {
+  return stats(times.map((t, r) => t / baseline[r])).median;
 }

@@ -6,8 +6,9 @@ import { readFileSync } from "node:fs";
 import { initSync, InboxClient } from "../pkg/inbox_sender.js";
 import { startServer, RESPONSES } from "./server.mjs";
 import { contenders, batch } from "./sends.mjs";
-import { compare } from "./compare.mjs";
+import { compare, pairedRatio } from "./compare.mjs";
 import { sendWithFetch } from "./baselines/fetch.mjs";
+import { sendWithFetchTimeout } from "./baselines/fetch-timeout.mjs";
 import { sendWithKy } from "./baselines/ky.mjs";
 import { sizeRows, twiggyTop } from "./sizes.mjs";
 import { nodeStartup } from "./startup.mjs";
@@ -19,7 +20,7 @@ const plan = quick
   ? { runs: 5, count: 100, startups: 30, memorySends: 10_000 }
   : { runs: 21, count: 300, startups: 200, memorySends: 100_000 };
 const began = performance.now();
-const NAMES = ["fetch", "InboxClient", "ky"];
+const NAMES = ["fetch", "fetch+timeout", "InboxClient", "ky"];
 const results = {};
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
@@ -36,13 +37,14 @@ function table(title, headers, rows) {
   for (const r of cells.slice(1)) console.log(line(r));
 }
 
-/** Per-send rows: median, min, max, and the median of the per-round ratios to fetch. */
+/** Per-send rows: median, min, max, and the paired ratios to fetch and to fetch+timeout. */
 function sendRows(byName) {
-  return Object.entries(byName).map(([name, s]) => [name, us(s.median), us(s.min), us(s.max), x(s.ratio)]);
+  const reference = byName["fetch+timeout"].rounds;
+  return Object.entries(byName).map(([name, s]) => [name, us(s.median), us(s.min), us(s.max), x(s.ratio), x(pairedRatio(s.rounds, reference))]);
 }
 
 function printSends(runtime, sequential, parallel) {
-  const headers = ["contender", "median/send", "min", "max", "vs fetch"];
+  const headers = ["contender", "median/send", "min", "max", "vs fetch", "vs fetch+timeout"];
   const note = `${plan.runs} runs of ${plan.count} sends after a warm-up`;
   table(`per-send time, ${runtime}, sequential (${note})`, headers, sendRows(sequential));
   table(`per-send time, ${runtime}, 16 in flight (${note})`, headers, sendRows(parallel));
@@ -64,12 +66,14 @@ async function sizeSection() {
 
 async function nodeSection(server) {
   initSync({ module: readFileSync(new URL("../pkg/inbox_sender_bg.wasm", import.meta.url)) });
-  const sends = contenders({ InboxClient, sendWithFetch, sendWithKy, baseUrl: server.url });
+  const sends = contenders({ InboxClient, sendWithFetch, sendWithFetchTimeout, sendWithKy, baseUrl: server.url });
   const runBatch = (name, count, inFlight) => batch(sends[name], count, inFlight);
   const sequential = await compare(runBatch, NAMES, { ...plan, inFlight: 1 });
   const parallel = await compare(runBatch, NAMES, { ...plan, inFlight: 16 });
   printSends("Node", sequential, parallel);
   results.nodeRatio = sequential.InboxClient.ratio;
+  results.nodeTimeoutRatio = pairedRatio(sequential.InboxClient.rounds, sequential["fetch+timeout"].rounds);
+  results.timeoutCost = sequential["fetch+timeout"].ratio;
 
   // Decode: the same sends answered with the seed response and with the ~100 KB one.
   const rows = [];
@@ -177,6 +181,9 @@ function targetsSection() {
     rows.splice(4, 0, ["initSync from module, workerd", ms(w), "< 1 ms", w < 1]);
   }
   table("targets (SPEC.md §7)", ["target", "measured", "limit", "result"], rows.map((r) => [...r.slice(0, 3), r[3] ? "PASS" : "FAIL"]));
+  console.log(
+    `context: in Node, fetch+timeout alone is ${x(results.timeoutCost)} fetch; InboxClient is ${x(results.nodeTimeoutRatio)} fetch+timeout (sequential)`,
+  );
 }
 
 console.log(`# inbox-sender bench${quick ? " (--quick)" : ""} — Node ${process.version}, ${new Date().toISOString()}`);

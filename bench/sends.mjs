@@ -9,12 +9,13 @@ export const REQUEST = {
 export const TOKEN = "dev-token";
 
 /** The contenders of a runtime, each a `() => Promise<result>` sending REQUEST once. */
-export function contenders({ InboxClient, sendWithFetch, sendWithKy, baseUrl }) {
+export function contenders({ InboxClient, sendWithFetch, sendWithFetchTimeout, sendWithKy, baseUrl }) {
   const client = new InboxClient({ token: TOKEN, baseUrl });
   const all = {
     fetch: () => sendWithFetch(baseUrl, TOKEN, REQUEST),
     InboxClient: () => client.sendMessage(REQUEST),
   };
+  if (sendWithFetchTimeout) all["fetch+timeout"] = () => sendWithFetchTimeout(baseUrl, TOKEN, REQUEST);
   if (sendWithKy) all.ky = () => sendWithKy(baseUrl, TOKEN, REQUEST);
   return all;
 }

@@ -5,6 +5,7 @@ import wasm from "./inbox_sender_bg.wasm";
 import glues from "./glues.mjs";
 import { contenders, batch } from "./sends.mjs";
 import { sendWithFetch } from "./baselines/fetch.mjs";
+import { sendWithFetchTimeout } from "./baselines/fetch-timeout.mjs";
 import { sendWithKy } from "./ky.mjs";
 
 let all;
@@ -16,7 +17,7 @@ export default {
       case "/batch": {
         if (!all) {
           initSync({ module: wasm });
-          all = contenders({ InboxClient, sendWithFetch, sendWithKy, baseUrl: env.SERVER });
+          all = contenders({ InboxClient, sendWithFetch, sendWithFetchTimeout, sendWithKy, baseUrl: env.SERVER });
         }
         const ms = await batch(all[q.get("contender")], Number(q.get("count")), Number(q.get("inFlight")));
         return Response.json({ ms });

@@ -32,6 +32,7 @@ export async function startWorker(serverUrl) {
       ...snippets,
       { type: "ESModule", path: "sends.mjs", contents: source("sends.mjs") },
       { type: "ESModule", path: "baselines/fetch.mjs", contents: source("baselines/fetch.mjs") },
+      { type: "ESModule", path: "baselines/fetch-timeout.mjs", contents: source("baselines/fetch-timeout.mjs") },
       { type: "ESModule", path: "ky.mjs", contents: await bundle(new URL("baselines/ky.mjs", here).pathname, false) },
     ],
     compatibilityDate: "2025-09-01",
@@ -51,7 +52,7 @@ export async function startWorker(serverUrl) {
 /** Per-send stats in workerd, timed inside the worker (its clock advances on every I/O). */
 export function workerdSends(worker, names, options) {
   const runBatch = async (name, count, inFlight) =>
-    JSON.parse(await worker.get(`/batch?contender=${name}&count=${count}&inFlight=${inFlight}`)).ms;
+    JSON.parse(await worker.get(`/batch?contender=${encodeURIComponent(name)}&count=${count}&inFlight=${inFlight}`)).ms;
   return compare(runBatch, names, options);
 }
 
