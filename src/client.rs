@@ -1,78 +1,29 @@
-//! The client: validate → encode → hand the send to the transport, whose attempts a
-//! [`Delivery`] judges (retry policy, errors) → the parsed response.
+//! The Rust surface: a [`Client`] validates and encodes a send, hands it to the fetch loop, and
+//! reads the delivered DM into Rust types.
 
-use std::cell::{Cell, OnceCell};
-use std::fmt;
+use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::{JsString, Promise};
+use js_sys::Promise;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-use crate::delivery::{Delivery, Outcome};
-use crate::error::{Details, Error, ErrorKind};
-use crate::names::AnswerNames;
-use crate::options::{self, ClientOptions};
-use crate::rate_limit::RateLimit;
-use crate::token::Token;
-use crate::transport::{self, describe};
-use crate::types::{SendMessageRequest, SendMessageResponse};
-use crate::{body, validate};
+use crate::decide::decode;
+use crate::decide::error::{Cause, Details, Error, ErrorKind};
+use crate::decide::rate_limit::RateLimit;
+use crate::decide::retry::Limits;
+use crate::input::options::{self, ClientOptions};
+use crate::input::types::{SendMessageRequest, SendMessageResponse};
+use crate::input::{body, validate};
+use crate::io::delivery::{Delivery, Outcome, Rejection};
+use crate::io::session::Session;
+use crate::io::transport::{self, describe};
 
 /// Sends DMs through one Inbox API token. Cheap to keep for the life of the app.
 #[derive(Debug)]
 pub struct Client {
-    shared: Rc<Shared>,
-}
-
-/// What a client and its sends in flight share.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) token: Token,
-    endpoint: String,
-    timeout_ms: u32,
-    pub(crate) max_retries: u32,
-    pub(crate) max_retry_delay_ms: u32,
-    /// The budget from the last response that reported one.
-    pub(crate) rate_limit: Cell<Option<RateLimit>>,
-    /// The JavaScript strings of every send, from the first send on.
-    wire: OnceCell<Wire>,
-}
-
-impl Shared {
-    /// The JavaScript strings of every send, created at the first one. (Not in `Client::new`:
-    /// a client can be built outside wasm, as the native tests do.)
-    pub(crate) fn wire(&self) -> &Wire {
-        self.wire.get_or_init(|| {
-            let token = self.token.expose();
-            let mut authorization = String::with_capacity(token.len() + 7);
-            authorization.push_str("Bearer ");
-            authorization.push_str(token);
-            Wire {
-                url: JsString::from(self.endpoint.as_str()),
-                authorization: JsString::from(authorization),
-                names: AnswerNames::new(),
-            }
-        })
-    }
-}
-
-/// What a client hands to JavaScript on every send, converted once.
-pub(crate) struct Wire {
-    url: JsString,
-    /// `Bearer <token>`: a secret, so `Debug` leaves it out.
-    authorization: JsString,
-    /// The property and header names read from answers.
-    pub(crate) names: AnswerNames,
-}
-
-impl fmt::Debug for Wire {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Wire")
-            .field("url", &self.url)
-            .finish_non_exhaustive()
-    }
+    session: Rc<Session>,
 }
 
 /// Options for one send.
@@ -103,28 +54,24 @@ impl Client {
     /// Builds a client; fails with [`Error::InvalidRequest`] naming the bad option.
     pub fn new(options: ClientOptions) -> Result<Self, Error> {
         let endpoint = options.validate()?;
-        let shared = Shared {
-            token: options.token,
-            endpoint,
-            timeout_ms: options.timeout_ms,
+        let limits = Limits {
             max_retries: options.max_retries,
-            max_retry_delay_ms: options.max_retry_delay_ms,
-            rate_limit: Cell::new(None),
-            wire: OnceCell::new(),
+            max_delay_ms: options.max_retry_delay_ms,
         };
+        let session = Session::new(options.token, endpoint, options.timeout_ms, limits);
         Ok(Client {
-            shared: Rc::new(shared),
+            session: Rc::new(session),
         })
     }
 
     /// The URL this client posts to.
     pub fn endpoint(&self) -> &str {
-        &self.shared.endpoint
+        &self.session.endpoint
     }
 
     /// The rate-limit budget from the last response that reported one.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        self.shared.rate_limit.get()
+        self.session.rate_limit.get()
     }
 
     /// Sends a DM with the client's defaults.
@@ -143,37 +90,40 @@ impl Client {
         options: &SendOptions,
     ) -> Result<SendMessageResponse, Error> {
         let outcome = Rc::new(Cell::new(None));
-        let promise = self.start(request, options, Rc::clone(&outcome))?;
-        // The outcome lands in the cell; the promise only says when (and why, if the
-        // transport itself broke).
+        let promise = self.start(request, options, Rc::clone(&outcome), None)?;
+        // The outcome lands in the cell; the promise only says when (and why, if the fetch
+        // loop itself broke).
         let settled = JsFuture::from(promise).await;
-        let (value, attempts) = outcome.take().unwrap_or_else(|| Err(lost(settled.err())))?;
-        serde_wasm_bindgen::from_value(value).map_err(|error| {
+        let delivered = outcome.take().unwrap_or_else(|| Err(lost(settled.err())))?;
+        let text = delivered.text.as_string().unwrap_or_default();
+        decode::response(&text).map_err(|problem| {
             let details = Details {
                 status: Some(200),
-                message: Some(error.to_string()),
+                message: Some(problem),
                 maybe_sent: true,
-                attempts,
+                attempts: delivered.attempts,
                 ..Details::default()
             };
             Error::failed(ErrorKind::Decode, details)
         })
     }
 
-    /// Validates, encodes and starts a send; its outcome lands in `outcome`, and the promise
-    /// settles with the JavaScript answer (see [`Delivery::finish`]).
+    /// Validates, encodes and starts a send; its outcome lands in `outcome`. The promise
+    /// settles with the JavaScript answer when `rejection` is given (the JavaScript surface),
+    /// else with `undefined`.
     pub(crate) fn start(
         &self,
         request: &SendMessageRequest,
         options: &SendOptions,
         outcome: Rc<Cell<Option<Outcome>>>,
+        rejection: Option<Rejection>,
     ) -> Result<Promise, Error> {
         validate::request(request)?;
-        let timeout_ms = options.timeout_ms.unwrap_or(self.shared.timeout_ms);
+        let timeout_ms = options.timeout_ms.unwrap_or(self.session.timeout_ms);
         options::timeout_ms("timeoutMs", timeout_ms)?;
         let body = body::encode(request);
-        let wire = self.shared.wire();
-        let delivery = Delivery::new(Rc::clone(&self.shared), timeout_ms, outcome);
+        let wire = self.session.wire();
+        let delivery = Delivery::new(Rc::clone(&self.session), timeout_ms, outcome, rejection);
         Ok(transport::deliver(
             delivery,
             &wire.url,
@@ -185,16 +135,17 @@ impl Client {
     }
 }
 
-/// The error when the transport stopped without an outcome (it threw): says what it threw.
+/// The error when the fetch loop stopped without an outcome (it threw): says what it threw.
 fn lost(thrown: Option<JsValue>) -> Error {
-    let cause = thrown.map_or_else(|| "no outcome".to_owned(), |e| describe(&e));
+    let cause = thrown.map(|e| Cause::new(describe(&e), Some(e)));
     let mut message = "the transport stopped without an answer: ".to_owned();
-    message.push_str(&cause);
+    message.push_str(cause.as_ref().map_or("no outcome", Cause::description));
     Error::failed(
         ErrorKind::Network,
         Details {
             message: Some(message),
             maybe_sent: true,
+            cause,
             ..Details::default()
         },
     )

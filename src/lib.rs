@@ -1,26 +1,34 @@
 //! Send X direct messages through the Inbox API (`POST /api/v1/threads/messages`) from any
-//! JavaScript runtime (pages, MV3 service workers, Cloudflare Workers, Node) or Rust wasm app.
+//! JavaScript runtime (pages, MV3 service workers, Cloudflare Workers, Node, Deno, Bun) or Rust
+//! wasm app.
 //!
-//! The flow runs one way: caller → [`validate`] → [`body`] → `transport` (fetch, in
-//! `transport.js`) → `delivery` (judges each answer: retry, error or result, with `decode`) →
-//! result or [`Error`]. The Rust API is [`Client`]; the JavaScript API is the `InboxClient`
-//! class in `js.rs`, a thin layer over the same client.
+//! The folders follow the data path, one way; a module only names those before it:
+//!
+//! ```text
+//! input/    what a caller gives: types, validation, options, token, the request body
+//!   ↓
+//! decide/   pure decisions: what an answer means, retry, redaction, the error model
+//!   ↓
+//! io/       the fetch loop (transport.js) and the delivery it reports each attempt to
+//!   ↓
+//! client.rs the Rust surface: Client
+//!   ↓
+//! js/       the JavaScript surface: InboxClient, InboxError (a thin adapter)
+//! ```
+//!
+//! `text.rs` holds byte-level helpers every layer may use; `allocator.rs` is the npm
+//! package's allocator.
 #![deny(missing_docs, missing_debug_implementations)]
 
-pub mod body;
-mod client;
-mod decode;
-mod delivery;
-mod error;
-mod names;
-mod options;
-mod rate_limit;
-mod retry;
 mod text;
-mod token;
-mod transport;
-pub mod types;
-pub mod validate;
+
+mod input;
+
+mod decide;
+
+mod io;
+
+mod client;
 
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod js;
@@ -34,9 +42,10 @@ mod allocator;
 static ALLOCATOR: allocator::Buckets = allocator::Buckets::new();
 
 pub use client::{Client, SendOptions};
-pub use error::{Details, Error, ErrorKind};
-pub use options::{ClientOptions, DEFAULT_BASE_URL};
-pub use rate_limit::RateLimit;
-pub use token::Token;
-pub use types::{Message, Recipient, SendMessageRequest, SendMessageResponse, Thread};
-pub use validate::Invalid;
+pub use decide::error::{Cause, Details, Error, ErrorKind};
+pub use decide::rate_limit::RateLimit;
+pub use input::options::{ClientOptions, DEFAULT_BASE_URL};
+pub use input::token::Token;
+pub use input::types::{Message, Recipient, SendMessageRequest, SendMessageResponse, Thread};
+pub use input::validate::Invalid;
+pub use input::{types, validate};

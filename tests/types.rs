@@ -620,11 +620,63 @@ fn known_enum_values_decode_to_their_variant() {
 }
 
 #[test]
-fn enum_that_is_not_a_string_fails() {
+fn enum_that_is_not_a_string_decodes_as_absent() {
+    // SPEC 2: a delivered DM is never an error because a field the caller did not ask for
+    // changed type.
     for bad in [json!(1), json!(true), json!({}), json!(["twitter"])] {
         let mut value = parse(NULLS);
         set(&mut value, "/message/platform", bad.clone());
-        assert!(decode(&value).is_err(), "platform = {bad} decoded");
+        let response = decode(&value).unwrap_or_else(|e| panic!("platform = {bad}: {e}"));
+        assert_eq!(response.message.platform, None, "platform = {bad}");
+    }
+}
+
+#[test]
+fn every_optional_field_of_the_wrong_type_decodes_as_absent() {
+    // Each optional field of the full fixture, given a value of a type it cannot have.
+    let full = parse(FULL);
+    let mut pointers = Vec::new();
+    collect_pointers(&full, String::new(), &mut pointers);
+    let identity = [
+        "/message",
+        "/message/id",
+        "/message/content",
+        "/thread",
+        "/thread/id",
+    ];
+    let mut checked = 0;
+    for pointer in pointers.iter().filter(|p| !identity.contains(&p.as_str())) {
+        let original = full.pointer(pointer).unwrap();
+        // A number where anything but a number was, a string where a number was.
+        let bad = if original.is_number() {
+            json!("not a number")
+        } else {
+            json!(12345)
+        };
+        let mut value = full.clone();
+        set(&mut value, pointer, bad);
+        decode(&value).unwrap_or_else(|e| panic!("{pointer} mistyped: {e}"));
+        checked += 1;
+    }
+    assert!(checked > 60, "only {checked} fields checked");
+}
+
+/// Every JSON pointer to a leaf or object member under `value`.
+fn collect_pointers(value: &Value, at: String, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let pointer = format!("{at}/{key}");
+                out.push(pointer.clone());
+                collect_pointers(child, pointer, out);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                collect_pointers(child, format!("{at}/{index}"), out);
+            }
+        }
+        _ => {}
     }
 }
 

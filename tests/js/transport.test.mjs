@@ -1,16 +1,15 @@
-// The I/O half on its own (src/transport.js): what it reports to the delivery for each way an
-// attempt can end, and that it waits, stops and frees exactly as the delivery says. A recording
-// delivery written in JS stands in for the Rust one; the server is the real emulator.
+// The fetch loop on its own (src/io/transport.js): what it reports to the delivery for each way
+// an attempt can end, and that it waits, stops and frees exactly as the delivery says. A
+// recording delivery written in JS stands in for the Rust one; the server is the real emulator.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { deliver } from "../../src/transport.js";
+import { deliver } from "../../src/io/transport.js";
 import { startEmulator } from "./helpers.mjs";
 
-// The fault codes of transport.js and delivery.rs.
-const ABORTED = 1;
-const TIMED_OUT = 2;
-const NETWORK = 3;
-const ABORTED_IDLE = 4;
+// What the loop reports is plain observations; the recording below names them the way
+// src/decide/fault.rs does (Fault::observed), so the assertions read as faults.
+const fault = ({ text, aborted, timedOut, refused }) =>
+  typeof text === "string" ? "none" : aborted ? "aborted" : timedOut ? "timed out" : refused ? "refused" : "network";
 
 let emulator;
 before(async () => {
@@ -26,8 +25,14 @@ function recording(plan) {
   return {
     calls,
     freed: 0,
-    settle(response, text, fault, cause) {
-      calls.push({ status: response?.status, text, fault, cause, at: performance.now() });
+    settle(response, text, cause, aborted, timedOut, refused) {
+      const call = { status: response?.status, text, cause, aborted, timedOut, refused, at: performance.now() };
+      call.fault = fault(call);
+      calls.push(call);
+      return plan(calls.length, call);
+    },
+    skip() {
+      calls.push({ fault: "skipped", at: performance.now() });
       return plan(calls.length, calls.at(-1));
     },
     finish() {
@@ -39,8 +44,10 @@ function recording(plan) {
   };
 }
 
-const send = (delivery, { timeoutMs = 30_000, signal, url = `${emulator.url}/api/v1/threads/messages` } = {}) =>
-  deliver(delivery, url, `Bearer ${emulator.token}`, BODY, timeoutMs, signal);
+const send = (
+  delivery,
+  { timeoutMs = 30_000, signal, url = `${emulator.url}/api/v1/threads/messages`, authorization = `Bearer ${emulator.token}` } = {},
+) => deliver(delivery, url, authorization, BODY, timeoutMs, signal);
 
 test("a complete answer is reported with its text, then finish's value resolves and the delivery is freed", async () => {
   const delivery = recording(() => -1);
@@ -49,7 +56,7 @@ test("a complete answer is reported with its text, then finish's value resolves 
   assert.equal(delivery.calls.length, 1);
   const [call] = delivery.calls;
   assert.equal(call.status, 200);
-  assert.equal(call.fault, 0);
+  assert.equal(call.fault, "none");
   assert.equal(JSON.parse(call.text).message.content, "transport test");
   assert.equal(delivery.freed, 1);
 });
@@ -68,7 +75,7 @@ test("a signal that fired before the first attempt sends nothing", async () => {
   const requestsBefore = (await emulator.control.requests()).length;
   const delivery = recording(() => -1);
   await send(delivery, { signal: AbortSignal.abort() });
-  assert.deepEqual(delivery.calls.map((c) => c.fault), [ABORTED_IDLE]);
+  assert.deepEqual(delivery.calls.map((c) => c.fault), ["skipped"]);
   assert.equal((await emulator.control.requests()).length, requestsBefore);
   assert.equal(delivery.freed, 1);
 });
@@ -84,7 +91,7 @@ test("a signal that fires while the delivery decides stops the wait at once", as
   });
   const started = performance.now();
   await send(delivery, { signal: controller.signal });
-  assert.deepEqual(delivery.calls.map((c) => c.fault), [0, ABORTED_IDLE]);
+  assert.deepEqual(delivery.calls.map((c) => c.fault), ["none", "skipped"]);
   assert.ok(performance.now() - started < 5_000, "the 60 s wait was not cut short");
 });
 
@@ -94,7 +101,7 @@ test("a signal that fires during the wait ends it and sends nothing more", async
   const requestsBefore = (await emulator.control.requests()).length;
   setTimeout(() => controller.abort(), 100);
   await send(delivery, { signal: controller.signal });
-  assert.deepEqual(delivery.calls.map((c) => c.fault), [0, ABORTED_IDLE]);
+  assert.deepEqual(delivery.calls.map((c) => c.fault), ["none", "skipped"]);
   assert.equal((await emulator.control.requests()).length, requestsBefore + 1);
 });
 
@@ -103,7 +110,7 @@ test("the attempt's timeout aborts the fetch and is reported as a timeout", asyn
   const delivery = recording(() => -1);
   await send(delivery, { timeoutMs: 200 });
   const [call] = delivery.calls;
-  assert.equal(call.fault, TIMED_OUT);
+  assert.equal(call.fault, "timed out");
   assert.equal(call.status, undefined);
   assert.ok(call.cause instanceof Error, String(call.cause));
 });
@@ -115,7 +122,7 @@ test("the caller's signal during an attempt aborts the fetch and is reported as 
   const delivery = recording(() => -1);
   await send(delivery, { signal: controller.signal });
   const [call] = delivery.calls;
-  assert.equal(call.fault, ABORTED);
+  assert.equal(call.fault, "aborted");
   assert.equal(call.cause.message, "caller gave up");
 });
 
@@ -123,8 +130,24 @@ test("a refused connection is reported as a network fault with its cause", async
   const delivery = recording(() => -1);
   await send(delivery, { url: "http://127.0.0.1:9/api/v1/threads/messages" });
   const [call] = delivery.calls;
-  assert.equal(call.fault, NETWORK);
+  assert.equal(call.fault, "network");
   assert.ok(call.cause instanceof Error);
+});
+
+test("a header value fetch refuses is reported as refused: nothing left", async () => {
+  const requestsBefore = (await emulator.control.requests()).length;
+  const delivery = recording(() => -1);
+  await send(delivery, { authorization: "Bearer tok\u20acen" });
+  const [call] = delivery.calls;
+  assert.equal(call.fault, "refused");
+  assert.ok(call.cause instanceof Error);
+  assert.equal((await emulator.control.requests()).length, requestsBefore);
+});
+
+test("an unusable URL is reported as refused", async () => {
+  const delivery = recording(() => -1);
+  await send(delivery, { url: "http://127.0.0.1:99999/api" });
+  assert.equal(delivery.calls[0].fault, "refused");
 });
 
 test("when finish throws (the error for the caller), deliver rejects with it and still frees", async () => {

@@ -63,8 +63,10 @@ export interface InboxError extends Error {
     maybeSent: boolean;
     /** How many HTTP attempts were made. */
     attempts: number;
-    /** The start of the raw error body, when there was one. */
+    /** The start of the raw error body, when there was one (the token redacted). */
     body?: string;
+    /** What the runtime threw, when the failure came from it (a network error). */
+    cause?: unknown;
 }
 
 
@@ -572,7 +574,8 @@ export interface InitOutput {
     readonly inboxclient_rateLimit: (a: number) => any;
     readonly inboxclient_sendMessage: (a: number, b: any, c: number) => any;
     readonly inboxdelivery_finish: (a: number) => [number, number, number];
-    readonly inboxdelivery_settle: (a: number, b: number, c: any, d: number, e: any) => number;
+    readonly inboxdelivery_settle: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
+    readonly inboxdelivery_skip: (a: number) => number;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;

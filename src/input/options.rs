@@ -1,8 +1,8 @@
 //! Client options: one object, defaults documented once, validated when the client is built.
 
+use crate::input::token::Token;
+use crate::input::validate::{self, has_space_or_control, Invalid};
 use crate::text::{self, parse_decimal, position, split_at_byte};
-use crate::token::Token;
-use crate::validate::{self, has_space_or_control, Invalid};
 
 /// Where the Inbox API lives unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://inboxapp.com";
@@ -17,7 +17,7 @@ pub const MAX_RETRIES_LIMIT: u32 = 10;
 /// The largest millisecond value a JavaScript timer accepts (2^31 - 1).
 pub const MAX_TIMER_MS: u32 = 2_147_483_647;
 
-/// How a [`crate::Client`] talks to the API.
+/// How a client talks to the API.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ClientOptions {

@@ -4,10 +4,13 @@
 
 use std::fmt;
 
-use crate::types::SendMessageRequest;
+use crate::input::types::SendMessageRequest;
 
 /// The most characters (Unicode scalar values) X accepts in one DM.
 pub const MAX_CONTENT_CHARS: usize = 10_000;
+
+/// The rule a content longer than [`MAX_CONTENT_CHARS`] breaks.
+pub(crate) const TOO_LONG_RULE: &str = "must be at most 10,000 characters (X's limit for one DM)";
 
 /// A rejected input: which field broke which rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,10 +87,7 @@ pub fn content(value: &str) -> Result<(), Invalid> {
     // Count scalar values by their leading bytes: no panicking slicing, no Unicode tables.
     let chars = value.bytes().filter(|b| (b & 0xC0) != 0x80).count();
     if chars > MAX_CONTENT_CHARS {
-        return Err(Invalid::new(
-            field,
-            "must be at most 10,000 characters (X's limit for one DM)",
-        ));
+        return Err(Invalid::new(field, TOO_LONG_RULE));
     }
     Ok(())
 }

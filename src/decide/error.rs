@@ -3,8 +3,10 @@
 
 use std::fmt;
 
+use wasm_bindgen::JsValue;
+
+use crate::input::validate::Invalid;
 use crate::text::push_decimal;
-use crate::validate::Invalid;
 
 /// The stable, machine-readable kind of an [`Error`] (`kind` on the JavaScript error).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -138,7 +140,57 @@ pub struct Details {
     pub attempts: u32,
     /// The start of the raw response body, for diagnosis.
     pub body: Option<String>,
+    /// What the JavaScript runtime threw, when a failure came from it (a network error).
+    pub cause: Option<Cause>,
 }
+
+/// A failure the JavaScript runtime reported (what `fetch` threw), kept as the error's
+/// [`source`](std::error::Error::source): its description, token-free, and the original value.
+#[derive(Clone)]
+pub struct Cause {
+    description: String,
+    value: Option<JsValue>,
+}
+
+impl Cause {
+    /// A cause with its description and, when it carries no secret, the thrown value itself.
+    pub(crate) fn new(description: String, value: Option<JsValue>) -> Self {
+        Cause { description, value }
+    }
+
+    /// What was thrown, in words (`TypeError: fetch failed`).
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The value the runtime threw, as it was (`None` when it quoted the token).
+    pub fn value(&self) -> Option<&JsValue> {
+        self.value.as_ref()
+    }
+}
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Cause").field(&self.description).finish()
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.description)
+    }
+}
+
+/// Two causes are equal when they say the same (JavaScript values have no equality here).
+impl PartialEq for Cause {
+    fn eq(&self, other: &Self) -> bool {
+        self.description == other.description
+    }
+}
+
+impl Eq for Cause {}
+
+impl std::error::Error for Cause {}
 
 /// Why a send failed. Each variant has a stable [`ErrorKind`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -251,7 +303,10 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::InvalidRequest(invalid) => Some(invalid),
-            Error::Failed(..) => None,
+            Error::Failed(_, details) => details
+                .cause
+                .as_ref()
+                .map(|cause| cause as &(dyn std::error::Error + 'static)),
         }
     }
 }

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-/// An Inbox API token. `Debug` and `Display` print `***`; only the transport reads the value.
+/// An Inbox API token. `Debug` and `Display` print `***`; only the I/O layer (the
+/// `Authorization` header) and the redaction of server texts read the value.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token(String);
 
@@ -15,15 +16,6 @@ impl Token {
     /// The secret itself, for the `Authorization` header and for redaction.
     pub(crate) fn expose(&self) -> &str {
         &self.0
-    }
-
-    /// Replaces every occurrence of the token in `text` with `***`, so that a server echoing
-    /// the token back in an error body cannot leak it into an error message.
-    pub(crate) fn redact(&self, text: &str) -> String {
-        if self.0.is_empty() {
-            return text.to_owned();
-        }
-        crate::text::replace_all(text, &self.0, "***")
     }
 }
 

@@ -1,15 +1,10 @@
-// The I/O half of a send. Every decision (what an answer means, whether and when to retry,
-// which error the caller gets) is made in Rust by the delivery (src/delivery.rs); this loop
-// only runs the attempts it asks for and reports how each one ended.
+// The fetch loop: the I/O half of a send. Every decision (what an answer means, whether and
+// when to retry, which error the caller gets) is made in Rust (src/decide/, through the
+// delivery in src/io/delivery.rs); this loop only runs the attempts it asks for and reports
+// what it saw of each one.
 //
 // Plain JavaScript rather than Rust futures: awaiting two promises per attempt through
 // wasm-bindgen-futures costs a closure pair each, and the code to poll them, in every send.
-
-// How an attempt ended without a complete answer: the numbers of `fault` in delivery.rs.
-const ABORTED = 1;
-const TIMED_OUT = 2;
-const NETWORK = 3;
-const ABORTED_IDLE = 4;
 
 /**
  * Runs `delivery` to its end and settles with its answer. Each attempt POSTs `body` to `url`
@@ -26,9 +21,7 @@ export async function deliver(delivery, url, authorization, body, timeoutMs, sig
   };
   try {
     for (;;) {
-      const wait = signal?.aborted
-        ? delivery.settle(undefined, undefined, ABORTED_IDLE, undefined)
-        : await attempt(delivery, url, init, timeoutMs, signal);
+      const wait = signal?.aborted ? delivery.skip() : await attempt(delivery, url, init, timeoutMs, signal);
       if (wait < 0) return delivery.finish();
       await pause(wait, signal);
     }
@@ -37,7 +30,11 @@ export async function deliver(delivery, url, authorization, body, timeoutMs, sig
   }
 }
 
-/** One fetch with the whole body read as text; resolves to what `delivery.settle` returns. */
+/**
+ * One fetch with the whole body read as text. Reports to `delivery.settle` the response (if
+ * its headers arrived), the text (if it all arrived), what was thrown, and whether the
+ * caller's signal or the timeout had fired, or the runtime could not even build the request.
+ */
 async function attempt(delivery, url, init, timeoutMs, signal) {
   const controller = new AbortController();
   let timedOut = false;
@@ -48,18 +45,29 @@ async function attempt(delivery, url, init, timeoutMs, signal) {
   const stop = () => controller.abort(signal.reason);
   signal?.addEventListener("abort", stop);
   init.signal = controller.signal;
-  let response, text, fault = 0, cause;
+  let response, text, cause, aborted = false, refused = false;
   try {
     response = await fetch(url, init);
     text = await response.text();
   } catch (error) {
-    fault = signal?.aborted ? ABORTED : timedOut ? TIMED_OUT : NETWORK;
     cause = error;
+    aborted = signal?.aborted === true;
+    refused = !response && !aborted && !timedOut && unbuildable(url, init);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", stop);
   }
-  return delivery.settle(response, text, fault, cause);
+  return delivery.settle(response, text, cause, aborted, timedOut, refused);
+}
+
+/** True when the runtime refuses to build this request at all (nothing could have left). */
+function unbuildable(url, init) {
+  try {
+    new Request(url, init);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** Waits `ms` milliseconds, or until `signal` fires (at once if it already has). */

@@ -1,5 +1,6 @@
-//! JavaScript strings used on every send (property names, header names), created once per
-//! client so that reading an input or an answer converts no key text from Rust to JavaScript.
+//! JavaScript strings used on every send (property and header names), created once per wasm
+//! module instance, so reading an input or an answer converts no key text from Rust, and a
+//! client made per request (as in a Worker) costs no string conversions.
 
 use js_sys::JsString;
 
@@ -25,19 +26,26 @@ impl Name {
     }
 }
 
-/// Declares a struct of [`Name`]s whose `new()` creates each JavaScript string once.
+/// Declares a struct of [`Name`]s and `get()`, which creates each JavaScript string at its
+/// first use in this module instance and returns the same strings ever after.
 macro_rules! names {
     ($(#[$meta:meta])* $vis:vis struct $ty:ident { $($field:ident = $text:literal,)* }) => {
         $(#[$meta])*
         #[derive(Debug)]
         $vis struct $ty {
-            $(pub(crate) $field: $crate::names::Name,)*
+            $(pub(crate) $field: $crate::io::names::Name,)*
         }
 
         impl $ty {
-            /// Creates every name's JavaScript string.
-            pub(crate) fn new() -> Self {
-                $ty { $($field: $crate::names::Name::new($text),)* }
+            /// The names of this module instance, created at the first call.
+            pub(crate) fn get() -> &'static Self {
+                ::std::thread_local! {
+                    // Made once and kept for the life of the instance (wasm has one thread).
+                    static NAMES: &'static $ty = ::std::boxed::Box::leak(::std::boxed::Box::new(
+                        $ty { $($field: $crate::io::names::Name::new($text),)* },
+                    ));
+                }
+                NAMES.with(|names| *names)
             }
         }
     };
@@ -46,7 +54,7 @@ macro_rules! names {
 pub(crate) use names;
 
 names! {
-    /// The names read from an answer: body fields (`decode`) and headers (`delivery`).
+    /// The names read from an answer: body fields (`parse`) and headers (`delivery`).
     pub(crate) struct AnswerNames {
         message = "message",
         id = "id",

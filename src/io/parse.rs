@@ -1,12 +1,13 @@
-//! Reading response bodies: the success shape (strict only on what identifies the result) and
-//! the vendor's error shapes. Bodies stay JavaScript strings and are parsed by `JSON.parse`, so
-//! the success value reaches JavaScript callers exactly as the server sent it.
+//! Reading response bodies in JavaScript: `JSON.parse` on the body string, then the success
+//! shape (strict only on what identifies the result) or the vendor's error shapes. The success
+//! value reaches JavaScript callers exactly as the server sent it.
 
 use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::names::{AnswerNames, Name};
+use crate::decide::answer::ErrorBody;
+use crate::io::names::{AnswerNames, Name};
 
 #[wasm_bindgen]
 extern "C" {
@@ -20,13 +21,10 @@ extern "C" {
     fn field(this: &Parsed, name: &JsString) -> JsValue;
 }
 
-/// How much of an error body is kept for diagnosis, in UTF-16 units.
-const BODY_EXCERPT: u32 = 2048;
-
-/// Parses a 2xx body and checks `message.id`, `message.content` and `thread.id` are strings.
-/// On failure, says what is wrong.
-pub(crate) fn success(body: &JsValue, names: &AnswerNames) -> Result<JsValue, &'static str> {
-    // A complete answer's body is always a string (`response.text()`).
+/// Parses a 2xx body (a string: `response.text()`) and checks that `message.id`,
+/// `message.content` and `thread.id` are strings. On failure, says what is wrong.
+pub(crate) fn success(body: &JsValue) -> Result<JsValue, &'static str> {
+    let names = AnswerNames::get();
     let text: &JsString = body.unchecked_ref();
     let value = parse_json(text).map_err(|_| match text.length() {
         0 => "the body is empty",
@@ -50,34 +48,22 @@ pub(crate) fn success(body: &JsValue, names: &AnswerNames) -> Result<JsValue, &'
     Ok(value)
 }
 
-/// What an error body says, in any of the vendor's shapes.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct ApiErrorBody {
-    /// The server's error code.
-    pub(crate) code: Option<String>,
-    /// The server's message.
-    pub(crate) message: Option<String>,
-    /// The request id, when the body carries one.
-    pub(crate) request_id: Option<String>,
-    /// The start of the raw body.
-    pub(crate) excerpt: Option<String>,
-}
-
-/// Reads an error body:
+/// Reads an error body, keeping the first `units` UTF-16 units of its text:
 /// `{"error": {"code", "message"}}` (v1), `{"error": "Unauthorized", "message"}` (v1 auth),
 /// `{"code", "message", "requestId"}` (v2), or anything else kept as raw text.
-pub(crate) fn api_error(body: &JsValue, names: &AnswerNames) -> ApiErrorBody {
+pub(crate) fn error_body(body: &JsValue, units: u32) -> ErrorBody {
     let Some(text) = body.dyn_ref::<JsString>() else {
-        return ApiErrorBody::default();
+        return ErrorBody::default();
     };
-    let excerpt = excerpt(text);
+    let start = (text.length() > 0).then(|| String::from(text.slice(0, units)));
     let parsed = parse_json(text).ok().filter(JsValue::is_object);
     let Some(value) = parsed else {
-        return ApiErrorBody {
-            excerpt,
-            ..ApiErrorBody::default()
+        return ErrorBody {
+            text: start,
+            ..ErrorBody::default()
         };
     };
+    let names = AnswerNames::get();
     let (code, message) = match object(&value, &names.error) {
         Some(inner) => (string(&inner, &names.code), string(&inner, &names.message)),
         None => (
@@ -85,25 +71,12 @@ pub(crate) fn api_error(body: &JsValue, names: &AnswerNames) -> ApiErrorBody {
             string(&value, &names.message),
         ),
     };
-    ApiErrorBody {
+    ErrorBody {
         code,
         message,
         request_id: string(&value, &names.request_id),
-        excerpt,
+        text: start,
     }
-}
-
-/// The first [`BODY_EXCERPT`] units of a body, without splitting a surrogate pair.
-fn excerpt(text: &JsString) -> Option<String> {
-    if text.length() == 0 {
-        return None;
-    }
-    let mut end = text.length().min(BODY_EXCERPT);
-    // A high surrogate at the cut would be cut from its pair.
-    if end < text.length() && (55296.0..56320.0).contains(&text.char_code_at(end - 1)) {
-        end -= 1;
-    }
-    Some(String::from(text.slice(0, end)))
 }
 
 /// `object[name]`; `object` is a non-null object.

@@ -1,5 +1,5 @@
-//! The binding to `transport.js`, the I/O half of a send: it runs the attempts a
-//! [`Delivery`] asks for with the global `fetch` and reports each outcome back to it.
+//! The binding to `transport.js`, the fetch loop: it runs the attempts a [`Delivery`] asks for
+//! with the global `fetch` and reports how each one ended back to it.
 //!
 //! Only JavaScript functions and promises are involved: no Rust closure crosses the boundary,
 //! so nothing leaks when a send is abandoned.
@@ -8,9 +8,9 @@ use js_sys::{JsString, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
-use crate::delivery::Delivery;
+use crate::io::delivery::Delivery;
 
-#[wasm_bindgen(module = "/src/transport.js")]
+#[wasm_bindgen(module = "/src/io/transport.js")]
 extern "C" {
     /// Runs `delivery` to its end: resolves with `Delivery::finish`'s value, rejects with its
     /// error. The delivery is freed when it settles.

@@ -1,6 +1,7 @@
 //! Request and response types: defined once here, serde camelCase, exported to TypeScript
 //! through tsify.
 
+mod lenient;
 mod open_enum;
 mod request;
 mod response;

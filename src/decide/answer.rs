@@ -1,0 +1,471 @@
+//! What one attempt's answer means: delivered, failed for good, or worth another attempt.
+//! Pure: the I/O layer hands over what it read (a [`Reply`]) and how the attempt ended (a
+//! [`Fault`]); nothing here touches JavaScript.
+
+use crate::decide::error::{Cause, Details, Error, ErrorKind};
+use crate::decide::fault::Fault;
+use crate::decide::redact;
+use crate::decide::retry;
+use crate::text::push_decimal;
+
+/// How much of an error body an error keeps, in UTF-16 units.
+pub(crate) const BODY_EXCERPT_UNITS: usize = 2048;
+
+/// The response headers a verdict may read (the rate-limit headers are read apart).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Header {
+    /// `retry-after-ms`: the wait in milliseconds.
+    RetryAfterMs,
+    /// `Retry-After`: the wait in seconds, or an HTTP date.
+    RetryAfter,
+    /// `X-Request-Id`.
+    RequestId,
+}
+
+/// What an error body says, in any of the vendor's shapes, as the server sent it.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct ErrorBody {
+    /// The server's error code.
+    pub(crate) code: Option<String>,
+    /// The server's message.
+    pub(crate) message: Option<String>,
+    /// The request id, when the body carries one.
+    pub(crate) request_id: Option<String>,
+    /// The start of the raw body: at least the excerpt plus [`redact::reach`] units.
+    pub(crate) text: Option<String>,
+}
+
+/// One attempt's answer as the I/O layer read it; each part is read only when a verdict needs
+/// it.
+pub(crate) trait Reply {
+    /// The HTTP status, when the headers arrived (0 for a redirect the runtime withheld).
+    fn status(&self) -> Option<u16>;
+    /// A response header's value.
+    fn header(&self, name: Header) -> Option<String>;
+    /// Checks that a 2xx body has the documented shape; says what is wrong if not.
+    fn check_success(&mut self) -> Result<(), &'static str>;
+    /// The error body's fields, and the first `units` UTF-16 units of its text.
+    fn error_body(&self, units: u32) -> ErrorBody;
+    /// What the runtime threw, when the attempt failed.
+    fn thrown(&self) -> Cause;
+    /// An HTTP date in Unix milliseconds, read by the runtime's own date parser.
+    fn date_ms(&self, text: &str) -> Option<f64>;
+}
+
+/// What a verdict needs to know besides the answer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Context<'a> {
+    /// The token: every server text is redacted of it.
+    pub(crate) token: &'a str,
+    /// Attempts so far, this one included.
+    pub(crate) attempts: u32,
+    /// This send's per-attempt timeout, for the message.
+    pub(crate) timeout_ms: u32,
+    /// Now, in Unix milliseconds (to read a `Retry-After` date).
+    pub(crate) now_ms: f64,
+}
+
+/// What one attempt's answer means.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Delivered: the body has the documented shape.
+    Sent,
+    /// Failed for good.
+    Failed(Error),
+    /// The server did not process the request; this is the error if no retry follows.
+    Retry(Error),
+}
+
+/// Judges one attempt.
+pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> Verdict {
+    if fault == Fault::Refused {
+        return Verdict::Failed(refused(reply.thrown(), context));
+    }
+    let Some(status) = reply.status() else {
+        return Verdict::Failed(interrupted(reply, fault, None, context));
+    };
+    let success = (200..300).contains(&status);
+    if success && fault != Fault::None {
+        // The status arrived but the body did not: the DM went out.
+        return Verdict::Failed(interrupted(reply, fault, Some(status), context));
+    }
+    if success {
+        return match reply.check_success() {
+            Ok(()) => Verdict::Sent,
+            Err(problem) => Verdict::Failed(Error::failed(
+                ErrorKind::Decode,
+                Details {
+                    status: Some(status),
+                    message: Some(problem.to_owned()),
+                    maybe_sent: true,
+                    attempts: context.attempts,
+                    ..Details::default()
+                },
+            )),
+        };
+    }
+    let token = context.token;
+    let reach = BODY_EXCERPT_UNITS as u32 + redact::reach(token);
+    let body = reply.error_body(reach);
+    let clean = |text: Option<String>| text.map(|t| redact::redact(&t, token));
+    let details = Details {
+        status: Some(status),
+        api_code: clean(body.code),
+        message: clean(body.message),
+        request_id: clean(body.request_id.or_else(|| reply.header(Header::RequestId))),
+        retry_after_ms: retry::retry_after_ms(
+            reply.header(Header::RetryAfterMs).as_deref(),
+            reply.header(Header::RetryAfter).as_deref(),
+            context.now_ms,
+            |text| reply.date_ms(text),
+        ),
+        maybe_sent: false,
+        attempts: context.attempts,
+        body: body
+            .text
+            .and_then(|t| redact::excerpt(&t, token, BODY_EXCERPT_UNITS)),
+        cause: None,
+    };
+    classify(status, details)
+}
+
+/// Sorts a non-2xx answer into a final failure or a retry.
+fn classify(status: u16, mut details: Details) -> Verdict {
+    match status {
+        // 0: a redirect the runtime withheld (`redirect: "manual"` in a browser).
+        0 | 300..=399 => {
+            if status == 0 {
+                details.status = None;
+            }
+            details.message = Some(
+                "the server answered with a redirect, which is not followed so the token never goes elsewhere; check baseUrl"
+                    .to_owned(),
+            );
+            Verdict::Failed(Error::failed(ErrorKind::UnexpectedStatus, details))
+        }
+        408 | 429 | 503 => Verdict::Retry(Error::failed(ErrorKind::for_status(status), details)),
+        500..=599 => {
+            // The server may have sent the DM before failing.
+            details.maybe_sent = true;
+            Verdict::Failed(Error::failed(ErrorKind::ServerError, details))
+        }
+        _ => Verdict::Failed(Error::failed(ErrorKind::for_status(status), details)),
+    }
+}
+
+/// The error for an attempt that stopped without a complete answer: it may have been sent.
+fn interrupted(reply: &impl Reply, fault: Fault, status: Option<u16>, context: &Context) -> Error {
+    let (kind, message, cause) = match fault {
+        Fault::TimedOut => {
+            let mut text = "no complete answer within ".to_owned();
+            push_decimal(&mut text, u64::from(context.timeout_ms));
+            text.push_str(" ms");
+            (ErrorKind::Timeout, text, None)
+        }
+        Fault::Aborted => (
+            ErrorKind::Aborted,
+            "the caller's abort signal fired".to_owned(),
+            None,
+        ),
+        _ => {
+            let cause = clean_cause(reply.thrown(), context.token);
+            (
+                ErrorKind::Network,
+                cause.description().to_owned(),
+                Some(cause),
+            )
+        }
+    };
+    Error::failed(
+        kind,
+        Details {
+            status,
+            message: Some(message),
+            // The attempt started, so the request may have reached the server.
+            maybe_sent: true,
+            attempts: context.attempts,
+            cause,
+            ..Details::default()
+        },
+    )
+}
+
+/// The error when the runtime refused to build the request: nothing left, so nothing was sent.
+fn refused(thrown: Cause, context: &Context) -> Error {
+    let cause = clean_cause(thrown, context.token);
+    let mut message =
+        "the runtime refused to send the request, so nothing left this machine (".to_owned();
+    message.push_str(cause.description());
+    message.push_str("); check the token and baseUrl options");
+    Error::failed(
+        ErrorKind::InvalidRequest,
+        Details {
+            message: Some(message),
+            attempts: context.attempts,
+            cause: Some(cause),
+            ..Details::default()
+        },
+    )
+}
+
+/// A thrown value's description without the token; the value itself is dropped if it quoted
+/// the token (it cannot be cleaned).
+fn clean_cause(cause: Cause, token: &str) -> Cause {
+    if redact::contains(cause.description(), token) {
+        Cause::new(redact::redact(cause.description(), token), None)
+    } else {
+        cause
+    }
+}
+
+/// The error for a signal that fired before an attempt or during a retry wait: every earlier
+/// attempt was refused unprocessed, so nothing was sent.
+pub(crate) fn aborted_before_sending(attempts: u32) -> Error {
+    Error::failed(
+        ErrorKind::Aborted,
+        Details {
+            message: Some("the caller's abort signal fired before the DM was sent".to_owned()),
+            attempts,
+            ..Details::default()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "sk/live+tok=";
+
+    /// A reply made of plain data.
+    #[derive(Default)]
+    struct Fake {
+        status: Option<u16>,
+        headers: Vec<(Header, &'static str)>,
+        shape: Option<&'static str>,
+        body: ErrorBody,
+        thrown: &'static str,
+        asked_units: std::cell::Cell<u32>,
+    }
+
+    impl Reply for Fake {
+        fn status(&self) -> Option<u16> {
+            self.status
+        }
+        fn header(&self, name: Header) -> Option<String> {
+            let found = self.headers.iter().find(|(h, _)| *h == name);
+            found.map(|(_, v)| (*v).to_owned())
+        }
+        fn check_success(&mut self) -> Result<(), &'static str> {
+            self.shape.map_or(Ok(()), Err)
+        }
+        fn error_body(&self, units: u32) -> ErrorBody {
+            self.asked_units.set(units);
+            ErrorBody {
+                code: self.body.code.clone(),
+                message: self.body.message.clone(),
+                request_id: self.body.request_id.clone(),
+                text: self.body.text.clone(),
+            }
+        }
+        fn thrown(&self) -> Cause {
+            Cause::new(self.thrown.to_owned(), None)
+        }
+        fn date_ms(&self, _: &str) -> Option<f64> {
+            None
+        }
+    }
+
+    fn context() -> Context<'static> {
+        Context {
+            token: TOKEN,
+            attempts: 1,
+            timeout_ms: 30_000,
+            now_ms: 0.0,
+        }
+    }
+
+    fn status(status: u16) -> Fake {
+        Fake {
+            status: Some(status),
+            ..Fake::default()
+        }
+    }
+
+    /// A verdict in brief: (error kind, retried, maybe sent).
+    type Summary = (Option<ErrorKind>, bool, bool);
+
+    /// A verdict in brief.
+    fn summary(verdict: &Verdict) -> Summary {
+        match verdict {
+            Verdict::Sent => (None, false, true),
+            Verdict::Failed(e) => (Some(e.kind()), false, e.maybe_sent()),
+            Verdict::Retry(e) => (Some(e.kind()), true, e.maybe_sent()),
+        }
+    }
+
+    #[test]
+    fn status_and_fault_decide_the_verdict() {
+        use ErrorKind::*;
+        // (status, fault) → (kind, retried, maybe sent)
+        let table: &[(Option<u16>, Fault, Summary)] = &[
+            (Some(200), Fault::None, (None, false, true)),
+            (Some(201), Fault::None, (None, false, true)),
+            (Some(200), Fault::Network, (Some(Network), false, true)),
+            (Some(200), Fault::TimedOut, (Some(Timeout), false, true)),
+            (Some(200), Fault::Aborted, (Some(Aborted), false, true)),
+            (None, Fault::Network, (Some(Network), false, true)),
+            (None, Fault::TimedOut, (Some(Timeout), false, true)),
+            (None, Fault::Aborted, (Some(Aborted), false, true)),
+            (None, Fault::Refused, (Some(InvalidRequest), false, false)),
+            (Some(0), Fault::None, (Some(UnexpectedStatus), false, false)),
+            (
+                Some(301),
+                Fault::None,
+                (Some(UnexpectedStatus), false, false),
+            ),
+            (Some(400), Fault::None, (Some(BadRequest), false, false)),
+            (Some(401), Fault::None, (Some(Unauthorized), false, false)),
+            (Some(403), Fault::None, (Some(Forbidden), false, false)),
+            (Some(404), Fault::None, (Some(NotFound), false, false)),
+            (Some(408), Fault::None, (Some(Timeout), true, false)),
+            (Some(409), Fault::None, (Some(Conflict), false, false)),
+            (
+                Some(418),
+                Fault::None,
+                (Some(UnexpectedStatus), false, false),
+            ),
+            (Some(422), Fault::None, (Some(Unprocessable), false, false)),
+            (Some(429), Fault::None, (Some(RateLimited), true, false)),
+            (Some(500), Fault::None, (Some(ServerError), false, true)),
+            (Some(502), Fault::None, (Some(ServerError), false, true)),
+            (Some(503), Fault::None, (Some(ServerError), true, false)),
+            (Some(504), Fault::None, (Some(ServerError), false, true)),
+            (Some(503), Fault::Network, (Some(ServerError), true, false)),
+        ];
+        for (code, fault, want) in table {
+            let mut reply = Fake {
+                status: *code,
+                ..Fake::default()
+            };
+            let verdict = judge(&mut reply, *fault, &context());
+            assert_eq!(summary(&verdict), *want, "{code:?} {fault:?}");
+        }
+    }
+
+    #[test]
+    fn a_2xx_with_the_wrong_shape_is_a_decode_error_that_may_have_sent() {
+        let mut reply = Fake {
+            shape: Some("thread.id is missing or not a string"),
+            ..status(200)
+        };
+        let Verdict::Failed(error) = judge(&mut reply, Fault::None, &context()) else {
+            panic!("not a failure");
+        };
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert!(error.maybe_sent());
+        assert_eq!(
+            error.details().unwrap().message.as_deref(),
+            Some("thread.id is missing or not a string")
+        );
+    }
+
+    #[test]
+    fn error_details_come_from_headers_and_body_without_the_token() {
+        let mut reply = Fake {
+            headers: vec![
+                (Header::RetryAfter, "7"),
+                (Header::RequestId, "req-sk%2Flive%2Btok%3D"),
+            ],
+            body: ErrorBody {
+                code: Some("RATE_LIMITED".into()),
+                message: Some(format!("slow down, {TOKEN}")),
+                request_id: None,
+                text: Some(r#"{"message":"slow down, sk\/live+tok="}"#.to_owned()),
+            },
+            ..status(429)
+        };
+        let Verdict::Retry(error) = judge(&mut reply, Fault::None, &context()) else {
+            panic!("not a retry");
+        };
+        let details = error.details().unwrap();
+        assert_eq!(details.retry_after_ms, Some(7_000));
+        assert_eq!(details.api_code.as_deref(), Some("RATE_LIMITED"));
+        assert_eq!(details.message.as_deref(), Some("slow down, ***"));
+        assert_eq!(details.request_id.as_deref(), Some("req-***"));
+        assert_eq!(
+            details.body.as_deref(),
+            Some("{\"message\":\"slow down, ***\"}")
+        );
+        assert_eq!(reply.asked_units.get(), 2048 + 12 * 12);
+        assert!(!error.message().contains("live"));
+    }
+
+    #[test]
+    fn the_body_request_id_wins_over_the_header() {
+        let mut reply = Fake {
+            headers: vec![(Header::RequestId, "from-header")],
+            body: ErrorBody {
+                request_id: Some("from-body".into()),
+                ..ErrorBody::default()
+            },
+            ..status(404)
+        };
+        let Verdict::Failed(error) = judge(&mut reply, Fault::None, &context()) else {
+            panic!("not a failure");
+        };
+        assert_eq!(
+            error.details().unwrap().request_id.as_deref(),
+            Some("from-body")
+        );
+    }
+
+    #[test]
+    fn a_thrown_error_that_quotes_the_token_is_kept_only_in_words() {
+        let mut reply = Fake {
+            thrown: "TypeError: invalid header value \"Bearer sk/live+tok=\"",
+            ..Fake::default()
+        };
+        let Verdict::Failed(error) = judge(&mut reply, Fault::Refused, &context()) else {
+            panic!("not a failure");
+        };
+        assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+        assert!(!error.maybe_sent());
+        let message = error.message();
+        assert!(message.contains("nothing left this machine"), "{message}");
+        assert!(message.contains("Bearer ***"), "{message}");
+        let source = std::error::Error::source(&error).expect("a source");
+        assert!(!source.to_string().contains("live"));
+    }
+
+    #[test]
+    fn a_network_failure_keeps_its_cause_as_the_source() {
+        let mut reply = Fake {
+            thrown: "TypeError: fetch failed",
+            ..Fake::default()
+        };
+        let Verdict::Failed(error) = judge(&mut reply, Fault::Network, &context()) else {
+            panic!("not a failure");
+        };
+        let source = std::error::Error::source(&error).expect("a source");
+        assert_eq!(source.to_string(), "TypeError: fetch failed");
+        assert!(error.message().contains("fetch failed"));
+    }
+
+    #[test]
+    fn a_timeout_says_how_long_it_waited() {
+        let mut reply = Fake::default();
+        let Verdict::Failed(error) = judge(&mut reply, Fault::TimedOut, &context()) else {
+            panic!("not a failure");
+        };
+        assert!(error.message().contains("within 30000 ms"));
+    }
+
+    #[test]
+    fn an_abort_before_sending_sent_nothing() {
+        let error = aborted_before_sending(2);
+        assert_eq!(error.kind(), ErrorKind::Aborted);
+        assert!(!error.maybe_sent());
+        assert_eq!(error.details().unwrap().attempts, 2);
+    }
+}

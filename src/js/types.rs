@@ -1,0 +1,88 @@
+//! The TypeScript declarations of the JavaScript surface that tsify does not derive: the
+//! options objects, the budget and `InboxError`.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const JS_TYPES: &'static str = r#"
+/** Options for `new InboxClient(options)`. */
+export interface InboxClientOptions {
+    /** The Inbox API token, without the "Bearer " prefix. Never appears in errors. */
+    token: string;
+    /**
+     * The API origin, with an optional path prefix for a proxy. `https://` only; `http://` is
+     * accepted for localhost, 127.0.0.0/8 and [::1]. Default: "https://inboxapp.com".
+     */
+    baseUrl?: string;
+    /** Per-attempt timeout in milliseconds. Default: 30000. */
+    timeoutMs?: number;
+    /** Automatic retries of 408 / 429 / 503 (the server did not process the request), 0–10. Default: 2. */
+    maxRetries?: number;
+    /** The longest server-requested wait to sit out before retrying, in ms. Default: 60000. */
+    maxRetryDelayMs?: number;
+}
+
+/** Options for one `sendMessage` call. */
+export interface SendOptions {
+    /** Cancels the send: the fetch in flight, or the wait before a retry. */
+    signal?: AbortSignal;
+    /** Overrides the client's per-attempt timeout, in milliseconds. */
+    timeoutMs?: number;
+}
+
+/** The team's rate-limit budget from the last response's `X-RateLimit-*` headers. */
+export interface RateLimit {
+    /** Requests allowed in the current window. */
+    limit: number;
+    /** Requests left in the current window. */
+    remaining: number;
+    /** When the window resets, in Unix milliseconds. */
+    resetAt: number;
+}
+
+/** The stable kinds of `InboxError`. */
+export type InboxErrorKind =
+    | "invalid_request" | "bad_request" | "unauthorized" | "forbidden" | "not_found"
+    | "conflict" | "unprocessable" | "rate_limited" | "server_error" | "unexpected_status"
+    | "timeout" | "aborted" | "network" | "decode";
+
+/** What `sendMessage` and the constructor throw: a real `Error` with `name === "InboxError"`. */
+export interface InboxError extends Error {
+    name: "InboxError";
+    /** The stable kind. */
+    kind: InboxErrorKind;
+    /** The HTTP status, when a response arrived. */
+    status?: number;
+    /** The server's own error code (`THREAD_NOT_FOUND`, `rateLimited`, ...). */
+    apiCode?: string;
+    /** The request id from the body or the `X-Request-Id` header. */
+    requestId?: string;
+    /** How long the server asked to wait, in milliseconds. */
+    retryAfterMs?: number;
+    /** For `invalid_request`: the input field that broke a rule. */
+    field?: string;
+    /** For `invalid_request`: the rule it broke. */
+    rule?: string;
+    /** True when the DM may have been delivered despite the error: check before resending. */
+    maybeSent: boolean;
+    /** How many HTTP attempts were made. */
+    attempts: number;
+    /** The start of the raw error body, when there was one (the token redacted). */
+    body?: string;
+    /** What the runtime threw, when the failure came from it (a network error). */
+    cause?: unknown;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `InboxClientOptions` as TypeScript sees it; read field by field.
+    #[wasm_bindgen(typescript_type = "InboxClientOptions")]
+    pub type JsClientOptions;
+    /// `SendOptions` as TypeScript sees it; read field by field.
+    #[wasm_bindgen(typescript_type = "SendOptions")]
+    pub type JsSendOptions;
+    /// `RateLimit` as TypeScript sees it.
+    #[wasm_bindgen(typescript_type = "RateLimit")]
+    pub type JsRateLimit;
+}
