@@ -1,80 +1,116 @@
-//! The Rust surface: a [`Client`] validates and encodes a send, hands it to the fetch loop, and
-//! reads the delivered DM into Rust types.
+//! The Rust surface: a [`Client`] validates and encodes a request, hands it to the fetch loop,
+//! and reads the answer into Rust types. Three calls: v1 `send_message`, v2 `send` (exactly
+//! once, by idempotency key) and `find_sent` (did an uncertain v1 send land?).
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::Promise;
+use js_sys::{JsString, Promise};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
+use crate::decide::answer::Call;
 use crate::decide::decode;
 use crate::decide::error::{Cause, Details, Error, ErrorKind};
 use crate::decide::rate_limit::RateLimit;
+use crate::decide::reconcile::{self, Page, Scan};
 use crate::decide::retry::Limits;
 use crate::input::options::{self, ClientOptions};
-use crate::input::types::{SendMessageRequest, SendMessageResponse};
-use crate::input::{body, validate};
-use crate::io::delivery::{Delivery, Outcome, Rejection};
+use crate::input::types::{
+    Message, SendMessageRequest, SendMessageResponse, SendRequest, SendResult, Thread,
+};
+use crate::input::{body, query, validate};
+use crate::io::delivery::{Delivered, Delivery, Outcome, Rejection};
 use crate::io::session::Session;
-use crate::io::transport::{self, describe};
+use crate::io::thrown::describe;
+use crate::io::transport;
 
-/// Sends DMs through one Inbox API token. Cheap to keep for the life of the app.
-#[derive(Debug)]
+/// Sends DMs through one Inbox API token. Cheap to keep for the life of the app, and cheap to
+/// clone (clones share the settings, the learnt budget and the requests in flight).
+#[derive(Clone, Debug)]
 pub struct Client {
     session: Rc<Session>,
 }
 
-/// Options for one send.
+/// Options for one call.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendOptions {
     /// Overrides the client's per-attempt timeout, in milliseconds.
     pub timeout_ms: Option<u32>,
-    /// Cancels the send (the fetch in flight, or the wait before a retry).
+    /// Cancels the call (the fetch in flight, or a wait before an attempt).
     pub signal: Option<AbortSignal>,
+    /// For [`Client::send`] (v2): the `Idempotency-Key` of this DM, 1 to 255 printable ASCII
+    /// characters. Without one, each call makes a random key. `send_message` and `find_sent`
+    /// refuse it (v1 has no idempotency).
+    pub idempotency_key: Option<String>,
 }
 
 impl SendOptions {
-    /// Sets the per-attempt timeout for this send.
+    /// Sets the per-attempt timeout.
     pub fn timeout_ms(mut self, timeout_ms: u32) -> Self {
         self.timeout_ms = Some(timeout_ms);
         self
     }
 
-    /// Sets the abort signal for this send.
+    /// Sets the abort signal.
     pub fn signal(mut self, signal: AbortSignal) -> Self {
         self.signal = Some(signal);
         self
     }
+
+    /// Sets the idempotency key of a v2 send.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+}
+
+/// One request for the fetch loop, encoded and validated.
+pub(crate) struct Job {
+    /// What kind of request: decides what is retried.
+    pub(crate) call: Call,
+    /// Where it goes.
+    pub(crate) url: JsString,
+    /// The JSON body of a POST; `None` for a GET.
+    pub(crate) body: Option<String>,
+    /// The v2 idempotency key.
+    pub(crate) key: Option<String>,
 }
 
 impl Client {
     /// Builds a client; fails with [`Error::InvalidRequest`] naming the bad option.
     pub fn new(options: ClientOptions) -> Result<Self, Error> {
-        let endpoint = options.validate()?;
+        let base = options.validate()?;
         let limits = Limits {
             max_retries: options.max_retries,
             max_delay_ms: options.max_retry_delay_ms,
         };
-        let session = Session::new(options.token, endpoint, options.timeout_ms, limits);
+        let session = Session::new(
+            options.token,
+            base,
+            options.timeout_ms,
+            limits,
+            options.pace,
+        );
         Ok(Client {
             session: Rc::new(session),
         })
     }
 
-    /// The URL this client posts to.
+    /// The URL v1 sends post to.
     pub fn endpoint(&self) -> &str {
         &self.session.endpoint
     }
 
-    /// The rate-limit budget from the last response that reported one.
+    /// The rate-limit budget the answers reported (the lowest remaining count of the latest
+    /// window).
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.session.rate_limit.get()
     }
 
-    /// Sends a DM with the client's defaults.
+    /// Sends a DM through v1 with the client's defaults.
     pub async fn send_message(
         &self,
         request: &SendMessageRequest,
@@ -83,56 +119,224 @@ impl Client {
             .await
     }
 
-    /// Sends a DM with per-call options.
+    /// Sends a DM through v1 with per-call options.
     pub async fn send_message_with(
         &self,
         request: &SendMessageRequest,
         options: &SendOptions,
     ) -> Result<SendMessageResponse, Error> {
+        let job = self.v1_job(request, options)?;
+        let delivered = self.run(job, options).await?;
+        decoded(&delivered)
+    }
+
+    /// Sends a DM through v2, exactly once: every attempt of this call carries the same
+    /// `Idempotency-Key` (the options' or a random one), so every transient failure is retried
+    /// without risk of a duplicate. When retries run out on an uncertain failure, the error has
+    /// `maybe_sent` and the key: sending again with it is safe.
+    pub async fn send(
+        &self,
+        request: &SendRequest,
+        options: &SendOptions,
+    ) -> Result<SendResult, Error> {
+        let job = self.v2_job(request, options)?;
+        let delivered = self.run(job, options).await?;
+        let mut result: SendResult = decoded(&delivered)?;
+        result.replayed = delivered.status == 200;
+        Ok(result)
+    }
+
+    /// Finds out whether a v1 DM that failed with `maybe_sent` landed: the message, or `None`.
+    /// `since_ms` is when that send started (Unix ms). Reads the thread newest first, page by
+    /// page, down to `since_ms` less a 2-minute clock-skew allowance, and returns the newest
+    /// message from the sending account link whose content equals the request's byte for byte.
+    pub async fn find_sent(
+        &self,
+        request: &SendMessageRequest,
+        since_ms: f64,
+    ) -> Result<Option<Message>, Error> {
+        self.find_sent_with(request, since_ms, &SendOptions::default())
+            .await
+    }
+
+    /// [`Client::find_sent`] with per-call options (each read's timeout, a signal).
+    pub async fn find_sent_with(
+        &self,
+        request: &SendMessageRequest,
+        since_ms: f64,
+        options: &SendOptions,
+    ) -> Result<Option<Message>, Error> {
+        let Some((delivered, index)) = self.find(request, since_ms, options).await? else {
+            return Ok(None);
+        };
+        let page: serde_json::Value = decoded(&delivered)?;
+        let found = page["messages"][index].clone();
+        serde_json::from_value(found)
+            .map(Some)
+            .map_err(|e| decode_error(e.to_string(), &delivered))
+    }
+
+    /// The reads of `find_sent`: the page holding the DM and its index there, or `None`.
+    pub(crate) async fn find(
+        &self,
+        request: &SendMessageRequest,
+        since_ms: f64,
+        options: &SendOptions,
+    ) -> Result<Option<(Delivered, usize)>, Error> {
+        validate::request(request)?;
+        no_key(options)?;
+        if !since_ms.is_finite() || since_ms < 0.0 {
+            return Err(invalid_since());
+        }
+        let lookup = self.read(&query::lookup_path(request), options).await?;
+        let thread: Option<Thread> = decoded(&lookup)?;
+        let Some(thread) = thread else {
+            return Ok(None);
+        };
+        let bound_ms = since_ms - reconcile::SKEW_MS;
+        let mut cursor = None;
+        loop {
+            let path = query::messages_path(&thread.id, cursor.as_deref());
+            let delivered = self.read(&path, options).await?;
+            let page: Page = decoded(&delivered)?;
+            let date_ms = |text: &str| Some(js_sys::Date::parse(text)).filter(|ms| !ms.is_nan());
+            match reconcile::scan(
+                &page,
+                &request.content,
+                &request.account_link_id,
+                bound_ms,
+                date_ms,
+            ) {
+                Scan::Found(index) => return Ok(Some((delivered, index))),
+                Scan::Next(next) => cursor = Some(next),
+                Scan::Absent => return Ok(None),
+            }
+        }
+    }
+
+    /// One GET of `path` through the fetch loop.
+    async fn read(&self, path: &str, options: &SendOptions) -> Result<Delivered, Error> {
+        let job = Job {
+            call: Call::Read,
+            url: JsString::from(self.session.url(path)),
+            body: None,
+            key: None,
+        };
+        self.run(job, options).await
+    }
+
+    /// Runs `job` to its end and takes its outcome.
+    async fn run(&self, job: Job, options: &SendOptions) -> Result<Delivered, Error> {
         let outcome = Rc::new(Cell::new(None));
-        let promise = self.start(request, options, Rc::clone(&outcome), None)?;
+        let promise = self.start(job, options, Rc::clone(&outcome), None)?;
         // The outcome lands in the cell; the promise only says when (and why, if the fetch
         // loop itself broke).
         let settled = JsFuture::from(promise).await;
-        let delivered = outcome.take().unwrap_or_else(|| Err(lost(settled.err())))?;
-        let text = delivered.text.as_string().unwrap_or_default();
-        decode::response(&text).map_err(|problem| {
-            let details = Details {
-                status: Some(200),
-                message: Some(problem),
-                maybe_sent: true,
-                attempts: delivered.attempts,
-                ..Details::default()
-            };
-            Error::failed(ErrorKind::Decode, details)
+        outcome.take().unwrap_or_else(|| Err(lost(settled.err())))
+    }
+
+    /// The job of a v1 send: validated and encoded.
+    pub(crate) fn v1_job(
+        &self,
+        request: &SendMessageRequest,
+        options: &SendOptions,
+    ) -> Result<Job, Error> {
+        validate::request(request)?;
+        no_key(options)?;
+        Ok(Job {
+            call: Call::SendV1,
+            url: self.session.wire().url.clone(),
+            body: Some(body::encode(request)),
+            key: None,
         })
     }
 
-    /// Validates, encodes and starts a send; its outcome lands in `outcome`. The promise
-    /// settles with the JavaScript answer when `rejection` is given (the JavaScript surface),
-    /// else with `undefined`.
+    /// The job of a v2 send: validated, encoded, with its key.
+    pub(crate) fn v2_job(
+        &self,
+        request: &SendRequest,
+        options: &SendOptions,
+    ) -> Result<Job, Error> {
+        validate::send_request(request)?;
+        let key = match &options.idempotency_key {
+            Some(key) => {
+                validate::idempotency_key(key)?;
+                key.clone()
+            }
+            None => transport::new_key(),
+        };
+        Ok(Job {
+            call: Call::SendV2,
+            url: JsString::from(self.session.url("/api/v2/messages")),
+            body: Some(body::encode_send(request)),
+            key: Some(key),
+        })
+    }
+
+    /// Starts `job`; its outcome lands in `outcome`. The promise settles with the JavaScript
+    /// answer when `rejection` is given (the JavaScript surface), else with `undefined`.
     pub(crate) fn start(
         &self,
-        request: &SendMessageRequest,
+        job: Job,
         options: &SendOptions,
         outcome: Rc<Cell<Option<Outcome>>>,
         rejection: Option<Rejection>,
     ) -> Result<Promise, Error> {
-        validate::request(request)?;
         let timeout_ms = options.timeout_ms.unwrap_or(self.session.timeout_ms);
         options::timeout_ms("timeoutMs", timeout_ms)?;
-        let body = body::encode(request);
+        let session = Rc::clone(&self.session);
         let wire = self.session.wire();
-        let delivery = Delivery::new(Rc::clone(&self.session), timeout_ms, outcome, rejection);
+        let key = job.key.clone();
+        let delivery = Delivery::new(session, job.call, job.key, timeout_ms, outcome, rejection);
         Ok(transport::deliver(
             delivery,
-            &wire.url,
+            &job.url,
             &wire.authorization,
-            &body,
+            job.body.as_deref(),
+            key.as_deref(),
             timeout_ms,
             options.signal.as_ref(),
         ))
     }
+}
+
+/// Refuses an idempotency key where v1 would ignore it.
+fn no_key(options: &SendOptions) -> Result<(), Error> {
+    match options.idempotency_key {
+        Some(_) => Err(crate::input::validate::Invalid::new(
+            "idempotencyKey",
+            "is only for send (v2): v1 has no idempotency, so a key would be silently ignored",
+        )
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// The error for a `since` that is not a time.
+pub(crate) fn invalid_since() -> Error {
+    crate::input::validate::Invalid::new(
+        "since",
+        "must be a Unix time in milliseconds (when the uncertain send started)",
+    )
+    .into()
+}
+
+/// A delivered body decoded as `T`; a body that does not fit is a `decode` error.
+fn decoded<T: serde::de::DeserializeOwned>(delivered: &Delivered) -> Result<T, Error> {
+    let text = delivered.text.as_string().unwrap_or_default();
+    decode::response(&text).map_err(|problem| decode_error(problem, delivered))
+}
+
+/// The `decode` error for a delivered body: the request went through.
+fn decode_error(problem: String, delivered: &Delivered) -> Error {
+    let details = Details {
+        status: Some(delivered.status),
+        message: Some(problem),
+        maybe_sent: true,
+        attempts: delivered.attempts,
+        ..Details::default()
+    };
+    Error::failed(ErrorKind::Decode, details)
 }
 
 /// The error when the fetch loop stopped without an outcome (it threw): says what it threw.

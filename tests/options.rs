@@ -295,6 +295,8 @@ fn token_rules_reach_client_new() {
         ("sk_live_abc123\n", "whitespace or control"),
         ("sk_live_abc123\r\nX-Injected: 1", "whitespace or control"),
         ("\tsk_live_abc123", "whitespace or control"),
+        ("sk_live_é123", "must be ASCII"),
+        ("sk_live_\u{20ac}", "must be ASCII"),
     ];
     for (token, fragment) in CASES {
         let result = Client::new(ClientOptions::new(*token));

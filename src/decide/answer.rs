@@ -8,8 +8,8 @@ use crate::decide::redact;
 use crate::decide::retry;
 use crate::text::push_decimal;
 
-/// How much of an error body an error keeps, in UTF-16 units.
-pub(crate) const BODY_EXCERPT_UNITS: usize = 2048;
+/// How much of an error body an error keeps, in bytes (UTF-8).
+pub(crate) const BODY_EXCERPT_BYTES: usize = 2048;
 
 /// The response headers a verdict may read (the rate-limit headers are read apart).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +22,18 @@ pub(crate) enum Header {
     RequestId,
 }
 
+/// What kind of request an answer belongs to: that decides what is safe to retry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Call {
+    /// v1 `POST /threads/messages`: no idempotency key, so only what the server said it did
+    /// not process (408, 429, 503) is retried.
+    SendV1,
+    /// v2 `POST /messages` with an `Idempotency-Key`: every transient failure is retried.
+    SendV2,
+    /// A read (`GET`): idempotent, retried like any GET; nothing is sent.
+    Read,
+}
+
 /// What an error body says, in any of the vendor's shapes, as the server sent it.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct ErrorBody {
@@ -31,7 +43,12 @@ pub(crate) struct ErrorBody {
     pub(crate) message: Option<String>,
     /// The request id, when the body carries one.
     pub(crate) request_id: Option<String>,
-    /// The start of the raw body: at least the excerpt plus [`redact::reach`] units.
+    /// v2 `details.messageId` (`sendUnconfirmed`, `sendInProgress`).
+    pub(crate) message_id: Option<String>,
+    /// v2 `details.retryAfterSeconds` (`platformRateLimited`).
+    pub(crate) retry_after_seconds: Option<u64>,
+    /// The start of the raw body: at least the excerpt plus [`redact::reach`] UTF-16 units
+    /// (each unit is at least one byte, so that many units cover that many bytes).
     pub(crate) text: Option<String>,
 }
 
@@ -55,6 +72,10 @@ pub(crate) trait Reply {
 /// What a verdict needs to know besides the answer.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Context<'a> {
+    /// What kind of request this was.
+    pub(crate) call: Call,
+    /// The v2 idempotency key every attempt carries.
+    pub(crate) key: Option<&'a str>,
     /// The token: every server text is redacted of it.
     pub(crate) token: &'a str,
     /// Attempts so far, this one included.
@@ -78,16 +99,20 @@ pub(crate) enum Verdict {
 
 /// Judges one attempt.
 pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> Verdict {
+    if fault == Fault::Idle {
+        return Verdict::Failed(aborted_before_sending(context.attempts));
+    }
     if fault == Fault::Refused {
         return Verdict::Failed(refused(reply.thrown(), context));
     }
     let Some(status) = reply.status() else {
-        return Verdict::Failed(interrupted(reply, fault, None, context));
+        return interrupted_verdict(interrupted(reply, fault, None, context), fault, context);
     };
     let success = (200..300).contains(&status);
     if success && fault != Fault::None {
-        // The status arrived but the body did not: the DM went out.
-        return Verdict::Failed(interrupted(reply, fault, Some(status), context));
+        // The status arrived but the body did not: the DM went out (a v2 retry replays it).
+        let error = interrupted(reply, fault, Some(status), context);
+        return interrupted_verdict(error, fault, context);
     }
     if success {
         return match reply.check_success() {
@@ -105,7 +130,7 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
         };
     }
     let token = context.token;
-    let reach = BODY_EXCERPT_UNITS as u32 + redact::reach(token);
+    let reach = BODY_EXCERPT_BYTES as u32 + redact::reach(token);
     let body = reply.error_body(reach);
     let clean = |text: Option<String>| text.map(|t| redact::redact(&t, token));
     let details = Details {
@@ -118,15 +143,62 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
             reply.header(Header::RetryAfter).as_deref(),
             context.now_ms,
             |text| reply.date_ms(text),
-        ),
+        )
+        .or(body.retry_after_seconds.map(|s| s.saturating_mul(1000))),
         maybe_sent: false,
         attempts: context.attempts,
         body: body
             .text
-            .and_then(|t| redact::excerpt(&t, token, BODY_EXCERPT_UNITS)),
+            .and_then(|t| redact::excerpt(&t, token, BODY_EXCERPT_BYTES)),
         cause: None,
+        idempotency_key: context.key.map(str::to_owned),
+        message_id: clean(body.message_id),
     };
-    classify(status, details)
+    match context.call {
+        Call::SendV1 => classify(status, details),
+        Call::SendV2 => classify_v2(status, details),
+        Call::Read => classify_read(status, details),
+    }
+}
+
+/// What an attempt that ended without a complete answer leads to: for v2 (the key makes it
+/// safe) and reads, a retry; for v1, the end (the DM may have gone out). An abort always ends.
+fn interrupted_verdict(error: Error, fault: Fault, context: &Context) -> Verdict {
+    let retryable = matches!(fault, Fault::TimedOut | Fault::Network);
+    if retryable && context.call != Call::SendV1 {
+        Verdict::Retry(error)
+    } else {
+        Verdict::Failed(error)
+    }
+}
+
+/// v2: every transient failure is retried with the same key; the uncertain ones (the server
+/// may have processed the send) say so.
+fn classify_v2(status: u16, mut details: Details) -> Verdict {
+    let kind = ErrorKind::for_status(status);
+    let in_progress = status == 409 && details.api_code.as_deref() == Some("sendInProgress");
+    match status {
+        408 | 429 | 503 => Verdict::Retry(Error::failed(kind, details)),
+        500..=599 => {
+            details.maybe_sent = true;
+            Verdict::Retry(Error::failed(kind, details))
+        }
+        409 if in_progress => {
+            details.maybe_sent = true;
+            Verdict::Retry(Error::failed(kind, details))
+        }
+        _ => classify(status, details),
+    }
+}
+
+/// Reads: idempotent, so 408, 429 and every 5xx are retried; nothing was sent either way.
+fn classify_read(status: u16, details: Details) -> Verdict {
+    match status {
+        408 | 429 | 500..=599 => {
+            Verdict::Retry(Error::failed(ErrorKind::for_status(status), details))
+        }
+        _ => classify(status, details),
+    }
 }
 
 /// Sorts a non-2xx answer into a final failure or a retry.
@@ -181,10 +253,12 @@ fn interrupted(reply: &impl Reply, fault: Fault, status: Option<u16>, context: &
         Details {
             status,
             message: Some(message),
-            // The attempt started, so the request may have reached the server.
-            maybe_sent: true,
+            // The attempt started, so the request may have reached the server (a read sends
+            // nothing).
+            maybe_sent: context.call != Call::Read,
             attempts: context.attempts,
             cause,
+            idempotency_key: context.key.map(str::to_owned),
             ..Details::default()
         },
     )
@@ -211,16 +285,17 @@ fn refused(thrown: Cause, context: &Context) -> Error {
 /// A thrown value's description without the token; the value itself is dropped if it quoted
 /// the token (it cannot be cleaned).
 fn clean_cause(cause: Cause, token: &str) -> Cause {
-    if redact::contains(cause.description(), token) {
-        Cause::new(redact::redact(cause.description(), token), None)
-    } else {
+    let clean = redact::redact(cause.description(), token);
+    if clean == cause.description() {
         cause
+    } else {
+        Cause::new(clean, None)
     }
 }
 
 /// The error for a signal that fired before an attempt or during a retry wait: every earlier
 /// attempt was refused unprocessed, so nothing was sent.
-pub(crate) fn aborted_before_sending(attempts: u32) -> Error {
+fn aborted_before_sending(attempts: u32) -> Error {
     Error::failed(
         ErrorKind::Aborted,
         Details {
@@ -265,6 +340,8 @@ mod tests {
                 code: self.body.code.clone(),
                 message: self.body.message.clone(),
                 request_id: self.body.request_id.clone(),
+                message_id: self.body.message_id.clone(),
+                retry_after_seconds: self.body.retry_after_seconds,
                 text: self.body.text.clone(),
             }
         }
@@ -278,6 +355,8 @@ mod tests {
 
     fn context() -> Context<'static> {
         Context {
+            call: Call::SendV1,
+            key: None,
             token: TOKEN,
             attempts: 1,
             timeout_ms: 30_000,
@@ -318,6 +397,7 @@ mod tests {
             (None, Fault::TimedOut, (Some(Timeout), false, true)),
             (None, Fault::Aborted, (Some(Aborted), false, true)),
             (None, Fault::Refused, (Some(InvalidRequest), false, false)),
+            (None, Fault::Idle, (Some(Aborted), false, false)),
             (Some(0), Fault::None, (Some(UnexpectedStatus), false, false)),
             (
                 Some(301),
@@ -354,6 +434,174 @@ mod tests {
     }
 
     #[test]
+    fn v2_retries_every_transient_failure_and_says_which_may_have_sent() {
+        use ErrorKind::*;
+        // (status, api code, fault) → (kind, retried, maybe sent)
+        let table: &[(Option<u16>, Option<&str>, Fault, Summary)] = &[
+            (Some(201), None, Fault::None, (None, false, true)),
+            (Some(200), None, Fault::None, (None, false, true)),
+            (Some(200), None, Fault::Network, (Some(Network), true, true)),
+            (None, None, Fault::Network, (Some(Network), true, true)),
+            (None, None, Fault::TimedOut, (Some(Timeout), true, true)),
+            (None, None, Fault::Aborted, (Some(Aborted), false, true)),
+            (
+                None,
+                None,
+                Fault::Refused,
+                (Some(InvalidRequest), false, false),
+            ),
+            (Some(408), None, Fault::None, (Some(Timeout), true, false)),
+            (
+                Some(429),
+                Some("rateLimited"),
+                Fault::None,
+                (Some(RateLimited), true, false),
+            ),
+            (
+                Some(429),
+                Some("platformRateLimited"),
+                Fault::None,
+                (Some(RateLimited), true, false),
+            ),
+            (
+                Some(409),
+                Some("sendInProgress"),
+                Fault::None,
+                (Some(Conflict), true, true),
+            ),
+            (
+                Some(409),
+                Some("accountLinkDisconnected"),
+                Fault::None,
+                (Some(Conflict), false, false),
+            ),
+            (
+                Some(500),
+                None,
+                Fault::None,
+                (Some(ServerError), true, true),
+            ),
+            (
+                Some(502),
+                Some("sendUnconfirmed"),
+                Fault::None,
+                (Some(ServerError), true, true),
+            ),
+            (
+                Some(502),
+                Some("platformError"),
+                Fault::None,
+                (Some(ServerError), true, true),
+            ),
+            (
+                Some(503),
+                None,
+                Fault::None,
+                (Some(ServerError), true, false),
+            ),
+            (
+                Some(504),
+                None,
+                Fault::None,
+                (Some(ServerError), true, true),
+            ),
+            (
+                Some(400),
+                None,
+                Fault::None,
+                (Some(BadRequest), false, false),
+            ),
+            (Some(404), None, Fault::None, (Some(NotFound), false, false)),
+            (
+                Some(422),
+                Some("idempotencyKeyReused"),
+                Fault::None,
+                (Some(Unprocessable), false, false),
+            ),
+        ];
+        let context = Context {
+            call: Call::SendV2,
+            key: Some("key-1"),
+            ..context()
+        };
+        for (code, api_code, fault, want) in table {
+            let mut reply = Fake {
+                status: *code,
+                body: ErrorBody {
+                    code: api_code.map(str::to_owned),
+                    message_id: Some("m1".into()),
+                    ..ErrorBody::default()
+                },
+                ..Fake::default()
+            };
+            let verdict = judge(&mut reply, *fault, &context);
+            assert_eq!(summary(&verdict), *want, "{code:?} {api_code:?} {fault:?}");
+            if let Verdict::Failed(e) | Verdict::Retry(e) = &verdict {
+                if e.kind() != InvalidRequest {
+                    assert_eq!(
+                        e.details().unwrap().idempotency_key.as_deref(),
+                        Some("key-1")
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_v2_uncertain_error_says_the_key_makes_resending_safe() {
+        let context = Context {
+            call: Call::SendV2,
+            key: Some("order-42"),
+            ..context()
+        };
+        let mut reply = Fake {
+            body: ErrorBody {
+                code: Some("sendUnconfirmed".into()),
+                message_id: Some("m7".into()),
+                retry_after_seconds: Some(3),
+                ..ErrorBody::default()
+            },
+            ..status(502)
+        };
+        let Verdict::Retry(error) = judge(&mut reply, Fault::None, &context) else {
+            panic!("not a retry");
+        };
+        let details = error.details().unwrap();
+        assert_eq!(details.message_id.as_deref(), Some("m7"));
+        assert_eq!(details.retry_after_ms, Some(3_000));
+        assert!(error.message().contains("idempotency key order-42 is safe"));
+    }
+
+    #[test]
+    fn reads_retry_every_5xx_and_never_may_have_sent() {
+        use ErrorKind::*;
+        let table: &[(Option<u16>, Fault, Summary)] = &[
+            (Some(200), Fault::None, (None, false, true)),
+            (Some(500), Fault::None, (Some(ServerError), true, false)),
+            (Some(502), Fault::None, (Some(ServerError), true, false)),
+            (Some(429), Fault::None, (Some(RateLimited), true, false)),
+            (Some(404), Fault::None, (Some(NotFound), false, false)),
+            (None, Fault::Network, (Some(Network), true, false)),
+            (None, Fault::TimedOut, (Some(Timeout), true, false)),
+        ];
+        let context = Context {
+            call: Call::Read,
+            ..context()
+        };
+        for (code, fault, want) in table {
+            let mut reply = Fake {
+                status: *code,
+                ..Fake::default()
+            };
+            assert_eq!(
+                summary(&judge(&mut reply, *fault, &context)),
+                *want,
+                "{code:?} {fault:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_2xx_with_the_wrong_shape_is_a_decode_error_that_may_have_sent() {
         let mut reply = Fake {
             shape: Some("thread.id is missing or not a string"),
@@ -380,8 +628,8 @@ mod tests {
             body: ErrorBody {
                 code: Some("RATE_LIMITED".into()),
                 message: Some(format!("slow down, {TOKEN}")),
-                request_id: None,
                 text: Some(r#"{"message":"slow down, sk\/live+tok="}"#.to_owned()),
+                ..ErrorBody::default()
             },
             ..status(429)
         };
@@ -397,7 +645,7 @@ mod tests {
             details.body.as_deref(),
             Some("{\"message\":\"slow down, ***\"}")
         );
-        assert_eq!(reply.asked_units.get(), 2048 + 12 * 12);
+        assert_eq!(reply.asked_units.get(), 2048 + 6 * 12);
         assert!(!error.message().contains("live"));
     }
 
@@ -463,7 +711,13 @@ mod tests {
 
     #[test]
     fn an_abort_before_sending_sent_nothing() {
-        let error = aborted_before_sending(2);
+        let context = Context {
+            attempts: 2,
+            ..context()
+        };
+        let Verdict::Failed(error) = judge(&mut Fake::default(), Fault::Idle, &context) else {
+            panic!("not a failure");
+        };
         assert_eq!(error.kind(), ErrorKind::Aborted);
         assert!(!error.maybe_sent());
         assert_eq!(error.details().unwrap().attempts, 2);

@@ -142,6 +142,12 @@ pub struct Details {
     pub body: Option<String>,
     /// What the JavaScript runtime threw, when a failure came from it (a network error).
     pub cause: Option<Cause>,
+    /// For a v2 send: the `Idempotency-Key` every attempt carried. Sending again with it can
+    /// never deliver the DM twice.
+    pub idempotency_key: Option<String>,
+    /// For a v2 send the server is still confirming (`sendUnconfirmed`, `sendInProgress`): the
+    /// message's id.
+    pub message_id: Option<String>,
 }
 
 /// A failure the JavaScript runtime reported (what `fetch` threw), kept as the error's
@@ -280,9 +286,18 @@ impl Error {
             out.push_str(advice);
         }
         if details.maybe_sent {
-            out.push_str(
-                " The DM may have been delivered: check the thread before sending it again.",
-            );
+            match &details.idempotency_key {
+                Some(key) => {
+                    out.push_str(
+                        " The DM may have been delivered: sending it again with idempotency key ",
+                    );
+                    out.push_str(key);
+                    out.push_str(" is safe, it can never arrive twice.");
+                }
+                None => out.push_str(
+                    " The DM may have been delivered: check the thread before sending it again.",
+                ),
+            }
         }
         if let Some(id) = &details.request_id {
             out.push_str(" Request id: ");

@@ -4,6 +4,8 @@
 /// How an attempt ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Fault {
+    /// No attempt started: the caller's signal had fired before one (or during a wait).
+    Idle,
     /// A complete answer arrived: status, headers and the whole body.
     None,
     /// The caller's abort signal fired during the attempt.
@@ -18,17 +20,24 @@ pub(crate) enum Fault {
 }
 
 impl Fault {
-    /// Names what the fetch loop saw: whether the answer arrived complete, whether the caller's
-    /// signal had fired, whether the attempt's timer had, and whether the runtime refused to
-    /// build the request at all. The caller's abort wins over the timeout, which wins over the
-    /// rest.
-    pub(crate) fn observed(complete: bool, aborted: bool, timed_out: bool, refused: bool) -> Fault {
-        match (complete, aborted, timed_out, refused) {
-            (true, ..) => Fault::None,
-            (false, true, ..) => Fault::Aborted,
-            (false, false, true, _) => Fault::TimedOut,
-            (false, false, false, true) => Fault::Refused,
-            (false, false, false, false) => Fault::Network,
+    /// Names what the fetch loop saw: whether an attempt started at all, whether its answer
+    /// arrived complete, whether the caller's signal had fired, whether the attempt's timer had,
+    /// and whether the runtime refused to build the request. The caller's abort wins over the
+    /// timeout, which wins over the rest.
+    pub(crate) fn observed(
+        started: bool,
+        complete: bool,
+        aborted: bool,
+        timed_out: bool,
+        refused: bool,
+    ) -> Fault {
+        match (started, complete, aborted, timed_out, refused) {
+            (false, ..) => Fault::Idle,
+            (true, true, ..) => Fault::None,
+            (true, false, true, ..) => Fault::Aborted,
+            (true, false, false, true, _) => Fault::TimedOut,
+            (true, false, false, false, true) => Fault::Refused,
+            (true, false, false, false, false) => Fault::Network,
         }
     }
 }
@@ -39,7 +48,7 @@ mod tests {
 
     #[test]
     fn observations_name_one_fault() {
-        // (complete, aborted, timed out, refused) → fault
+        // (complete, aborted, timed out, refused) → fault, for an attempt that started
         let table = [
             ((true, false, false, false), Fault::None),
             ((true, true, true, true), Fault::None),
@@ -52,9 +61,13 @@ mod tests {
         ];
         for ((complete, aborted, timed_out, refused), fault) in table {
             assert_eq!(
-                Fault::observed(complete, aborted, timed_out, refused),
+                Fault::observed(true, complete, aborted, timed_out, refused),
                 fault,
                 "{complete} {aborted} {timed_out} {refused}"
+            );
+            assert_eq!(
+                Fault::observed(false, complete, aborted, timed_out, refused),
+                Fault::Idle
             );
         }
     }

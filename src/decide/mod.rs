@@ -1,5 +1,6 @@
 //! The decisions, pure and natively tested: what an attempt's answer means ([`answer`]),
-//! whether and when to try again ([`retry`]), what the caller is told ([`error`]), with the
+//! whether and when to try again ([`retry`]), whether a request may go now
+//! ([`pace`]), what the caller is told ([`error`]), with the
 //! token redacted from every server text ([`redact`]). Inputs are plain data: a status, header
 //! strings, parsed error fields, a [`fault::Fault`], the time, a random number.
 
@@ -7,6 +8,8 @@ pub(crate) mod answer;
 pub(crate) mod decode;
 pub mod error;
 pub(crate) mod fault;
+pub(crate) mod pace;
 pub mod rate_limit;
+pub(crate) mod reconcile;
 pub(crate) mod redact;
 pub(crate) mod retry;

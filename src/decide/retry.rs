@@ -191,7 +191,11 @@ mod tests {
             Some(at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as f64)
         };
         for ((ms, header), now, want) in table {
-            assert_eq!(retry_after_ms(ms, header, now, date_ms), want, "{ms:?} {header:?}");
+            assert_eq!(
+                retry_after_ms(ms, header, now, date_ms),
+                want,
+                "{ms:?} {header:?}"
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The request body as JSON, written directly: four strings need no serializer, and the
 //! content goes out byte-exact (only the escapes JSON requires).
 
-use crate::input::types::SendMessageRequest;
+use crate::input::types::{SendMessageRequest, SendRequest, Target};
 
 /// The JSON body for `POST /api/v1/threads/messages`; same bytes as serde's output.
 pub fn encode(request: &SendMessageRequest) -> String {
@@ -17,6 +17,51 @@ pub fn encode(request: &SendMessageRequest) -> String {
     if let Some(id) = request.recipient.external_id() {
         out.push(',');
         push_field(&mut out, "externalId", id);
+    }
+    out.push('}');
+    out
+}
+
+/// The JSON body for v2's `POST /api/v2/messages`; same bytes as serde's output.
+pub(crate) fn encode_send(request: &SendRequest) -> String {
+    let mut out = String::with_capacity(request.content.len() + 160);
+    out.push_str("{\"target\":{");
+    let (kind, ids): (&str, [(&str, &str); 3]) = match &request.target {
+        Target::Thread { thread_id } => ("thread", [("threadId", thread_id), ("", ""), ("", "")]),
+        Target::Contact {
+            account_link_id,
+            contact_id,
+        } => (
+            "contact",
+            [
+                ("accountLinkId", account_link_id),
+                ("contactId", contact_id),
+                ("", ""),
+            ],
+        ),
+        Target::Profile {
+            account_link_id,
+            platform,
+            platform_id,
+        } => (
+            "profile",
+            [
+                ("accountLinkId", account_link_id),
+                ("platform", platform),
+                ("platformId", platform_id),
+            ],
+        ),
+    };
+    push_field(&mut out, "type", kind);
+    for (name, value) in ids.iter().filter(|(name, _)| !name.is_empty()) {
+        out.push(',');
+        push_field(&mut out, name, value);
+    }
+    out.push_str("},");
+    push_field(&mut out, "content", &request.content);
+    if let Some(id) = &request.reply_to_message_id {
+        out.push(',');
+        push_field(&mut out, "replyToMessageId", id);
     }
     out.push('}');
     out
@@ -64,6 +109,28 @@ fn push_string(out: &mut String, value: &str) {
 /// Same bytes as serde_json, content byte-exact.
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn v2_bodies_match_serde_for_every_target() {
+        use super::encode_send;
+        use crate::input::types::{SendRequest, Target};
+        for target in [
+            Target::thread("t1abc"),
+            Target::contact("acct1sales", "c9xyz"),
+            Target::x_user("acct1sales", "1566123362161725440"),
+        ] {
+            for content in ["hi", "quote \" and \\ and \n", "😀 é"] {
+                let plain = SendRequest::new(target.clone(), content);
+                for request in [plain.clone(), plain.reply_to("m1prev")] {
+                    assert_eq!(
+                        encode_send(&request),
+                        serde_json::to_string(&request).unwrap(),
+                        "{request:?}"
+                    );
+                }
+            }
+        }
+    }
+
     use super::encode;
     use crate::input::types::{Recipient, SendMessageRequest};
     use serde_json::Value;

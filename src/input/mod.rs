@@ -3,6 +3,7 @@
 
 pub(crate) mod body;
 pub mod options;
+pub(crate) mod query;
 pub mod token;
 pub mod types;
 pub mod validate;

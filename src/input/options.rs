@@ -31,6 +31,9 @@ pub struct ClientOptions {
     pub max_retries: u32,
     /// The longest server-requested wait to sit out, in milliseconds. Default 60,000.
     pub max_retry_delay_ms: u32,
+    /// Hold requests the team budget says would be refused until the window resets, instead of
+    /// drawing a 429. Default true.
+    pub pace: bool,
 }
 
 impl ClientOptions {
@@ -42,7 +45,14 @@ impl ClientOptions {
             timeout_ms: DEFAULT_TIMEOUT_MS,
             max_retries: DEFAULT_MAX_RETRIES,
             max_retry_delay_ms: DEFAULT_MAX_RETRY_DELAY_MS,
+            pace: true,
         }
+    }
+
+    /// Turns pacing on (the default) or off.
+    pub fn pace(mut self, pace: bool) -> Self {
+        self.pace = pace;
+        self
     }
 
     /// Sets the base URL (`https://…`, or `http://` for loopback hosts only).
@@ -69,7 +79,7 @@ impl ClientOptions {
         self
     }
 
-    /// Checks every option and returns the endpoint URL to post to.
+    /// Checks every option and returns the API base URL (see [`base`]).
     pub(crate) fn validate(&self) -> Result<String, Invalid> {
         validate::token(self.token.expose())?;
         timeout_ms("timeoutMs", self.timeout_ms)?;
@@ -79,7 +89,7 @@ impl ClientOptions {
         if self.max_retry_delay_ms > MAX_TIMER_MS {
             return Err(Invalid::new("maxRetryDelayMs", MAX_RETRY_DELAY_RULE));
         }
-        endpoint(&self.base_url)
+        base(&self.base_url)
     }
 }
 
@@ -99,9 +109,10 @@ pub(crate) fn timeout_ms(field: &'static str, value: u32) -> Result<(), Invalid>
     Ok(())
 }
 
-/// Builds `{baseUrl}/api/v1/threads/messages`, refusing URLs that would send the token in
-/// clear text or anywhere unexpected.
-pub fn endpoint(base_url: &str) -> Result<String, Invalid> {
+/// The API base every path is added to: scheme, host, port and any path prefix, without a
+/// trailing slash. Refuses URLs that would send the token in clear text or anywhere
+/// unexpected.
+pub(crate) fn base(base_url: &str) -> Result<String, Invalid> {
     let field = "baseUrl";
     if has_space_or_control(base_url) {
         return Err(Invalid::new(
@@ -145,17 +156,17 @@ pub fn endpoint(base_url: &str) -> Result<String, Invalid> {
     let path = path
         .get(..path.len() - trailing_slashes(path))
         .unwrap_or(path);
-    if path.ends_with("/api/v1") || text::find(path, "/api/v1/").is_some() {
+    let api = |v: &str| path.ends_with(v) || text::find(path, &[v, "/"].concat()).is_some();
+    if api("/api/v1") || api("/api/v2") {
         return Err(Invalid::new(
             field,
-            "must not end with /api/v1: the client adds the API path itself (use https://inboxapp.com)",
+            "must not end with /api/v1 or /api/v2: the client adds the API path itself (use https://inboxapp.com)",
         ));
     }
     let scheme = if secure { "https://" } else { "http://" };
     let mut url = scheme.to_owned();
-    for part in [authority, path, "/api/v1/threads/messages"] {
-        url.push_str(part);
-    }
+    url.push_str(authority);
+    url.push_str(path);
     Ok(url)
 }
 

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::input::types::SendMessageRequest;
+use crate::input::types::{SendMessageRequest, SendRequest, Target};
 
 /// The most characters (Unicode scalar values) X accepts in one DM.
 pub const MAX_CONTENT_CHARS: usize = 10_000;
@@ -54,9 +54,59 @@ pub fn request(request: &SendMessageRequest) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// Checks every field of a v2 request; fields are named by their path (`target.platformId`).
+pub fn send_request(request: &SendRequest) -> Result<(), Invalid> {
+    match &request.target {
+        Target::Thread { thread_id } => cuid("target.threadId", thread_id)?,
+        Target::Contact {
+            account_link_id,
+            contact_id,
+        } => {
+            cuid("target.accountLinkId", account_link_id)?;
+            cuid("target.contactId", contact_id)?;
+        }
+        Target::Profile {
+            account_link_id,
+            platform,
+            platform_id,
+        } => {
+            cuid("target.accountLinkId", account_link_id)?;
+            recipient_id("target.platform", platform)?;
+            recipient_id("target.platformId", platform_id)?;
+            if platform == "twitter" {
+                x_user_id("target.platformId", platform_id)?;
+            }
+        }
+    }
+    content(&request.content)?;
+    if let Some(id) = &request.reply_to_message_id {
+        cuid("replyToMessageId", id)?;
+    }
+    Ok(())
+}
+
+/// `Idempotency-Key`: 1 to 255 printable ASCII characters (`^[\x20-\x7E]+$`).
+pub fn idempotency_key(value: &str) -> Result<(), Invalid> {
+    let field = "idempotencyKey";
+    if value.is_empty() || value.len() > 255 {
+        return Err(Invalid::new(field, "must be 1 to 255 characters long"));
+    }
+    if !value.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+        return Err(Invalid::new(
+            field,
+            "must be printable ASCII (space to ~), as an HTTP header carries it",
+        ));
+    }
+    Ok(())
+}
+
 /// `accountLinkId`: non-empty, lowercase ASCII letters and digits (`^[0-9a-z]+$`).
 pub fn account_link_id(value: &str) -> Result<(), Invalid> {
-    let field = "accountLinkId";
+    cuid("accountLinkId", value)
+}
+
+/// An Inbox id (cuid2): non-empty, lowercase ASCII letters and digits (`^[0-9a-z]+$`).
+fn cuid(field: &'static str, value: &str) -> Result<(), Invalid> {
     if value.is_empty() {
         return Err(Invalid::new(field, "must not be empty"));
     }
@@ -94,8 +144,12 @@ pub fn content(value: &str) -> Result<(), Invalid> {
 
 /// `externalPlatformId`: the numeric X user id.
 pub fn external_platform_id(value: &str) -> Result<(), Invalid> {
-    let field = "externalPlatformId";
-    recipient_id(field, value)?;
+    recipient_id("externalPlatformId", value)?;
+    x_user_id("externalPlatformId", value)
+}
+
+/// An X user id: digits, with a message that says so for an `@handle` or a profile URL.
+fn x_user_id(field: &'static str, value: &str) -> Result<(), Invalid> {
     if value.starts_with('@') {
         return Err(Invalid::new(
             field,
@@ -136,7 +190,7 @@ fn recipient_id(field: &'static str, value: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// The API token: non-empty, no whitespace or control characters.
+/// The API token: non-empty, printable ASCII (no whitespace or control characters).
 pub fn token(value: &str) -> Result<(), Invalid> {
     let field = "token";
     if value.is_empty() {
@@ -152,6 +206,13 @@ pub fn token(value: &str) -> Result<(), Invalid> {
         return Err(Invalid::new(
             field,
             "must not contain whitespace or control characters",
+        ));
+    }
+    // A header carries other characters differently in each runtime (or not at all).
+    if !value.is_ascii() {
+        return Err(Invalid::new(
+            field,
+            "must be ASCII (an HTTP header cannot carry other characters reliably)",
         ));
     }
     Ok(())

@@ -10,15 +10,16 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Response;
 
-use crate::decide::answer::{self, Context, ErrorBody, Header, Reply, Verdict};
-use crate::decide::error::{Cause, Error};
+use crate::decide::answer::{self, Call, Context, ErrorBody, Header, Reply, Verdict};
+use crate::decide::error::{Cause, Details, Error, ErrorKind};
 use crate::decide::fault::Fault;
+use crate::decide::pace;
 use crate::decide::rate_limit::RateLimit;
 use crate::decide::retry::{self, Next};
 use crate::io::names::{AnswerNames, Name};
 use crate::io::parse;
 use crate::io::session::Session;
-use crate::io::transport::describe;
+use crate::io::thrown::describe;
 
 #[wasm_bindgen]
 extern "C" {
@@ -29,12 +30,14 @@ extern "C" {
     fn get(this: &HeaderList, name: &JsString) -> Option<String>;
 }
 
-/// A delivered DM: the parsed body (for JavaScript callers), its text (for Rust callers) and
-/// the attempts it took.
+/// A delivered DM (or a read's answer): the parsed body (for JavaScript callers), its text (for
+/// Rust callers), the status and the attempts it took.
 #[derive(Debug)]
 pub(crate) struct Delivered {
-    /// The body as `JSON.parse` made it.
+    /// The body as `JSON.parse` made it; for a v2 send, with `replayed` set.
     pub(crate) value: JsValue,
+    /// The HTTP status (`200` for a v2 replay, `201` for a new v2 send).
+    pub(crate) status: u16,
     /// The body text.
     pub(crate) text: JsValue,
     /// HTTP attempts made.
@@ -54,8 +57,15 @@ pub(crate) type Rejection = fn(&Error) -> JsValue;
 #[doc(hidden)]
 pub struct Delivery {
     session: Rc<Session>,
+    call: Call,
+    /// The v2 idempotency key every attempt carries.
+    key: Option<String>,
     timeout_ms: u32,
     attempts: u32,
+    /// Whether an earlier attempt may have been processed (v2 retries after uncertain ones).
+    uncertain: bool,
+    /// The message id an earlier answer named (v2 `sendUnconfirmed` / `sendInProgress`).
+    message_id: Option<String>,
     outcome: Rc<Cell<Option<Outcome>>>,
     rejection: Option<Rejection>,
 }
@@ -75,23 +85,45 @@ impl Delivery {
     /// the outcome cell.
     pub(crate) fn new(
         session: Rc<Session>,
+        call: Call,
+        key: Option<String>,
         timeout_ms: u32,
         outcome: Rc<Cell<Option<Outcome>>>,
         rejection: Option<Rejection>,
     ) -> Self {
         Delivery {
             session,
+            call,
+            key,
             timeout_ms,
             attempts: 0,
+            uncertain: false,
+            message_id: None,
             outcome,
             rejection,
         }
     }
 
-    /// Ends the send with `outcome`.
-    fn end(&self, outcome: Outcome) -> i32 {
+    /// Ends the send with `outcome`. An error carries what earlier attempts left uncertain.
+    fn end(&self, mut outcome: Outcome) -> i32 {
+        if let Err(Error::Failed(_, details)) = &mut outcome {
+            details.maybe_sent |= self.uncertain;
+            if details.message_id.is_none() {
+                details.message_id = self.message_id.clone();
+            }
+        }
         self.outcome.set(Some(outcome));
         -1
+    }
+
+    /// Remembers what a failed attempt left uncertain, for the error the caller may get later.
+    fn note(&mut self, error: &Error) {
+        if let Some(details) = error.details() {
+            self.uncertain |= details.maybe_sent;
+            if details.message_id.is_some() {
+                self.message_id = details.message_id.clone();
+            }
+        }
     }
 }
 
@@ -99,7 +131,8 @@ impl Delivery {
 impl Delivery {
     /// Records how an attempt ended: the response if its headers arrived, its whole `text` if
     /// the body did, what was thrown, and whether the caller's signal or the timeout had fired
-    /// or the runtime refused to build the request. Returns how many milliseconds to wait
+    /// or the runtime refused to build the request. Called with nothing at all when the
+    /// caller's signal fired with no attempt in flight. Returns how many milliseconds to wait
     /// before the next attempt, or -1 when the send is over.
     pub fn settle(
         &mut self,
@@ -110,8 +143,16 @@ impl Delivery {
         timed_out: bool,
         refused: bool,
     ) -> i32 {
-        let fault = Fault::observed(text.is_string(), aborted, timed_out, refused);
-        if fault != Fault::Refused {
+        // An attempt always leaves a response, a text or a thrown value (fetch rejects with an
+        // error, or with the abort reason, which is never `undefined`).
+        let started = response.is_some() || !text.is_undefined() || !cause.is_undefined();
+        let fault = Fault::observed(started, text.is_string(), aborted, timed_out, refused);
+        if fault != Fault::Idle {
+            // Sent or refused by the runtime, the request is no longer in flight.
+            let in_flight = &self.session.in_flight;
+            in_flight.set(in_flight.get().saturating_sub(1));
+        }
+        if !matches!(fault, Fault::Refused | Fault::Idle) {
             self.attempts += 1;
         }
         let headers: Option<HeaderList> = response.as_ref().map(|r| r.headers().unchecked_into());
@@ -124,21 +165,33 @@ impl Delivery {
             text: &text,
             cause: &cause,
             value: None,
+            read: self.call == Call::Read,
         };
         let context = Context {
+            call: self.call,
+            key: self.key.as_deref(),
             token: self.session.token.expose(),
             attempts: self.attempts,
             timeout_ms: self.timeout_ms,
             now_ms: js_sys::Date::now(),
         };
         match answer::judge(&mut reply, fault, &context) {
-            Verdict::Sent => self.end(Ok(Delivered {
-                value: reply.value.unwrap_or_default(),
-                text,
-                attempts: self.attempts,
-            })),
+            Verdict::Sent => {
+                let value = reply.value.unwrap_or_default();
+                let status = reply.status.unwrap_or_default();
+                if self.call == Call::SendV2 {
+                    parse::set_replayed(&value, status == 200);
+                }
+                self.end(Ok(Delivered {
+                    value,
+                    status,
+                    text,
+                    attempts: self.attempts,
+                }))
+            }
             Verdict::Failed(error) => self.end(Err(error)),
             Verdict::Retry(error) => {
+                self.note(&error);
                 let random = js_sys::Math::random();
                 match retry::next(error, self.attempts, self.session.limits, random) {
                     Next::Wait(ms) => i32::try_from(ms).unwrap_or(i32::MAX),
@@ -148,10 +201,41 @@ impl Delivery {
         }
     }
 
-    /// The caller's signal fired with no attempt in flight (before the first, or during a
-    /// wait): the send is over. Returns -1.
-    pub fn skip(&mut self) -> i32 {
-        self.end(Err(answer::aborted_before_sending(self.attempts)))
+    /// Asked before each attempt: 0 when it may go now (it is then counted in flight), the
+    /// milliseconds to hold it when the team budget says it would be refused, or -1 when that
+    /// hold is longer than the caller allows (the send is then over: `rate_limited`).
+    pub fn admit(&mut self) -> i32 {
+        let session = &self.session;
+        let hold = if session.pace {
+            pace::hold_ms(
+                session.rate_limit.get(),
+                session.in_flight.get(),
+                js_sys::Date::now(),
+            )
+        } else {
+            0
+        };
+        if hold == 0 {
+            session.in_flight.set(session.in_flight.get() + 1);
+            return 0;
+        }
+        if hold > session.limits.max_delay_ms {
+            let error = Error::failed(
+                ErrorKind::RateLimited,
+                Details {
+                    message: Some(
+                        "held back: the team's rate-limit budget is spent until the window resets, longer than maxRetryDelayMs allows"
+                            .to_owned(),
+                    ),
+                    retry_after_ms: Some(u64::from(hold)),
+                    attempts: self.attempts,
+                    idempotency_key: self.key.clone(),
+                    ..Details::default()
+                },
+            );
+            return self.end(Err(error));
+        }
+        i32::try_from(hold).unwrap_or(i32::MAX)
     }
 
     /// The answer for a JavaScript caller once the send is over: the parsed response, or the
@@ -181,8 +265,9 @@ impl Delivery {
             header(&names.rate_remaining).as_deref(),
             header(&names.rate_reset).as_deref(),
         );
-        if limits.is_some() {
-            self.session.rate_limit.set(limits);
+        if let Some(limits) = limits {
+            let budget = &self.session.rate_limit;
+            budget.set(Some(pace::merge(budget.get(), limits)));
         }
     }
 }
@@ -195,6 +280,8 @@ struct JsReply<'a> {
     cause: &'a JsValue,
     /// The parsed success body, once checked.
     value: Option<JsValue>,
+    /// A read: any JSON body is a success (its shape is the caller's to check).
+    read: bool,
 }
 
 impl Reply for JsReply<'_> {
@@ -213,7 +300,11 @@ impl Reply for JsReply<'_> {
     }
 
     fn check_success(&mut self) -> Result<(), &'static str> {
-        self.value = Some(parse::success(self.text)?);
+        self.value = Some(if self.read {
+            parse::json(self.text)?
+        } else {
+            parse::success(self.text)?
+        });
         Ok(())
     }
 

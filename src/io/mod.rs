@@ -5,4 +5,5 @@ pub(crate) mod delivery;
 pub(crate) mod names;
 pub(crate) mod parse;
 pub(crate) mod session;
+pub(crate) mod thrown;
 pub(crate) mod transport;

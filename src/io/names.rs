@@ -26,6 +26,29 @@ impl Name {
     }
 }
 
+/// A value made at its first use and kept for the life of the wasm instance.
+#[derive(Debug)]
+pub(crate) struct PerInstance<T>(std::cell::OnceCell<T>);
+
+// SAFETY: wasm32 without the atomics feature runs one thread (the allocator refuses to build
+// with it), so the cell is never shared across threads. Natively no JavaScript string can be
+// made (every wasm-bindgen import panics there), so `make` never returns and the cell is never
+// written: concurrent reads of an empty cell do not race.
+unsafe impl<T> Sync for PerInstance<T> {}
+
+impl<T> PerInstance<T> {
+    /// An empty cell.
+    pub(crate) const fn new() -> Self {
+        PerInstance(std::cell::OnceCell::new())
+    }
+
+    /// The value, made by `make` at the first call. (A `thread_local!` costs 0.9 KB more of
+    /// wasm: lazy-storage code and a panic path formatting its access error.)
+    pub(crate) fn get_or_init(&self, make: impl FnOnce() -> T) -> &T {
+        self.0.get_or_init(make)
+    }
+}
+
 /// Declares a struct of [`Name`]s and `get()`, which creates each JavaScript string at its
 /// first use in this module instance and returns the same strings ever after.
 macro_rules! names {
@@ -39,13 +62,9 @@ macro_rules! names {
         impl $ty {
             /// The names of this module instance, created at the first call.
             pub(crate) fn get() -> &'static Self {
-                ::std::thread_local! {
-                    // Made once and kept for the life of the instance (wasm has one thread).
-                    static NAMES: &'static $ty = ::std::boxed::Box::leak(::std::boxed::Box::new(
-                        $ty { $($field: $crate::io::names::Name::new($text),)* },
-                    ));
-                }
-                NAMES.with(|names| *names)
+                static NAMES: $crate::io::names::PerInstance<$ty> =
+                    $crate::io::names::PerInstance::new();
+                NAMES.get_or_init(|| $ty { $($field: $crate::io::names::Name::new($text),)* })
             }
         }
     };
@@ -63,6 +82,10 @@ names! {
         error = "error",
         code = "code",
         request_id = "requestId",
+        details = "details",
+        replayed = "replayed",
+        message_id = "messageId",
+        retry_after_seconds = "retryAfterSeconds",
         rate_limit = "x-ratelimit-limit",
         rate_remaining = "x-ratelimit-remaining",
         rate_reset = "x-ratelimit-reset",

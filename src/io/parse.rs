@@ -19,17 +19,41 @@ extern "C" {
     /// `value[name]`; only called on objects.
     #[wasm_bindgen(method, indexing_getter)]
     fn field(this: &Parsed, name: &JsString) -> JsValue;
+    /// `value[name] = item`; only called on objects `JSON.parse` made.
+    #[wasm_bindgen(method, indexing_setter)]
+    fn set_field(this: &Parsed, name: &JsString, item: &JsValue);
 }
 
-/// Parses a 2xx body (a string: `response.text()`) and checks that `message.id`,
-/// `message.content` and `thread.id` are strings. On failure, says what is wrong.
-pub(crate) fn success(body: &JsValue) -> Result<JsValue, &'static str> {
-    let names = AnswerNames::get();
+/// Sets `replayed` on a v2 send's parsed result (`true` for a `200`, a replay of the key).
+pub(crate) fn set_replayed(value: &JsValue, replayed: bool) {
+    let name = &AnswerNames::get().replayed;
+    value
+        .unchecked_ref::<Parsed>()
+        .set_field(&name.js, &JsValue::from_bool(replayed));
+}
+
+/// `value.messages[index]` of a parsed page of messages (`undefined` when absent).
+#[cfg_attr(not(all(target_arch = "wasm32", feature = "js")), allow(dead_code))]
+pub(crate) fn page_item(value: &JsValue, index: usize) -> JsValue {
+    let messages = js_sys::Reflect::get(value, &JsValue::from_str("messages"));
+    let item = messages.and_then(|m| js_sys::Reflect::get_u32(&m, index as u32));
+    item.unwrap_or_default()
+}
+
+/// Parses a 2xx body (a string: `response.text()`) as JSON, whatever its shape.
+pub(crate) fn json(body: &JsValue) -> Result<JsValue, &'static str> {
     let text: &JsString = body.unchecked_ref();
-    let value = parse_json(text).map_err(|_| match text.length() {
+    parse_json(text).map_err(|_| match text.length() {
         0 => "the body is empty",
         _ => "the body is not JSON",
-    })?;
+    })
+}
+
+/// Parses a 2xx send body and checks that `message.id`, `message.content` and `thread.id`
+/// are strings. On failure, says what is wrong.
+pub(crate) fn success(body: &JsValue) -> Result<JsValue, &'static str> {
+    let names = AnswerNames::get();
+    let value = json(body)?;
     if !value.is_object() {
         return Err("message is missing or not an object");
     }
@@ -71,10 +95,17 @@ pub(crate) fn error_body(body: &JsValue, units: u32) -> ErrorBody {
             string(&value, &names.message),
         ),
     };
+    let details = object(&value, &names.details);
+    let detail = |name: &Name| details.as_ref().map(|d| get(d, name));
     ErrorBody {
         code,
         message,
         request_id: string(&value, &names.request_id),
+        message_id: detail(&names.message_id).and_then(|v| v.as_string()),
+        retry_after_seconds: detail(&names.retry_after_seconds)
+            .and_then(|v| v.as_f64())
+            .filter(|s| *s >= 0.0)
+            .map(|s| s.ceil() as u64),
         text: start,
     }
 }

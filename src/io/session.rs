@@ -10,34 +10,62 @@ use crate::decide::rate_limit::RateLimit;
 use crate::decide::retry::Limits;
 use crate::input::token::Token;
 
+/// The v1 send path, after the base URL.
+pub(crate) const V1_SEND_PATH: &str = "/api/v1/threads/messages";
+
 /// One client's settings and state, shared with each of its deliveries.
 #[derive(Debug)]
 pub(crate) struct Session {
     /// The API token.
     pub(crate) token: Token,
-    /// The URL every send posts to.
+    /// The API origin with any path prefix, without a trailing slash (`https://inboxapp.com`).
+    pub(crate) base: String,
+    /// The URL every v1 send posts to.
     pub(crate) endpoint: String,
     /// The per-attempt timeout unless a send overrides it.
     pub(crate) timeout_ms: u32,
     /// How far retries go.
     pub(crate) limits: Limits,
-    /// The budget from the last response that reported one.
+    /// Whether requests are held back when the budget says they would be refused.
+    pub(crate) pace: bool,
+    /// The budget the answers reported (the lowest remaining count of the latest window).
     pub(crate) rate_limit: Cell<Option<RateLimit>>,
+    /// This client's requests sent and not answered yet.
+    pub(crate) in_flight: Cell<u32>,
     /// The JavaScript strings of every send, from the first send on.
     wire: OnceCell<Wire>,
 }
 
 impl Session {
     /// A session for validated options.
-    pub(crate) fn new(token: Token, endpoint: String, timeout_ms: u32, limits: Limits) -> Self {
+    pub(crate) fn new(
+        token: Token,
+        base: String,
+        timeout_ms: u32,
+        limits: Limits,
+        pace: bool,
+    ) -> Self {
+        let mut endpoint = base.clone();
+        endpoint.push_str(V1_SEND_PATH);
         Session {
             token,
+            base,
             endpoint,
             timeout_ms,
             limits,
+            pace,
             rate_limit: Cell::new(None),
+            in_flight: Cell::new(0),
             wire: OnceCell::new(),
         }
+    }
+
+    /// `{base}{path}`.
+    pub(crate) fn url(&self, path: &str) -> String {
+        let mut url = String::with_capacity(self.base.len() + path.len());
+        url.push_str(&self.base);
+        url.push_str(path);
+        url
     }
 
     /// The JavaScript strings of every send, created at the first one. (Not when the session

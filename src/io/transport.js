@@ -8,26 +8,39 @@
 
 /**
  * Runs `delivery` to its end and settles with its answer. Each attempt POSTs `body` to `url`
- * with its own timeout (`timeoutMs`) and the caller's `signal`, both of which cancel the
- * fetch itself; between attempts it waits as long as the delivery says, or until `signal`.
+ * (a GET when there is no body), with `key` as its `Idempotency-Key` when given, its own
+ * timeout (`timeoutMs`) and the caller's `signal`, both of which cancel the fetch itself.
+ * Before each attempt the delivery admits it or says how long to hold it (pacing); between
+ * attempts the loop waits as long as the delivery says, or until `signal`.
  */
-export async function deliver(delivery, url, authorization, body, timeoutMs, signal) {
-  const init = {
-    method: "POST",
-    headers: { authorization, "content-type": "application/json" },
-    body,
-    // A redirect is never followed, so the token never goes to another host.
-    redirect: "manual",
-  };
+export async function deliver(delivery, url, authorization, body, key, timeoutMs, signal) {
+  const headers = { authorization };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (key !== undefined) headers["idempotency-key"] = key;
+  // A redirect is never followed, so the token never goes to another host.
+  const init = { method: body === undefined ? "GET" : "POST", headers, body, redirect: "manual" };
   try {
     for (;;) {
-      const wait = signal?.aborted ? delivery.skip() : await attempt(delivery, url, init, timeoutMs, signal);
+      // When the caller's signal fired before an attempt, there is nothing to report: no
+      // response, no text, nothing thrown (what "no attempt started" means to the delivery).
+      let wait = signal?.aborted
+        ? delivery.settle(undefined, undefined, undefined, false, false, false)
+        : delivery.admit();
+      if (wait === 0) wait = await attempt(delivery, url, init, timeoutMs, signal);
       if (wait < 0) return delivery.finish();
       await pause(wait, signal);
     }
   } finally {
     delivery.free();
   }
+}
+
+/** A fresh idempotency key: a random UUID (122 random bits). */
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // Pages served over plain http (not localhost) lack randomUUID; 16 random bytes instead.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**

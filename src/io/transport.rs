@@ -4,7 +4,7 @@
 //! Only JavaScript functions and promises are involved: no Rust closure crosses the boundary,
 //! so nothing leaks when a send is abandoned.
 
-use js_sys::{JsString, Promise, Reflect};
+use js_sys::{JsString, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
@@ -13,34 +13,20 @@ use crate::io::delivery::Delivery;
 #[wasm_bindgen(module = "/src/io/transport.js")]
 extern "C" {
     /// Runs `delivery` to its end: resolves with `Delivery::finish`'s value, rejects with its
-    /// error. The delivery is freed when it settles.
+    /// error. POSTs `body` (a GET without one), with `key` as the `Idempotency-Key`. The
+    /// delivery is freed when it settles.
     pub(crate) fn deliver(
         delivery: Delivery,
         url: &JsString,
         authorization: &JsString,
-        body: &str,
+        body: Option<&str>,
+        key: Option<&str>,
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
     ) -> Promise;
-}
 
-/// A short description of a JavaScript failure: its `name: message`, or its string form.
-pub(crate) fn describe(error: &JsValue) -> String {
-    if let Some(text) = error.as_string() {
-        return text;
-    }
-    let get = |key: &str| {
-        Reflect::get(error, &JsValue::from_str(key))
-            .ok()
-            .and_then(|v| v.as_string())
-    };
-    match (get("name"), get("message")) {
-        (Some(mut name), Some(message)) => {
-            name.push_str(": ");
-            name.push_str(&message);
-            name
-        }
-        (None, Some(message)) => message,
-        _ => "an unknown error".to_owned(),
-    }
+    /// A fresh idempotency key: `crypto.randomUUID()` (122 random bits), or 128 random bits in
+    /// hex where that is missing.
+    #[wasm_bindgen(js_name = newKey)]
+    pub(crate) fn new_key() -> String;
 }

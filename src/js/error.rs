@@ -45,6 +45,12 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
             if let Some(body) = &details.body {
                 set(&js, "body", body.as_str());
             }
+            if let Some(key) = &details.idempotency_key {
+                set(&js, "idempotencyKey", key.as_str());
+            }
+            if let Some(id) = &details.message_id {
+                set(&js, "messageId", id.as_str());
+            }
             if let Some(value) = details.cause.as_ref().and_then(|c| c.value()) {
                 set(&js, "cause", value.clone());
             }

@@ -14,11 +14,13 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::client::Client;
+use crate::client::{Client, Job, SendOptions};
 use crate::decide::error::Error;
-use crate::input::types::SendMessageRequest;
+use crate::input::types::{SendMessageRequest, SendRequest};
+use crate::io::parse;
 use error::{set, to_js_error};
-use types::{JsClientOptions, JsRateLimit, JsSendOptions};
+use read::Extra;
+use types::{JsClientOptions, JsFindSentOptions, JsIdempotentOptions, JsRateLimit, JsSendOptions};
 
 /// Sends X direct messages through the Inbox API.
 #[wasm_bindgen]
@@ -51,19 +53,68 @@ impl InboxClient {
         request: Ts<SendMessageRequest>,
         options: Option<JsSendOptions>,
     ) -> Promise {
-        let started = match (
-            read::request(&request.js_value()),
-            read::send_options(options.as_deref()),
-        ) {
-            (Ok(request), Ok(options)) => self.client.start(
-                &request,
-                &options,
-                Rc::new(Cell::new(None)),
-                Some(to_js_error),
-            ),
-            (Err(invalid), _) | (_, Err(invalid)) => Err(Error::from(invalid)),
+        let job = read::request(&request.js_value())
+            .map_err(Error::from)
+            .and_then(|request| {
+                let (options, _) = read::call_options(options.as_deref(), Extra::None)?;
+                Ok((self.client.v1_job(&request, &options)?, options))
+            });
+        self.launch(job)
+    }
+
+    /// Sends a DM through v2, exactly once: every attempt of this call carries the same
+    /// `Idempotency-Key` (`options.idempotencyKey`, or a random one), so every transient
+    /// failure is retried without risk of a duplicate. Resolves to `{ message, thread,
+    /// replayed }`; `replayed` is true when the key had already delivered this DM.
+    #[wasm_bindgen(js_name = send, unchecked_return_type = "Promise<SendResult>")]
+    pub fn send(&self, request: Ts<SendRequest>, options: Option<JsIdempotentOptions>) -> Promise {
+        let job = read::send_request(&request.js_value())
+            .map_err(Error::from)
+            .and_then(|request| {
+                let (options, _) = read::call_options(options.as_deref(), Extra::Key)?;
+                Ok((self.client.v2_job(&request, &options)?, options))
+            });
+        self.launch(job)
+    }
+
+    /// Finds out whether a v1 DM that failed with `maybeSent` landed: resolves to the message,
+    /// or `null` when it did not (then sending it again cannot duplicate it). `options.since`
+    /// is when that send started (Unix ms).
+    #[wasm_bindgen(js_name = findSent, unchecked_return_type = "Promise<Message | null>")]
+    pub fn find_sent(
+        &self,
+        request: Ts<SendMessageRequest>,
+        options: Option<JsFindSentOptions>,
+    ) -> Promise {
+        let read = read::request(&request.js_value())
+            .map_err(Error::from)
+            .and_then(|request| {
+                Ok((
+                    request,
+                    read::call_options(options.as_deref(), Extra::Since)?,
+                ))
+            });
+        let (request, (options, since)) = match read {
+            Ok(read) => read,
+            Err(error) => return Promise::reject(&to_js_error(&error)),
         };
-        started.unwrap_or_else(|error| Promise::reject(&to_js_error(&error)))
+        let client = self.client.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            match client.find(&request, since, &options).await {
+                Ok(Some((delivered, index))) => Ok(parse::page_item(&delivered.value, index)),
+                Ok(None) => Ok(JsValue::NULL),
+                Err(error) => Err(to_js_error(&error)),
+            }
+        })
+    }
+
+    /// Starts a validated job, or rejects with why it could not start.
+    fn launch(&self, job: Result<(Job, SendOptions), Error>) -> Promise {
+        job.and_then(|(job, options)| {
+            let outcome = Rc::new(Cell::new(None));
+            self.client.start(job, &options, outcome, Some(to_js_error))
+        })
+        .unwrap_or_else(|error| Promise::reject(&to_js_error(&error)))
     }
 
     /// The rate-limit budget from the last response that reported one, or `undefined`.

@@ -8,11 +8,12 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use crate::client::SendOptions;
+use crate::decide::error::Error;
 use crate::input::options::{
     ClientOptions, MAX_RETRIES_LIMIT, MAX_RETRIES_RULE, MAX_RETRY_DELAY_RULE, MAX_TIMER_MS,
     TIMEOUT_RULE,
 };
-use crate::input::types::{Recipient, SendMessageRequest};
+use crate::input::types::{Recipient, SendMessageRequest, SendRequest, Target};
 use crate::input::validate::{Invalid, MAX_CONTENT_CHARS, TOO_LONG_RULE};
 use crate::io::names::{names, Name};
 use crate::text;
@@ -41,6 +42,16 @@ names! {
         content = "content",
         external_platform_id = "externalPlatformId",
         external_id = "externalId",
+        pace = "pace",
+        idempotency_key = "idempotencyKey",
+        since = "since",
+        target = "target",
+        reply_to_message_id = "replyToMessageId",
+        kind = "type",
+        thread_id = "threadId",
+        contact_id = "contactId",
+        platform = "platform",
+        platform_id = "platformId",
     }
 }
 
@@ -56,6 +67,7 @@ pub(crate) fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> 
             &names.timeout_ms,
             &names.max_retries,
             &names.max_retry_delay_ms,
+            &names.pace,
         ],
     )?;
     let token = fields
@@ -76,17 +88,47 @@ pub(crate) fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> 
     if let Some(ms) = fields.whole_number(max_delay, 0, MAX_TIMER_MS, MAX_RETRY_DELAY_RULE)? {
         options = options.max_retry_delay_ms(ms);
     }
+    let pace = fields.get(&names.pace)?;
+    if !pace.is_undefined() {
+        let pace = pace
+            .as_bool()
+            .ok_or(Invalid::new("pace", "must be true or false"))?;
+        options = options.pace(pace);
+    }
     Ok(options)
 }
 
-/// Reads `{ signal?, timeoutMs? }`; `undefined` and `null` mean no options.
-pub(crate) fn send_options(value: Option<&JsValue>) -> Result<SendOptions, Invalid> {
+/// What else a call's options may hold besides `signal` and `timeoutMs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Extra {
+    /// Nothing (`sendMessage`).
+    None,
+    /// `idempotencyKey` (`send`).
+    Key,
+    /// `since`, required (`findSent`).
+    Since,
+}
+
+/// Reads `{ signal?, timeoutMs? }` plus the call's `extra` option; `undefined` and `null` mean
+/// no options. Returns the options and `since` (0 unless asked for).
+pub(crate) fn call_options(
+    value: Option<&JsValue>,
+    extra: Extra,
+) -> Result<(SendOptions, f64), Error> {
     let mut options = SendOptions::default();
     let Some(value) = value else {
-        return Ok(options);
+        return match extra {
+            Extra::Since => Err(crate::client::invalid_since()),
+            _ => Ok((options, 0.0)),
+        };
     };
     let names = InputNames::get();
-    let fields = Fields::new(value, "options", &[&names.signal, &names.timeout_ms])?;
+    let known: &[&Name] = match extra {
+        Extra::None => &[&names.signal, &names.timeout_ms],
+        Extra::Key => &[&names.signal, &names.timeout_ms, &names.idempotency_key],
+        Extra::Since => &[&names.signal, &names.timeout_ms, &names.since],
+    };
+    let fields = Fields::new(value, "options", known)?;
     options.timeout_ms = fields.whole_number(&names.timeout_ms, 1, MAX_TIMER_MS, TIMEOUT_RULE)?;
     let signal = fields.get(&names.signal)?;
     if !signal.is_undefined() {
@@ -95,7 +137,91 @@ pub(crate) fn send_options(value: Option<&JsValue>) -> Result<SendOptions, Inval
             .map_err(|_| Invalid::new("signal", "must be an AbortSignal"))?;
         options.signal = Some(signal);
     }
-    Ok(options)
+    let mut since = 0.0;
+    match extra {
+        Extra::None => {}
+        Extra::Key => options.idempotency_key = fields.string(&names.idempotency_key)?,
+        Extra::Since => {
+            since = fields
+                .get(&names.since)?
+                .as_f64()
+                .ok_or_else(crate::client::invalid_since)?;
+        }
+    }
+    Ok((options, since))
+}
+
+/// Reads `{ target, content, replyToMessageId? }`, the target by its `type`.
+pub(crate) fn send_request(value: &JsValue) -> Result<SendRequest, Invalid> {
+    let names = InputNames::get();
+    let known = [&names.target, &names.content, &names.reply_to_message_id];
+    let fields = Fields::new(value, "request", &known)?;
+    let target = fields.get(&names.target)?;
+    let target = read_target(&target).map_err(|mut invalid| {
+        if !invalid.field.starts_with("target") {
+            invalid.field.insert_str(0, "target.");
+        }
+        invalid
+    })?;
+    let content = fields.get(&names.content)?;
+    let content = checked_content(&fields, content)?;
+    let mut request = SendRequest::new(target, content);
+    request.reply_to_message_id = fields.string(&names.reply_to_message_id)?;
+    Ok(request)
+}
+
+/// Reads one of the three target shapes; fields are named without the `target.` prefix.
+fn read_target(value: &JsValue) -> Result<Target, Invalid> {
+    let names = InputNames::get();
+    if !value.is_object() {
+        return Err(Invalid::new(
+            "target",
+            "is required: { type: \"profile\" | \"contact\" | \"thread\", ... }",
+        ));
+    }
+    let kind = Reflect::get(value, &names.kind.js)
+        .ok()
+        .and_then(|k| k.as_string())
+        .unwrap_or_default();
+    let required = |fields: &Fields, name: &Name| {
+        fields
+            .string(name)?
+            .ok_or(Invalid::new(name.text, "is required for this target type"))
+    };
+    match kind.as_str() {
+        "thread" => {
+            let fields = Fields::new(value, "target", &[&names.kind, &names.thread_id])?;
+            Ok(Target::Thread {
+                thread_id: required(&fields, &names.thread_id)?,
+            })
+        }
+        "contact" => {
+            let known = [&names.kind, &names.account_link_id, &names.contact_id];
+            let fields = Fields::new(value, "target", &known)?;
+            Ok(Target::Contact {
+                account_link_id: required(&fields, &names.account_link_id)?,
+                contact_id: required(&fields, &names.contact_id)?,
+            })
+        }
+        "profile" => {
+            let known = [
+                &names.kind,
+                &names.account_link_id,
+                &names.platform,
+                &names.platform_id,
+            ];
+            let fields = Fields::new(value, "target", &known)?;
+            Ok(Target::Profile {
+                account_link_id: required(&fields, &names.account_link_id)?,
+                platform: required(&fields, &names.platform)?,
+                platform_id: required(&fields, &names.platform_id)?,
+            })
+        }
+        _ => Err(Invalid::new(
+            "target.type",
+            "must be \"profile\", \"contact\" or \"thread\"",
+        )),
+    }
 }
 
 /// Reads `{ accountLinkId, content, externalPlatformId?, externalId? }`.
@@ -114,18 +240,8 @@ pub(crate) fn request(value: &JsValue) -> Result<SendMessageRequest, Invalid> {
     let account_link_id = fields
         .string(&names.account_link_id)?
         .ok_or(Invalid::new("accountLinkId", "is required"))?;
-    // A text longer than any valid content is refused before it is copied into wasm (each
-    // character takes at most two UTF-16 units).
     let content = fields.get(&names.content)?;
-    if content
-        .dyn_ref::<JsString>()
-        .is_some_and(|s| s.length() as usize > 2 * MAX_CONTENT_CHARS)
-    {
-        return Err(Invalid::new("content", TOO_LONG_RULE));
-    }
-    let content = fields
-        .text(&names.content, content)?
-        .ok_or(Invalid::new("content", "is required"))?;
+    let content = checked_content(&fields, content)?;
     let recipient = Recipient::from_ids(
         fields.string(&names.external_platform_id)?,
         fields.string(&names.external_id)?,
@@ -135,6 +251,21 @@ pub(crate) fn request(value: &JsValue) -> Result<SendMessageRequest, Invalid> {
         "or externalId is required (the recipient)",
     ))?;
     Ok(SendMessageRequest::new(account_link_id, recipient, content))
+}
+
+/// The `content` field: a text longer than any valid content is refused before it is copied
+/// into wasm (each character takes at most two UTF-16 units).
+fn checked_content(fields: &Fields, content: JsValue) -> Result<String, Invalid> {
+    if content
+        .dyn_ref::<JsString>()
+        .is_some_and(|s| s.length() as usize > 2 * MAX_CONTENT_CHARS)
+    {
+        return Err(Invalid::new("content", TOO_LONG_RULE));
+    }
+    let names = InputNames::get();
+    fields
+        .text(&names.content, content)?
+        .ok_or(Invalid::new("content", "is required"))
 }
 
 /// A plain object from JavaScript whose keys are checked against a known list, so a

@@ -30,6 +30,22 @@ export interface SendOptions {
     timeoutMs?: number;
 }
 
+/** Options for one `send` (v2) call. */
+export interface IdempotentSendOptions extends SendOptions {
+    /**
+     * The DM's `Idempotency-Key`: 1 to 255 printable ASCII characters, scoped to the team.
+     * Every attempt of the call carries it; sending again with it can never duplicate the DM.
+     * Default: a random UUID per call.
+     */
+    idempotencyKey?: string;
+}
+
+/** Options for one `findSent` call. */
+export interface FindSentOptions extends SendOptions {
+    /** When the uncertain send started, in Unix milliseconds (`Date.now()` before it). */
+    since: number;
+}
+
 /** The team's rate-limit budget from the last response's `X-RateLimit-*` headers. */
 export interface RateLimit {
     /** Requests allowed in the current window. */
@@ -71,6 +87,10 @@ export interface InboxError extends Error {
     body?: string;
     /** What the runtime threw, when the failure came from it (a network error). */
     cause?: unknown;
+    /** For `send` (v2): the key every attempt carried. Sending again with it is safe. */
+    idempotencyKey?: string;
+    /** For v2 `sendUnconfirmed` / `sendInProgress`: the message the server is confirming. */
+    messageId?: string;
 }
 "#;
 
@@ -82,6 +102,12 @@ extern "C" {
     /// `SendOptions` as TypeScript sees it; read field by field.
     #[wasm_bindgen(typescript_type = "SendOptions")]
     pub type JsSendOptions;
+    /// `IdempotentSendOptions` as TypeScript sees it; read field by field.
+    #[wasm_bindgen(typescript_type = "IdempotentSendOptions")]
+    pub type JsIdempotentOptions;
+    /// `FindSentOptions` as TypeScript sees it; read field by field.
+    #[wasm_bindgen(typescript_type = "FindSentOptions")]
+    pub type JsFindSentOptions;
     /// `RateLimit` as TypeScript sees it.
     #[wasm_bindgen(typescript_type = "RateLimit")]
     pub type JsRateLimit;

@@ -7,7 +7,8 @@ import { startEmulator } from "../js/helpers.mjs";
 import { scenarios } from "../js/fault-scenarios.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
-const TOKEN = "tok-faults-chromium-93e0b7";
+// With "/", "+" and "=": the characters whose echoes change form (JSON-escaped, percent-encoded).
+const TOKEN = "tok/faults+chromium=93e0b7";
 let emulator;
 let browser;
 let page;

@@ -90,7 +90,23 @@ function checkErrorShape(error, token) {
   ok(message.length <= 1000, `message stays short (${message.length} chars): a huge body is not pasted in`);
   ok(!/panicked|unreachable|RuntimeError|\[object Object\]|undefined/.test(message), `message looks broken: ${message}`);
   ok(error.body === undefined || error.body.length <= 2048, `error.body is capped at 2 KB, got ${error.body?.length}`);
-  ok(!errorText(error).includes(token), `the token leaks from a ${error.kind} error`);
+  const text = errorText(error);
+  for (const [form, echo] of tokenForms(token)) ok(!text.includes(echo), `the token leaks ${form} from a ${error.kind} error`);
+}
+
+/** Every form a server can echo the token in: as sent, JSON-escaped, \u-escaped, percent-encoded. */
+export function tokenForms(token) {
+  const hex = (n, width) => n.toString(16).padStart(width, "0");
+  const unicode = [...token].map((c) => `\\u${hex(c.charCodeAt(0), 4)}`).join("");
+  const percent = [...new TextEncoder().encode(token)].map((b) => `%${hex(b, 2).toUpperCase()}`).join("");
+  return [
+    ["as sent", token],
+    ["JSON-escaped", token.replaceAll("/", "\\/")],
+    ["\\u-escaped", unicode],
+    ["percent-encoded", encodeURIComponent(token)],
+    ["fully percent-encoded", percent],
+    ["half (cut)", token.slice(0, Math.ceil(token.length / 2))],
+  ];
 }
 
 // ---- the runner -------------------------------------------------------------------------
@@ -514,6 +530,48 @@ export const scenarios = [
         { kind: "server_error", status: 500, maybeSent: true, attempts: 1 }, { requests: 1 });
       ok(sent.error.body?.includes("***"), `the echoed token is masked: ${show(sent.error.body)}`);
       return sent; // the runner checks message, stack, properties and JSON for the token
+    },
+  },
+  {
+    name: "a token echoed JSON-escaped (\\/) in the body: not in the body excerpt",
+    async run(t) {
+      const escaped = t.token.replaceAll("/", "\\/");
+      const body = `{"error":{"code":"BAD_TOKEN","message":"bad token ${escaped}","status":400}}`;
+      const sent = await failing(t, t.client(), { status: 400, body },
+        { kind: "bad_request", status: 400, maybeSent: false, attempts: 1 }, { requests: 1 });
+      ok(sent.error.body?.includes("bad token ***"), `the escaped echo is masked: ${show(sent.error.body)}`);
+      ok(sent.error.message.includes("bad token ***"), `and in the message: ${show(sent.error.message)}`);
+      return sent;
+    },
+  },
+  {
+    name: "a token inside the X-Request-Id header: redacted in requestId",
+    async run(t) {
+      const sent = await failing(t, t.client(), { status: 404, headers: { "X-Request-Id": `req-${t.token}-1` }, body: "" },
+        { kind: "not_found", requestId: "req-***-1", maybeSent: false, attempts: 1 }, { requests: 1 });
+      return sent;
+    },
+  },
+  {
+    name: "a token percent-encoded in the message: redacted",
+    async run(t) {
+      const body = JSON.stringify({ code: "invalidToken", message: `see https://inbox.example/help?token=${encodeURIComponent(t.token)}` });
+      const sent = await failing(t, t.client(), { status: 403, body },
+        { kind: "forbidden", apiCode: "invalidToken", maybeSent: false, attempts: 1 }, { requests: 1 });
+      ok(sent.error.message.includes("token=***"), `the encoded echo is masked: ${show(sent.error.message)}`);
+      return sent;
+    },
+  },
+  {
+    name: "a token cut in half by the 2 KB body excerpt: no piece of it kept",
+    async run(t) {
+      // The echo straddles the cut at byte 2048: its first half would sit at the excerpt's end.
+      const half = Math.ceil(t.token.length / 2);
+      const body = `${".".repeat(2048 - half)}${t.token}${".".repeat(100)}`;
+      const sent = await failing(t, t.client(), { status: 502, body },
+        { kind: "server_error", status: 502, maybeSent: true, attempts: 1 }, { requests: 1 });
+      ok(/^\.+\*\*\*\.+$/.test(sent.error.body), `the echo became the mask, no piece of it: ${show(sent.error.body.slice(-30))}`);
+      return sent;
     },
   },
   {

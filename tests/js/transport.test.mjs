@@ -8,8 +8,18 @@ import { startEmulator } from "./helpers.mjs";
 
 // What the loop reports is plain observations; the recording below names them the way
 // src/decide/fault.rs does (Fault::observed), so the assertions read as faults.
-const fault = ({ text, aborted, timedOut, refused }) =>
-  typeof text === "string" ? "none" : aborted ? "aborted" : timedOut ? "timed out" : refused ? "refused" : "network";
+const fault = ({ status, text, cause, aborted, timedOut, refused }) =>
+  status === undefined && text === undefined && cause === undefined
+    ? "skipped"
+    : typeof text === "string"
+      ? "none"
+      : aborted
+        ? "aborted"
+        : timedOut
+          ? "timed out"
+          : refused
+            ? "refused"
+            : "network";
 
 let emulator;
 before(async () => {
@@ -30,10 +40,6 @@ function recording(plan) {
       call.fault = fault(call);
       calls.push(call);
       return plan(calls.length, call);
-    },
-    skip() {
-      calls.push({ fault: "skipped", at: performance.now() });
-      return plan(calls.length, calls.at(-1));
     },
     finish() {
       return { settled: this.calls.length };

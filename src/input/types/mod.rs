@@ -5,6 +5,8 @@ mod lenient;
 mod open_enum;
 mod request;
 mod response;
+mod send;
+mod sent;
 
 pub use open_enum::{
     MessageOrigin, Platform, ProfileType, ProspectSource, ThreadStatus, ThreadVariant, Verified,
@@ -14,3 +16,5 @@ pub use response::{
     LastMessage, Message, PlatformData, Prospect, ProspectContext, SendMessageResponse, Thread,
     UrlEntity,
 };
+pub use send::{SendRequest, Target};
+pub use sent::{MessageV2, SendResult, ThreadV2};

@@ -1,0 +1,85 @@
+//! The paths of the v1 reads that find out whether a DM landed, with their query values
+//! percent-encoded.
+
+use crate::input::types::SendMessageRequest;
+
+/// `/api/v1/threads/lookup?accountLinkId=…&externalPlatformId=…` (or `externalId=…`).
+pub(crate) fn lookup_path(request: &SendMessageRequest) -> String {
+    let mut path = "/api/v1/threads/lookup?accountLinkId=".to_owned();
+    push_encoded(&mut path, &request.account_link_id);
+    if let Some(id) = request.recipient.platform_id() {
+        path.push_str("&externalPlatformId=");
+        push_encoded(&mut path, id);
+    }
+    if let Some(id) = request.recipient.external_id() {
+        path.push_str("&externalId=");
+        push_encoded(&mut path, id);
+    }
+    path
+}
+
+/// `/api/v1/threads/{threadId}/messages?limit=100[&cursorId=…]`: a page of a thread's
+/// messages, newest first.
+pub(crate) fn messages_path(thread_id: &str, cursor: Option<&str>) -> String {
+    let mut path = "/api/v1/threads/".to_owned();
+    push_encoded(&mut path, thread_id);
+    path.push_str("/messages?limit=100");
+    if let Some(cursor) = cursor {
+        path.push_str("&cursorId=");
+        push_encoded(&mut path, cursor);
+    }
+    path
+}
+
+/// Appends `value` percent-encoded: every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`).
+fn push_encoded(out: &mut String, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::types::{Recipient, SendMessageRequest};
+
+    #[test]
+    fn lookup_paths_encode_every_value() {
+        let by_platform = SendMessageRequest::to_platform_id("acct1", "123", "hi");
+        assert_eq!(
+            lookup_path(&by_platform),
+            "/api/v1/threads/lookup?accountLinkId=acct1&externalPlatformId=123"
+        );
+        let both = SendMessageRequest::new(
+            "acct1",
+            Recipient::Both {
+                platform_id: "123".into(),
+                external_id: "ext/é&x=1".into(),
+            },
+            "hi",
+        );
+        assert_eq!(
+            lookup_path(&both),
+            "/api/v1/threads/lookup?accountLinkId=acct1&externalPlatformId=123&externalId=ext%2F%C3%A9%26x%3D1"
+        );
+    }
+
+    #[test]
+    fn message_pages_follow_the_cursor() {
+        assert_eq!(
+            messages_path("t1", None),
+            "/api/v1/threads/t1/messages?limit=100"
+        );
+        assert_eq!(
+            messages_path("t1", Some("m 9")),
+            "/api/v1/threads/t1/messages?limit=100&cursorId=m%209"
+        );
+    }
+}
