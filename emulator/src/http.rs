@@ -23,6 +23,8 @@ pub struct Request {
     /// Headers in arrival order, names as sent.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The `X-Request-Id` given to this request (v2 error bodies repeat it).
+    pub request_id: String,
 }
 
 impl Request {
@@ -55,7 +57,7 @@ impl Request {
 }
 
 /// A response; `Content-Length` is added on serialisation unless a header already sets it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
@@ -274,6 +276,7 @@ fn parse_head(text: &str) -> Result<Request, Box<Rejection>> {
         http10: version == "HTTP/1.0",
         headers,
         body: Vec::new(),
+        request_id: String::new(),
     })
 }
 

@@ -1,11 +1,13 @@
 //! `inbox-emulator`: a local emulator of the Inbox API v1 for the demo and integration tests.
 
 mod api;
+mod api_v2;
 mod cli;
 mod clock;
 mod control;
 mod faults;
 mod http;
+mod limits;
 mod seed;
 mod server;
 mod state;
@@ -74,8 +76,9 @@ async fn run(args: cli::Args) -> ExitCode {
     let shared = Arc::new(Mutex::new(State::new(Settings {
         token: args.token,
         origin,
-        rate_limit_per_minute: args.rate_limit_per_minute,
-        rate_limit_window_ms: state::DEFAULT_WINDOW_MS,
+        team_limits: args.team_limits,
+        sender_limits: args.sender_limits,
+        idempotency_key_ttl_ms: args.idempotency_key_ttl_ms,
         serve_dir: args.serve_dir,
         log: args.log,
     })));

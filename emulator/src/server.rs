@@ -7,10 +7,11 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::api;
+use crate::api::{self, Outcome};
+use crate::api_v2;
 use crate::clock::{iso8601, now_ms};
 use crate::control;
-use crate::faults::{Action, Fault};
+use crate::faults::{Action, BodyContext, Fault};
 use crate::http::{self, Request, Response};
 use crate::state::{RequestRecord, State};
 use crate::static_files;
@@ -29,7 +30,11 @@ fn lock(shared: &Shared) -> MutexGuard<'_, State> {
 
 /// Requests kept in the record: the API and the redirect target.
 fn is_recorded(path: &str) -> bool {
-    path == "/api/v1" || path.starts_with("/api/v1/") || path == "/__emulator/redirect-target"
+    is_v1(path) || api_v2::is_v2(path) || path == "/__emulator/redirect-target"
+}
+
+fn is_v1(path: &str) -> bool {
+    path == "/api/v1" || path.starts_with("/api/v1/")
 }
 
 fn is_control(path: &str) -> bool {
@@ -69,6 +74,7 @@ pub async fn handle_connection(shared: Shared, mut stream: TcpStream) {
                     rejection.head.as_ref(),
                     false,
                     Some(resp.status),
+                    false,
                 );
                 linger(&mut stream).await;
                 return;
@@ -119,6 +125,13 @@ fn record_of(req: &Request, request_id: &str, now: u64) -> RequestRecord {
     }
 }
 
+/// Completes a v2 idempotency key held while a fault ran.
+fn release(shared: &Shared, outcome: Option<&Outcome>) {
+    if let Some(key) = outcome.and_then(|o| o.held_key.as_ref()) {
+        api_v2::complete_key(&mut lock(shared), key);
+    }
+}
+
 /// Completes the record entry and logs the exchange when `--log` is on.
 fn finish(
     shared: &Shared,
@@ -126,8 +139,15 @@ fn finish(
     req: Option<&Request>,
     processed: bool,
     status: Option<u16>,
+    faulted: bool,
 ) {
     let mut st = lock(shared);
+    if let Some(status) = status {
+        *st.stats.by_status.entry(status).or_insert(0) += 1;
+        if faulted && status == 429 {
+            st.stats.limited_fault += 1;
+        }
+    }
     if let Some(seq) = seq {
         st.update_record(seq, |r| {
             r.processed |= processed;
@@ -160,14 +180,14 @@ fn finalize(resp: &mut Response, request_id: &str, cors: bool, close: bool) {
 }
 
 /// Handles one request; returns whether the connection stays open.
-async fn exchange(shared: &Shared, stream: &mut TcpStream, req: Request, keep: bool) -> bool {
+async fn exchange(shared: &Shared, stream: &mut TcpStream, mut req: Request, keep: bool) -> bool {
     if req.method == "OPTIONS" {
         let rid = lock(shared).next_request_id();
         let mut resp = Response::empty(204)
             .header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
             .header(
                 "Access-Control-Allow-Headers",
-                "authorization, content-type",
+                "authorization, content-type, idempotency-key",
             )
             .header("Access-Control-Max-Age", "600");
         finalize(&mut resp, &rid, true, !keep);
@@ -177,6 +197,7 @@ async fn exchange(shared: &Shared, stream: &mut TcpStream, req: Request, keep: b
     let (rid, seq, fault) = {
         let mut st = lock(shared);
         let rid = st.next_request_id();
+        req.request_id = rid.clone();
         let seq = is_recorded(&req.path).then(|| st.record(record_of(&req, &rid, now)));
         let fault = if is_control(&req.path) {
             None
@@ -189,28 +210,38 @@ async fn exchange(shared: &Shared, stream: &mut TcpStream, req: Request, keep: b
         (rid, seq, fault)
     };
     let Some((_, fault)) = fault else {
-        let (mut resp, processed) = route(shared, &req, now);
+        let outcome = route(shared, &req, now, false);
+        let processed = outcome.processed;
+        let mut resp = outcome.response;
         finalize(&mut resp, &rid, true, !keep);
         let ok = resp.write_to(stream).await.is_ok();
-        finish(shared, seq, Some(&req), processed, Some(resp.status));
+        finish(shared, seq, Some(&req), processed, Some(resp.status), false);
         return ok && keep;
     };
 
-    let real = fault.process.then(|| route(shared, &req, now));
-    let processed = real.as_ref().is_some_and(|r| r.1);
+    // The real handler (when `process`) holds a v2 key "in progress" until the fault acts.
+    let real = fault.process.then(|| route(shared, &req, now, true));
+    let processed = real.as_ref().is_some_and(|r| r.processed);
     if let Some(seq) = seq {
         lock(shared).update_record(seq, |r| r.processed = processed);
     }
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
     }
+    release(shared, real.as_ref());
+    let ctx = BodyContext {
+        v2: api_v2::is_v2(&req.path),
+        request_id: rid.clone(),
+        message_id: real.as_ref().and_then(|r| r.message_id.clone()),
+    };
+    let real = real.map(|o| o.response);
     match fault.action {
         Action::Close => {
-            finish(shared, seq, Some(&req), processed, None);
+            finish(shared, seq, Some(&req), processed, None, true);
             false
         }
         Action::Hang => {
-            finish(shared, seq, Some(&req), processed, None);
+            finish(shared, seq, Some(&req), processed, None, true);
             let mut scratch = [0u8; 4096];
             while let Ok(n) = stream.read(&mut scratch).await {
                 if n == 0 {
@@ -223,14 +254,14 @@ async fn exchange(shared: &Shared, stream: &mut TcpStream, req: Request, keep: b
             false
         }
         Action::Respond => {
-            let mut resp = fault_response(shared, &fault, real.map(|r| r.0), now);
+            let mut resp = fault_response(shared, &fault, real, &ctx, now);
             finalize(&mut resp, &rid, fault.cors, !keep);
             let ok = resp.write_to(stream).await.is_ok();
-            finish(shared, seq, Some(&req), processed, Some(resp.status));
+            finish(shared, seq, Some(&req), processed, Some(resp.status), true);
             ok && keep
         }
         Action::CloseMidBody => {
-            let mut resp = fault_response(shared, &fault, real.map(|r| r.0), now);
+            let mut resp = fault_response(shared, &fault, real, &ctx, now);
             finalize(&mut resp, &rid, fault.cors, true);
             let full = resp.body.len();
             let advertised = if full < 2 { full + 16 } else { full };
@@ -238,19 +269,28 @@ async fn exchange(shared: &Shared, stream: &mut TcpStream, req: Request, keep: b
             bytes.extend_from_slice(&resp.body[..full / 2]);
             let _ = stream.write_all(&bytes).await;
             let _ = stream.flush().await;
-            finish(shared, seq, Some(&req), processed, Some(resp.status));
+            finish(shared, seq, Some(&req), processed, Some(resp.status), true);
             false
         }
     }
 }
 
 /// The scripted response of a `respond` / `close_mid_body` fault.
-fn fault_response(shared: &Shared, fault: &Fault, real: Option<Response>, now: u64) -> Response {
+fn fault_response(
+    shared: &Shared,
+    fault: &Fault,
+    real: Option<Response>,
+    ctx: &BodyContext,
+    now: u64,
+) -> Response {
     let real_ok = real
         .as_ref()
         .is_some_and(|r| (200..300).contains(&r.status));
     let mut resp = Response::empty(fault.status());
-    resp.body = fault.body_bytes(real.as_ref().filter(|_| real_ok).map(|r| r.body.as_slice()));
+    resp.body = fault.body_bytes(
+        real.as_ref().filter(|_| real_ok).map(|r| r.body.as_slice()),
+        ctx,
+    );
     for (n, v) in &fault.headers {
         resp.headers.push((n.clone(), v.clone()));
     }
@@ -267,15 +307,18 @@ fn fault_response(shared: &Shared, fault: &Fault, real: Option<Response>, now: u
     resp
 }
 
-/// Routes a request to the API, the control API, avatars or static files.
-fn route(shared: &Shared, req: &Request, now: u64) -> (Response, bool) {
+/// Routes a request to the API, the control API, avatars or static files. With `hold_key`,
+/// a new v2 send keeps its idempotency key "in progress" (see [`release`]).
+fn route(shared: &Shared, req: &Request, now: u64, hold_key: bool) -> Outcome {
     let mut st = lock(shared);
-    if req.path == "/api/v1" || req.path.starts_with("/api/v1/") {
-        let outcome = api::handle(&mut st, req, now);
-        return (outcome.response, outcome.processed);
+    if is_v1(&req.path) {
+        return api::handle(&mut st, req, now);
+    }
+    if api_v2::is_v2(&req.path) {
+        return api_v2::handle(&mut st, req, now, hold_key);
     }
     if is_control(&req.path) {
-        return (control::handle(&mut st, req), false);
+        return Outcome::plain(control::handle(&mut st, req, now));
     }
     let not_found = || {
         Response::error(
@@ -285,22 +328,19 @@ fn route(shared: &Shared, req: &Request, now: u64) -> (Response, bool) {
         )
     };
     if req.method != "GET" {
-        return (not_found(), false);
+        return Outcome::plain(not_found());
     }
     if let Some(file) = req.path.strip_prefix("/avatars/") {
         let name = st.display_name_for(file.trim_end_matches(".svg"));
-        return (
-            static_files::avatar(file, name).unwrap_or_else(not_found),
-            false,
-        );
+        return Outcome::plain(static_files::avatar(file, name).unwrap_or_else(not_found));
     }
     let Some(dir) = st.settings.serve_dir.clone() else {
-        return (not_found(), false);
+        return Outcome::plain(not_found());
     };
     drop(st);
-    match static_files::serve(&dir, &req.path) {
-        Ok(Some(r)) => (r, false),
-        Ok(None) => (not_found(), false),
-        Err(r) => (r, false),
-    }
+    Outcome::plain(match static_files::serve(&dir, &req.path) {
+        Ok(Some(r)) => r,
+        Ok(None) => not_found(),
+        Err(r) => r,
+    })
 }
