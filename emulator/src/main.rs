@@ -1,4 +1,5 @@
-//! `inbox-emulator`: a local emulator of the Inbox API v1 for the demo and integration tests.
+//! `inbox-emulator`: a local emulator of the Inbox API (v1, and the v2 idempotent send) for the
+//! demo and integration tests.
 
 mod api;
 mod api_v2;
@@ -67,6 +68,7 @@ async fn run(args: cli::Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let shutdown = shutdown_signal();
     let origin = format!("http://127.0.0.1:{port}");
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "inbox-emulator listening on {origin}");
@@ -82,7 +84,6 @@ async fn run(args: cli::Args) -> ExitCode {
         serve_dir: args.serve_dir,
         log: args.log,
     })));
-    let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -103,18 +104,30 @@ async fn run(args: cli::Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
+/// Installs the SIGINT/SIGTERM handlers now (before the ready lines are printed, so a signal
+/// sent right after them still exits cleanly) and resolves when one arrives.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            return;
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
