@@ -3,18 +3,33 @@
 use serde_json::{json, Map, Value};
 
 use crate::http::{Request, Response};
+use crate::limits::{self, Verdict};
 use crate::seed::{self, TEAM_ID};
-use crate::state::{message_json, RateInfo, State};
+use crate::state::{message_json, Sent, State};
 
 /// Longest accepted `content`, in Unicode scalar values.
-const MAX_CONTENT_CHARS: usize = 10_000;
+pub const MAX_CONTENT_CHARS: usize = 10_000;
 
 /// Result of an API request.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Outcome {
     pub response: Response,
     /// A message was stored.
     pub processed: bool,
+    /// The stored message's id.
+    pub message_id: Option<String>,
+    /// A v2 idempotency key left "in progress" (the caller completes it when it answers).
+    pub held_key: Option<(String, String)>,
+}
+
+impl Outcome {
+    /// An outcome that stored nothing.
+    pub fn plain(response: Response) -> Self {
+        Outcome {
+            response,
+            ..Outcome::default()
+        }
+    }
 }
 
 /// Handles a request whose path starts with `/api/v1`.
@@ -24,42 +39,53 @@ pub fn handle(state: &mut State, req: &Request, now: u64) -> Outcome {
         let body = json!({"error": "Unauthorized", "message": "Invalid or missing API token"});
         let response = with_rate_headers(Response::json(401, &body), info)
             .header("WWW-Authenticate", "Bearer");
-        return Outcome {
-            response,
-            processed: false,
-        };
+        return Outcome::plain(response);
     }
     let info = state.rate_consume(now);
     if info.limited {
+        state.stats.limited_team += 1;
         let secs = info.retry_after_ms.div_ceil(1000).max(1);
-        let window = match state.settings.rate_limit_window_ms {
-            60_000 => "minute".to_string(),
-            ms => format!("{ms} ms"),
-        };
+        let window = limits::window_words(team_window_ms(state, info));
         let msg = format!(
             "Rate limit of {} requests per {window} exceeded; retry in {secs} s",
             info.limit
         );
-        let response = with_rate_headers(Response::error(429, "RATE_LIMITED", &msg), info)
-            .header("Retry-After", secs.to_string())
-            .header("retry-after-ms", info.retry_after_ms.to_string());
-        return Outcome {
-            response,
-            processed: false,
-        };
+        let response = with_retry_after(
+            with_rate_headers(Response::error(429, "RATE_LIMITED", &msg), info),
+            info.retry_after_ms,
+        );
+        return Outcome::plain(response);
     }
-    let (result, processed) = route(state, req, now);
+    let (result, message_id) = route(state, req, now);
     let response = match result {
         Ok(r) => r,
         Err(e) => e.into_response(),
     };
     Outcome {
         response: with_rate_headers(response, info),
-        processed,
+        processed: message_id.is_some(),
+        message_id,
+        held_key: None,
     }
 }
 
-fn authorized(state: &State, req: &Request) -> bool {
+/// Length of the team window a verdict names.
+pub fn team_window_ms(state: &State, v: Verdict) -> u64 {
+    state
+        .settings
+        .team_limits
+        .get(v.index)
+        .map_or(60_000, |l| l.window_ms)
+}
+
+/// Adds `Retry-After` (whole seconds, at least 1) and `retry-after-ms`.
+pub fn with_retry_after(r: Response, ms: u64) -> Response {
+    r.header("Retry-After", ms.div_ceil(1000).max(1).to_string())
+        .header("retry-after-ms", ms.to_string())
+}
+
+/// Whether the request carries the accepted bearer token.
+pub fn authorized(state: &State, req: &Request) -> bool {
     let Some(value) = req.header("authorization") else {
         return false;
     };
@@ -70,10 +96,13 @@ fn authorized(state: &State, req: &Request) -> bool {
 }
 
 /// Adds the `X-RateLimit-*` headers.
-pub fn with_rate_headers(r: Response, info: RateInfo) -> Response {
+pub fn with_rate_headers(r: Response, info: Verdict) -> Response {
     r.header("X-RateLimit-Limit", info.limit.to_string())
         .header("X-RateLimit-Remaining", info.remaining.to_string())
-        .header("X-RateLimit-Reset", info.reset_secs.to_string())
+        .header(
+            "X-RateLimit-Reset",
+            info.reset_ms.div_ceil(1000).to_string(),
+        )
 }
 
 /// An error in the vendor's `{"error":{code,message,status}}` shape.
@@ -82,6 +111,8 @@ struct ApiError {
     status: u16,
     code: &'static str,
     message: String,
+    /// For 429s: `Retry-After` / `retry-after-ms`.
+    retry_after_ms: Option<u64>,
 }
 
 impl ApiError {
@@ -90,6 +121,7 @@ impl ApiError {
             status: 400,
             code: "BAD_REQUEST",
             message: message.into(),
+            retry_after_ms: None,
         }
     }
     fn not_found(code: &'static str, message: impl Into<String>) -> Self {
@@ -97,14 +129,24 @@ impl ApiError {
             status: 404,
             code,
             message: message.into(),
+            retry_after_ms: None,
         }
     }
     fn into_response(self) -> Response {
-        Response::error(self.status, self.code, &self.message)
+        let r = Response::error(self.status, self.code, &self.message);
+        match self.retry_after_ms {
+            Some(ms) => with_retry_after(r, ms),
+            None => r,
+        }
     }
 }
 
-fn route(state: &mut State, req: &Request, now: u64) -> (Result<Response, ApiError>, bool) {
+/// Routes a v1 request; the second value is the id of a stored message.
+fn route(
+    state: &mut State,
+    req: &Request,
+    now: u64,
+) -> (Result<Response, ApiError>, Option<String>) {
     let path = req.path.trim_end_matches('/');
     let segments: Vec<&str> = path
         .trim_start_matches("/api/v1")
@@ -123,18 +165,18 @@ fn route(state: &mut State, req: &Request, now: u64) -> (Result<Response, ApiErr
     match segments.as_slice() {
         ["threads", "messages"] => match method {
             "POST" => match send(state, &req.body, now) {
-                Ok(r) => (Ok(r), true),
-                Err(e) => (Err(e), false),
+                Ok((r, id)) => (Ok(r), Some(id)),
+                Err(e) => (Err(e), None),
             },
-            _ => (not_allowed("POST"), false),
+            _ => (not_allowed("POST"), None),
         },
         ["threads", "lookup"] => match method {
-            "GET" => (lookup(state, req), false),
-            _ => (not_allowed("GET"), false),
+            "GET" => (lookup(state, req), None),
+            _ => (not_allowed("GET"), None),
         },
         ["threads", thread_id, "messages"] => match method {
-            "GET" => (list_messages(state, req, thread_id), false),
-            _ => (not_allowed("GET"), false),
+            "GET" => (list_messages(state, req, thread_id), None),
+            _ => (not_allowed("GET"), None),
         },
         ["account-links"] => match method {
             "GET" => {
@@ -143,21 +185,22 @@ fn route(state: &mut State, req: &Request, now: u64) -> (Result<Response, ApiErr
                     .iter()
                     .map(|a| state.account_link_json(a))
                     .collect();
-                (Ok(Response::json(200, &Value::Array(links))), false)
+                (Ok(Response::json(200, &Value::Array(links))), None)
             }
-            _ => (not_allowed("GET"), false),
+            _ => (not_allowed("GET"), None),
         },
         _ => (
             Err(ApiError::not_found(
                 "NOT_FOUND",
                 format!("No route for {method} {}", req.path),
             )),
-            false,
+            None,
         ),
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
+/// The JSON type name used in validation messages.
+pub fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
@@ -180,13 +223,14 @@ fn opt_string<'a>(obj: &'a Map<String, Value>, field: &str) -> Result<Option<&'a
     }
 }
 
-fn is_id(s: &str) -> bool {
+/// `^[0-9a-z]+$` (v1 ids and v2 cuid2s).
+pub fn is_id(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
 }
 
-fn send(state: &mut State, body: &[u8], now: u64) -> Result<Response, ApiError> {
+fn send(state: &mut State, body: &[u8], now: u64) -> Result<(Response, String), ApiError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("body: Invalid JSON ({e})")))?;
     let Value::Object(obj) = value else {
@@ -251,11 +295,32 @@ fn send(state: &mut State, body: &[u8], now: u64) -> Result<Response, ApiError> 
         })?,
         (None, None) => return Err(ApiError::bad_request("externalPlatformId: Required")),
     };
-    let (message, thread) = state.store_message(account_link_id, prospect, content, now);
-    Ok(Response::json(
-        200,
-        &json!({"message": message, "thread": thread}),
-    ))
+    if let Some(v) = state.sender_refusal(account_link_id, now) {
+        state.stats.limited_sender += 1;
+        let window = state
+            .settings
+            .sender_limits
+            .get(v.index)
+            .map_or(0, |l| l.window_ms);
+        return Err(ApiError {
+            status: 429,
+            code: "RATE_LIMITED",
+            message: format!(
+                "X limit of {} DMs per {} for account link {account_link_id} reached; retry in {} s",
+                v.limit,
+                limits::window_words(window),
+                v.retry_after_ms.div_ceil(1000).max(1)
+            ),
+            retry_after_ms: Some(v.retry_after_ms),
+        });
+    }
+    let sent = Sent {
+        api: "v1",
+        ..Sent::default()
+    };
+    let (message, thread) = state.store_message(account_link_id, prospect, content, now, sent);
+    let body = json!({"message": message_json(&message), "thread": state.thread_json(&thread)});
+    Ok((Response::json(200, &body), message.id))
 }
 
 fn account_link_not_found(id: &str) -> ApiError {

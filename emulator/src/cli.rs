@@ -2,21 +2,33 @@
 
 use std::path::PathBuf;
 
-/// Usage text for `--help` and errors.
-pub const USAGE: &str = "usage: inbox-emulator [--port N] [--token T] [--rate-limit-per-minute N] [--serve-dir DIR] [--log]
+use crate::limits::{self, Limit};
 
-  --port N                   port on 127.0.0.1 (default 0: an ephemeral port)
-  --token T                  bearer token (default: $INBOX_EMULATOR_TOKEN, else dev-token)
-  --rate-limit-per-minute N  team rate limit (default 300)
-  --serve-dir DIR            serve other GET paths from DIR (/ -> index.html)
-  --log                      log each request to stderr";
+/// Usage text for `--help` and errors.
+pub const USAGE: &str = "usage: inbox-emulator [--port N] [--token T] [--rate-limit-per-minute N]
+       [--rate-limit-window-ms MS] [--team-limits LIST] [--sender-limits LIST]
+       [--idempotency-key-ttl-ms MS] [--serve-dir DIR] [--log]
+
+  --port N                     port on 127.0.0.1 (default 0: an ephemeral port)
+  --token T                    bearer token (default: $INBOX_EMULATOR_TOKEN, else dev-token)
+  --rate-limit-per-minute N    count of the first team window (default 300)
+  --rate-limit-window-ms MS    length of the first team window (default 60000)
+  --team-limits LIST           team windows, COUNT/MS comma-separated
+                               (default 300/60000,10000/3600000,100000/86400000)
+  --sender-limits LIST         per-account-link X windows, COUNT/MS comma-separated, or none
+                               (default 200/900000,1000/86400000)
+  --idempotency-key-ttl-ms MS  how long v2 idempotency keys are kept (default 86400000)
+  --serve-dir DIR              serve other GET paths from DIR (/ -> index.html)
+  --log                        log each request to stderr";
 
 /// Parsed options.
 #[derive(Debug)]
 pub struct Args {
     pub port: u16,
     pub token: String,
-    pub rate_limit_per_minute: u32,
+    pub team_limits: Vec<Limit>,
+    pub sender_limits: Vec<Limit>,
+    pub idempotency_key_ttl_ms: u64,
     pub serve_dir: Option<PathBuf>,
     pub log: bool,
     pub help: bool,
@@ -32,11 +44,15 @@ pub fn parse(
         token: env_token
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| "dev-token".to_string()),
-        rate_limit_per_minute: 300,
+        team_limits: limits::default_team_limits(),
+        sender_limits: limits::default_sender_limits(),
+        idempotency_key_ttl_ms: crate::state::DEFAULT_KEY_TTL_MS,
         serve_dir: None,
         log: false,
         help: false,
     };
+    let mut per_minute: Option<u32> = None;
+    let mut window_ms: Option<u64> = None;
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -59,15 +75,48 @@ pub fn parse(
             "--token" => out.token = value("--token")?,
             "--rate-limit-per-minute" => {
                 let v = value("--rate-limit-per-minute")?;
-                out.rate_limit_per_minute = v
+                per_minute = Some(
+                    v.parse()
+                        .map_err(|_| format!("--rate-limit-per-minute: invalid number {v:?}"))?,
+                );
+            }
+            "--rate-limit-window-ms" => {
+                let v = value("--rate-limit-window-ms")?;
+                window_ms = Some(
+                    v.parse()
+                        .ok()
+                        .filter(|&ms: &u64| ms > 0)
+                        .ok_or_else(|| format!("--rate-limit-window-ms: invalid number {v:?}"))?,
+                );
+            }
+            "--team-limits" => {
+                out.team_limits = limits::parse_list(&value("--team-limits")?)
+                    .map_err(|e| format!("--team-limits: {e}"))?;
+            }
+            "--sender-limits" => {
+                out.sender_limits = limits::parse_list(&value("--sender-limits")?)
+                    .map_err(|e| format!("--sender-limits: {e}"))?;
+            }
+            "--idempotency-key-ttl-ms" => {
+                let v = value("--idempotency-key-ttl-ms")?;
+                out.idempotency_key_ttl_ms = v
                     .parse()
-                    .map_err(|_| format!("--rate-limit-per-minute: invalid number {v:?}"))?;
+                    .map_err(|_| format!("--idempotency-key-ttl-ms: invalid number {v:?}"))?;
             }
             "--serve-dir" => out.serve_dir = Some(PathBuf::from(value("--serve-dir")?)),
             "--log" => out.log = true,
             "-h" | "--help" => out.help = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    if out.team_limits.is_empty() {
+        return Err("--team-limits: at least one team window is needed".to_string());
+    }
+    if let Some(n) = per_minute {
+        out.team_limits[0].limit = n;
+    }
+    if let Some(ms) = window_ms {
+        out.team_limits[0].window_ms = ms;
     }
     if out.token.is_empty()
         || out
@@ -97,9 +146,10 @@ mod tests {
     fn defaults_and_flags() {
         let a = parse(args(&[]), None).expect("defaults");
         assert_eq!(
-            (a.port, a.token.as_str(), a.rate_limit_per_minute),
+            (a.port, a.token.as_str(), a.team_limits[0].limit),
             (0, "dev-token", 300)
         );
+        assert_eq!((a.team_limits.len(), a.sender_limits[0].limit), (3, 200));
         let a = parse(
             args(&[
                 "--port",
@@ -112,9 +162,28 @@ mod tests {
         )
         .expect("flags");
         assert_eq!(
-            (a.port, a.token.as_str(), a.rate_limit_per_minute),
+            (a.port, a.token.as_str(), a.team_limits[0].limit),
             (8080, "abc", 5)
         );
+        let a = parse(
+            args(&[
+                "--rate-limit-per-minute=7",
+                "--team-limits",
+                "50/1000,60/2000",
+                "--sender-limits=none",
+                "--idempotency-key-ttl-ms",
+                "500",
+            ]),
+            None,
+        )
+        .expect("limits");
+        assert_eq!(
+            (a.team_limits[0].limit, a.team_limits[1].window_ms),
+            (7, 2000)
+        );
+        assert!(a.sender_limits.is_empty());
+        assert_eq!(a.idempotency_key_ttl_ms, 500);
+        assert!(parse(args(&["--team-limits", "none"]), None).is_err());
         assert_eq!(
             parse(args(&[]), Some("env".into())).expect("env").token,
             "env"

@@ -6,13 +6,54 @@ use serde_json::{json, Value};
 
 use crate::faults::Fault;
 use crate::http::{Request, Response};
+use crate::limits::Limit;
 use crate::state::{message_json, State};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ConfigBody {
+    /// Count of the first team window.
     rate_limit_per_minute: Option<u32>,
+    /// Length of the first team window.
     rate_limit_window_ms: Option<u64>,
+    /// Every team window (replaces the list; applied before the two keys above).
+    team_limits: Option<Vec<Limit>>,
+    /// Every per-sender window (replaces the list; `[]` turns them off).
+    sender_limits: Option<Vec<Limit>>,
+    idempotency_key_ttl_ms: Option<u64>,
+}
+
+fn apply_config(state: &mut State, c: ConfigBody) -> Result<(), Response> {
+    if c.rate_limit_window_ms == Some(0) {
+        return Err(bad("rateLimitWindowMs: must be at least 1".into()));
+    }
+    for (name, list) in [
+        ("teamLimits", &c.team_limits),
+        ("senderLimits", &c.sender_limits),
+    ] {
+        if list.iter().flatten().any(|l| l.window_ms == 0) {
+            return Err(bad(format!("{name}: windowMs must be at least 1")));
+        }
+    }
+    if c.team_limits.as_ref().is_some_and(Vec::is_empty) {
+        return Err(bad("teamLimits: at least one team window is needed".into()));
+    }
+    if let Some(list) = c.team_limits {
+        state.settings.team_limits = list;
+    }
+    if let Some(list) = c.sender_limits {
+        state.settings.sender_limits = list;
+    }
+    if let Some(n) = c.rate_limit_per_minute {
+        state.settings.team_limits[0].limit = n;
+    }
+    if let Some(ms) = c.rate_limit_window_ms {
+        state.settings.team_limits[0].window_ms = ms;
+    }
+    if let Some(ms) = c.idempotency_key_ttl_ms {
+        state.settings.idempotency_key_ttl_ms = ms;
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -30,7 +71,7 @@ fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Response> {
 }
 
 /// Handles `/__emulator/*`.
-pub fn handle(state: &mut State, req: &Request) -> Response {
+pub fn handle(state: &mut State, req: &Request, now: u64) -> Response {
     let route = req
         .path
         .trim_start_matches("/__emulator")
@@ -41,23 +82,31 @@ pub fn handle(state: &mut State, req: &Request) -> Response {
             Ok(Response::json(200, &json!({"reset": true})))
         }
         ("GET", "/config") => Ok(config(state)),
-        ("POST", "/config") => parse::<ConfigBody>(&req.body).and_then(|c| {
-            if c.rate_limit_window_ms == Some(0) {
-                return Err(bad("rateLimitWindowMs: must be at least 1".into()));
-            }
-            if let Some(n) = c.rate_limit_per_minute {
-                state.settings.rate_limit_per_minute = n;
-            }
-            if let Some(ms) = c.rate_limit_window_ms {
-                state.settings.rate_limit_window_ms = ms;
-            }
-            Ok(config(state))
-        }),
+        ("POST", "/config") => parse::<ConfigBody>(&req.body)
+            .and_then(|c| apply_config(state, c))
+            .map(|()| config(state)),
+        ("GET", "/stats") => {
+            let mut stats = state.stats.to_json();
+            stats["requests"] = json!(state.requests.len());
+            stats["idempotencyKeys"] = json!(state.keys.len());
+            stats["senders"] = state.sender_usage(now);
+            Ok(Response::json(200, &stats))
+        }
         ("GET", "/requests") => serde_json::to_value(&state.requests)
             .map(|v| Response::json(200, &v))
             .map_err(|e| Response::error(500, "INTERNAL_SERVER_ERROR", &e.to_string())),
         ("GET", "/messages") => {
-            let list: Vec<Value> = state.messages.iter().map(message_json).collect();
+            let list: Vec<Value> = state
+                .messages
+                .iter()
+                .map(|m| {
+                    let mut v = message_json(m);
+                    v["api"] = json!(m.api);
+                    v["idempotencyKey"] = json!(m.idempotency_key);
+                    v["replyToMessageId"] = json!(m.reply_to);
+                    v
+                })
+                .collect();
             Ok(Response::json(200, &Value::Array(list)))
         }
         ("GET", "/faults") => Ok(Response::json(200, &state.faults.to_json())),
@@ -91,8 +140,11 @@ fn config(state: &State) -> Response {
     Response::json(
         200,
         &json!({
-            "rateLimitPerMinute": state.settings.rate_limit_per_minute,
-            "rateLimitWindowMs": state.settings.rate_limit_window_ms,
+            "rateLimitPerMinute": state.settings.team_limits[0].limit,
+            "rateLimitWindowMs": state.settings.team_limits[0].window_ms,
+            "teamLimits": state.settings.team_limits,
+            "senderLimits": state.settings.sender_limits,
+            "idempotencyKeyTtlMs": state.settings.idempotency_key_ttl_ms,
         }),
     )
 }

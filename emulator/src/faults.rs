@@ -34,13 +34,42 @@ impl Action {
     }
 }
 
+/// Which send endpoint a fault targets when it names no `path`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Api {
+    /// `POST /api/v1/threads/messages` (the default).
+    V1,
+    /// `POST /api/v2/messages`.
+    V2,
+    /// Either send endpoint.
+    Both,
+}
+
+/// What a default (scripted-without-`body`) error body needs to know about the request.
+#[derive(Debug, Clone, Default)]
+pub struct BodyContext {
+    /// The request went to `/api/v2`: answer in the v2 shape.
+    pub v2: bool,
+    pub request_id: String,
+    /// The message the real handler stored, when `process` ran it.
+    pub message_id: Option<String>,
+}
+
 /// One fault as posted by a test.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Fault {
-    /// Request path to match (query ignored); `*` matches every non-control path.
-    #[serde(default = "default_path")]
-    pub path: String,
+    /// Request path to match (query ignored); `*` matches every non-control path. Without
+    /// it, the send endpoint(s) named by `api` (default: v1's).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// `v1` (default), `v2` or `both`: which send endpoint to match when `path` is absent.
+    #[serde(default)]
+    pub api: Option<Api>,
+    /// The error code of the default body (`error.code` for v1, `code` for v2).
+    #[serde(default)]
+    pub code: Option<String>,
     /// Optional method to match (case-insensitive).
     #[serde(default)]
     pub method: Option<String>,
@@ -75,9 +104,8 @@ pub struct Fault {
     pub rate_limit_headers: bool,
 }
 
-fn default_path() -> String {
-    "/api/v1/threads/messages".to_string()
-}
+/// v1's send path.
+pub const V1_SEND: &str = "/api/v1/threads/messages";
 fn one() -> u32 {
     1
 }
@@ -91,6 +119,9 @@ fn yes() -> bool {
 impl Fault {
     /// Checks what serde cannot: header syntax, status range, body size.
     pub fn validate(&self, i: usize) -> Result<(), String> {
+        if self.path.is_some() && self.api.is_some() {
+            return Err(format!("faults[{i}]: give either path or api, not both"));
+        }
         for (n, v) in &self.headers {
             let bad_name = n.is_empty()
                 || !n
@@ -119,15 +150,49 @@ impl Fault {
         self.status.unwrap_or(500)
     }
 
+    /// Whether the fault applies to a request path.
+    pub fn matches_path(&self, path: &str) -> bool {
+        match (&self.path, self.api) {
+            (Some(p), _) => p == "*" || p == path,
+            (None, Some(Api::V2)) => path == crate::api_v2::SEND_PATH,
+            (None, Some(Api::Both)) => path == V1_SEND || path == crate::api_v2::SEND_PATH,
+            (None, _) => path == V1_SEND,
+        }
+    }
+
+    /// The path it matches, for descriptions.
+    fn path_label(&self) -> String {
+        match (&self.path, self.api) {
+            (Some(p), _) => p.clone(),
+            (None, Some(Api::V2)) => crate::api_v2::SEND_PATH.to_string(),
+            (None, Some(Api::Both)) => format!("{V1_SEND} | {}", crate::api_v2::SEND_PATH),
+            (None, _) => V1_SEND.to_string(),
+        }
+    }
+
     /// Body to send: `body` repeated; when absent, the real body if the handler ran and the
-    /// status is 2xx, else a vendor-shaped error for the status.
-    pub fn body_bytes(&self, real_body: Option<&[u8]>) -> Vec<u8> {
+    /// status is 2xx, else a vendor-shaped error for the status (v1's
+    /// `{"error":{code,message,status}}`, or v2's `{code,message,details,requestId}`).
+    pub fn body_bytes(&self, real_body: Option<&[u8]>, ctx: &BodyContext) -> Vec<u8> {
+        let status = self.status();
         match (&self.body, real_body) {
             (Some(b), _) => b.repeat(self.body_repeat).into_bytes(),
-            (None, Some(real)) if (200..300).contains(&self.status()) => real.to_vec(),
+            (None, Some(real)) if (200..300).contains(&status) => real.to_vec(),
+            (None, _) if ctx.v2 => {
+                let (code, details) = v2_default(status, ctx.message_id.as_deref());
+                let code = self.code.as_deref().unwrap_or(code);
+                let details = match (code, &ctx.message_id) {
+                    ("sendUnconfirmed" | "sendInProgress", Some(id)) => json!({"messageId": id}),
+                    ("sendUnconfirmed" | "sendInProgress", None) => Value::Null,
+                    _ => details,
+                };
+                json!({"code": code, "message": "Injected fault (inbox-emulator)", "details": details, "requestId": ctx.request_id})
+                    .to_string()
+                    .into_bytes()
+            }
             (None, _) => {
-                let status = self.status();
-                json!({"error": {"code": default_code(status), "message": "Injected fault (inbox-emulator)", "status": status}})
+                let code = self.code.as_deref().unwrap_or(default_code(status));
+                json!({"error": {"code": code, "message": "Injected fault (inbox-emulator)", "status": status}})
                     .to_string()
                     .into_bytes()
             }
@@ -143,6 +208,21 @@ impl Fault {
             "process": self.process,
             "delayMs": self.delay_ms,
         })
+    }
+}
+
+/// v2's default code and details for a status: a processed request answered 502 is
+/// `sendUnconfirmed` with its message id.
+fn v2_default(status: u16, message_id: Option<&str>) -> (&'static str, Value) {
+    match (status, message_id) {
+        (400, _) => ("invalidRequest", json!({"issues": []})),
+        (401, _) => ("unauthorized", Value::Null),
+        (409, Some(id)) => ("sendInProgress", json!({"messageId": id})),
+        (429, _) => ("platformRateLimited", json!({"retryAfterSeconds": null})),
+        (502, Some(id)) => ("sendUnconfirmed", json!({"messageId": id})),
+        (502, None) => ("platformError", Value::Null),
+        (503, _) => ("platformUnavailable", json!({"retryAfterSeconds": null})),
+        _ => ("internal", Value::Null),
     }
 }
 
@@ -200,7 +280,7 @@ impl FaultQueue {
     /// Takes the first fault matching this request (consuming one of its `times`).
     pub fn take(&mut self, method: &str, path: &str) -> Option<(u64, Fault)> {
         let pos = self.pending.iter().position(|p| {
-            (p.fault.path == "*" || p.fault.path == path)
+            p.fault.matches_path(path)
                 && p.fault
                     .method
                     .as_deref()
@@ -224,7 +304,7 @@ impl FaultQueue {
                 .iter()
                 .map(|p| {
                     let mut d = p.fault.describe(p.index);
-                    d["path"] = json!(p.fault.path);
+                    d["path"] = json!(p.fault.path_label());
                     d["remaining"] = json!(p.remaining);
                     d
                 })
@@ -248,7 +328,11 @@ mod tests {
             fault(json!({"times": 2, "status": 503})),
             fault(json!({"status": 429})),
         ]);
-        let p = "/api/v1/threads/messages";
+        let p = V1_SEND;
+        assert!(
+            q.take("POST", "/api/v2/messages").is_none(),
+            "v1 by default"
+        );
         assert_eq!(q.take("POST", p).map(|f| f.1.status()), Some(503));
         assert_eq!(q.take("POST", p).map(|f| f.1.status()), Some(503));
         assert_eq!(q.take("POST", p).map(|f| f.1.status()), Some(429));
@@ -263,6 +347,46 @@ mod tests {
         for _ in 0..5 {
             assert!(q.take("GET", "/x").is_some());
         }
+    }
+
+    #[test]
+    fn api_selects_the_send_endpoint() {
+        let mut q = FaultQueue::default();
+        q.push(vec![
+            fault(json!({"api": "v2", "status": 502})),
+            fault(json!({"api": "both", "times": 2, "status": 503})),
+        ]);
+        assert_eq!(q.take("POST", V1_SEND).map(|f| f.1.status()), Some(503));
+        assert_eq!(
+            q.take("POST", "/api/v2/messages").map(|f| f.1.status()),
+            Some(502)
+        );
+        assert_eq!(
+            q.take("POST", "/api/v2/messages").map(|f| f.1.status()),
+            Some(503)
+        );
+        assert!(fault(json!({"api": "v2", "path": "*"}))
+            .validate(0)
+            .is_err());
+    }
+
+    #[test]
+    fn v2_default_bodies_carry_the_message_id() {
+        let f = fault(json!({"api": "v2", "process": true, "status": 502}));
+        let ctx = BodyContext {
+            v2: true,
+            request_id: "req_9".into(),
+            message_id: Some("m1".into()),
+        };
+        let body: Value = serde_json::from_slice(&f.body_bytes(None, &ctx)).expect("json");
+        assert_eq!(
+            body,
+            json!({"code": "sendUnconfirmed", "message": "Injected fault (inbox-emulator)", "details": {"messageId": "m1"}, "requestId": "req_9"})
+        );
+        let f = fault(json!({"status": 500, "code": "OOPS"}));
+        let body: Value =
+            serde_json::from_slice(&f.body_bytes(None, &BodyContext::default())).expect("json");
+        assert_eq!(body["error"]["code"], "OOPS");
     }
 
     #[test]

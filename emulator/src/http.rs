@@ -1,9 +1,7 @@
-//! A minimal HTTP/1.1 layer: request parsing with `Content-Length` bodies, and byte-exact
-//! response serialisation (header names are written with the casing they were given).
+//! The request and response types the handlers use (independent of hyper), and the byte-exact
+//! serialisation of the raw-socket fault path (header names written with the casing given).
 
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 /// Largest accepted request head (request line + headers).
 pub const MAX_HEAD: usize = 64 * 1024;
@@ -18,11 +16,11 @@ pub struct Request {
     pub path: String,
     /// Raw query string (after `?`), if any.
     pub query: Option<String>,
-    /// `true` for HTTP/1.0.
-    pub http10: bool,
     /// Headers in arrival order, names as sent.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The `X-Request-Id` given to this request (v2 error bodies repeat it).
+    pub request_id: String,
 }
 
 impl Request {
@@ -32,16 +30,6 @@ impl Request {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
-    }
-
-    /// Whether the client wants the connection kept open after this exchange.
-    pub fn keep_alive(&self) -> bool {
-        let conn = self.header("connection").unwrap_or("").to_ascii_lowercase();
-        if self.http10 {
-            conn.contains("keep-alive")
-        } else {
-            !conn.contains("close")
-        }
     }
 
     /// Decoded query parameter (first occurrence).
@@ -55,7 +43,7 @@ impl Request {
 }
 
 /// A response; `Content-Length` is added on serialisation unless a header already sets it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
@@ -117,168 +105,6 @@ impl Response {
         out.push_str("\r\n");
         out.into_bytes()
     }
-
-    /// Writes the whole response.
-    pub async fn write_to(&self, stream: &mut TcpStream) -> std::io::Result<()> {
-        let mut bytes = self.head_bytes(None);
-        bytes.extend_from_slice(&self.body);
-        stream.write_all(&bytes).await?;
-        stream.flush().await
-    }
-}
-
-/// A request refused at the HTTP layer; the connection is closed after `response`.
-#[derive(Debug)]
-pub struct Rejection {
-    pub response: Response,
-    /// The parsed head, when parsing got that far (for the request record).
-    pub head: Option<Request>,
-}
-
-/// Reads one request. `Ok(None)` means the peer closed (or the read failed) before a full
-/// request arrived. Bytes after the request stay in `buf` for the next call (pipelining).
-pub async fn read_request(
-    stream: &mut TcpStream,
-    buf: &mut Vec<u8>,
-) -> Result<Option<Request>, Box<Rejection>> {
-    let head_end = loop {
-        if let Some(pos) = find(buf, b"\r\n\r\n") {
-            break pos;
-        }
-        if buf.len() > MAX_HEAD {
-            return Err(reject(
-                431,
-                "REQUEST_HEADER_FIELDS_TOO_LARGE",
-                "request head exceeds 64 KiB",
-                None,
-            ));
-        }
-        if !fill(stream, buf).await {
-            return Ok(None);
-        }
-    };
-    let head_text = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut req = parse_head(&head_text)?;
-    if req.header("transfer-encoding").is_some() {
-        return Err(reject(
-            411,
-            "LENGTH_REQUIRED",
-            "body: chunked (Transfer-Encoding) request bodies are not supported; send Content-Length",
-            Some(req),
-        ));
-    }
-    let mut length: Option<usize> = None;
-    for (n, v) in &req.headers {
-        if n.eq_ignore_ascii_case("content-length") {
-            let parsed = v.trim().parse::<usize>().ok();
-            match (parsed, length) {
-                (None, _) => {
-                    return Err(reject(
-                        400,
-                        "BAD_REQUEST",
-                        "Content-Length: not a number",
-                        Some(req.clone()),
-                    ));
-                }
-                (Some(a), Some(b)) if a != b => {
-                    return Err(reject(
-                        400,
-                        "BAD_REQUEST",
-                        "Content-Length: conflicting values",
-                        Some(req.clone()),
-                    ));
-                }
-                (Some(a), _) => length = Some(a),
-            }
-        }
-    }
-    let length = length.unwrap_or(0);
-    if length > MAX_BODY {
-        return Err(reject(
-            413,
-            "PAYLOAD_TOO_LARGE",
-            "body: larger than 1 MiB",
-            Some(req),
-        ));
-    }
-    let start = head_end + 4;
-    while buf.len() < start + length {
-        if !fill(stream, buf).await {
-            return Ok(None);
-        }
-    }
-    req.body = buf[start..start + length].to_vec();
-    buf.drain(..start + length);
-    Ok(Some(req))
-}
-
-fn reject(status: u16, code: &str, message: &str, head: Option<Request>) -> Box<Rejection> {
-    Box::new(Rejection {
-        response: Response::error(status, code, message),
-        head,
-    })
-}
-
-/// Reads more bytes into `buf`; false on EOF or error.
-async fn fill(stream: &mut TcpStream, buf: &mut Vec<u8>) -> bool {
-    let mut chunk = [0u8; 16 * 1024];
-    match stream.read(&mut chunk).await {
-        Ok(0) | Err(_) => false,
-        Ok(n) => {
-            buf.extend_from_slice(&chunk[..n]);
-            true
-        }
-    }
-}
-
-fn parse_head(text: &str) -> Result<Request, Box<Rejection>> {
-    let mut lines = text.split("\r\n");
-    let line = lines.next().unwrap_or("");
-    let mut parts = line.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(reject(400, "BAD_REQUEST", "request line: malformed", None));
-    };
-    if !version.starts_with("HTTP/1.") || method.is_empty() || !target.starts_with('/') {
-        return Err(reject(400, "BAD_REQUEST", "request line: malformed", None));
-    }
-    let (path, query) = match target.split_once('?') {
-        Some((p, q)) => (p.to_string(), Some(q.to_string())),
-        None => (target.to_string(), None),
-    };
-    let mut headers = Vec::new();
-    for l in lines {
-        let Some((n, v)) = l.split_once(':') else {
-            return Err(reject(
-                400,
-                "BAD_REQUEST",
-                "headers: malformed header line",
-                None,
-            ));
-        };
-        if n.is_empty() || n.contains(' ') {
-            return Err(reject(
-                400,
-                "BAD_REQUEST",
-                "headers: malformed header name",
-                None,
-            ));
-        }
-        headers.push((n.to_string(), v.trim().to_string()));
-    }
-    Ok(Request {
-        method: method.to_string(),
-        path,
-        query,
-        http10: version == "HTTP/1.0",
-        headers,
-        body: Vec::new(),
-    })
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Decodes `%XX` escapes and `+` (as space); invalid escapes are kept literally.

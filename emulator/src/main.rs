@@ -1,11 +1,14 @@
-//! `inbox-emulator`: a local emulator of the Inbox API v1 for the demo and integration tests.
+//! `inbox-emulator`: a local emulator of the Inbox API (v1, and the v2 idempotent send) for the
+//! demo and integration tests.
 
 mod api;
+mod api_v2;
 mod cli;
 mod clock;
 mod control;
 mod faults;
 mod http;
+mod limits;
 mod seed;
 mod server;
 mod state;
@@ -65,6 +68,7 @@ async fn run(args: cli::Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let shutdown = shutdown_signal();
     let origin = format!("http://127.0.0.1:{port}");
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "inbox-emulator listening on {origin}");
@@ -74,12 +78,12 @@ async fn run(args: cli::Args) -> ExitCode {
     let shared = Arc::new(Mutex::new(State::new(Settings {
         token: args.token,
         origin,
-        rate_limit_per_minute: args.rate_limit_per_minute,
-        rate_limit_window_ms: state::DEFAULT_WINDOW_MS,
+        team_limits: args.team_limits,
+        sender_limits: args.sender_limits,
+        idempotency_key_ttl_ms: args.idempotency_key_ttl_ms,
         serve_dir: args.serve_dir,
         log: args.log,
     })));
-    let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -100,18 +104,30 @@ async fn run(args: cli::Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
+/// Installs the SIGINT/SIGTERM handlers now (before the ready lines are printed, so a signal
+/// sent right after them still exits cleanly) and resolves when one arrives.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            return;
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -1,17 +1,18 @@
 //! The emulator's mutable state: seeds, threads, messages, the request record, the rate-limit
 //! window and the fault queue, plus the JSON views of them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
 use crate::clock::iso8601;
 use crate::faults::FaultQueue;
+use crate::limits::{self, Limit, Verdict, Window};
 use crate::seed::{self, AccountLink, Prospect, TEAM_ID, USER_ID};
 
-/// Default length of a rate-limit window.
-pub const DEFAULT_WINDOW_MS: u64 = 60_000;
+/// How long idempotency keys are kept by default (24 hours).
+pub const DEFAULT_KEY_TTL_MS: u64 = 86_400_000;
 
 /// A conversation between an account link and a prospect.
 #[derive(Debug, Clone)]
@@ -33,6 +34,12 @@ pub struct Message {
     pub author_id: String,
     pub content: String,
     pub created_at: u64,
+    /// `v1` or `v2`: which endpoint stored it.
+    pub api: &'static str,
+    /// The v2 `Idempotency-Key` it was sent with.
+    pub idempotency_key: Option<String>,
+    /// v2 `replyToMessageId`.
+    pub reply_to: Option<String>,
 }
 
 /// One entry of `GET /__emulator/requests`.
@@ -54,26 +61,17 @@ pub struct RequestRecord {
     pub client_closed: bool,
 }
 
-/// Rate-limit numbers for the `X-RateLimit-*` headers.
-#[derive(Debug, Clone, Copy)]
-pub struct RateInfo {
-    pub limited: bool,
-    pub limit: u32,
-    pub remaining: u32,
-    /// Unix seconds when the window ends.
-    pub reset_secs: u64,
-    /// Milliseconds until the window ends.
-    pub retry_after_ms: u64,
-}
-
 /// Start-up settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub token: String,
     pub origin: String,
-    pub rate_limit_per_minute: u32,
-    /// Length of a rate-limit window (runtime setting for fast tests; default one minute).
-    pub rate_limit_window_ms: u64,
+    /// Team windows (at least one); the first is the "per minute" one of the v1 config keys.
+    pub team_limits: Vec<Limit>,
+    /// Per-account-link (X) windows, counted on stored DMs only; may be empty.
+    pub sender_limits: Vec<Limit>,
+    /// How long a v2 `Idempotency-Key` is remembered, from its first use.
+    pub idempotency_key_ttl_ms: u64,
     pub serve_dir: Option<PathBuf>,
     pub log: bool,
 }
@@ -88,7 +86,11 @@ pub struct State {
     pub messages: Vec<Message>,
     pub requests: Vec<RequestRecord>,
     pub faults: FaultQueue,
-    window: Option<(u64, u32)>,
+    pub stats: Stats,
+    /// v2 idempotency keys by (team, key).
+    pub keys: HashMap<(String, String), KeyEntry>,
+    team_windows: Vec<Window>,
+    sender_windows: HashMap<String, Vec<Window>>,
     next_id: u64,
     next_seq: u64,
     next_request_id: u64,
@@ -105,7 +107,10 @@ impl State {
             messages: Vec::new(),
             requests: Vec::new(),
             faults: FaultQueue::default(),
-            window: None,
+            stats: Stats::default(),
+            keys: HashMap::new(),
+            team_windows: Vec::new(),
+            sender_windows: HashMap::new(),
             next_id: 0,
             next_seq: 0,
             next_request_id: 0,
@@ -113,14 +118,18 @@ impl State {
     }
 
     /// Clears runtime data (messages, threads, synthesised prospects, the request record,
-    /// faults, the rate-limit window); seeds and ids already handed out stay.
+    /// faults, stats, idempotency keys, every rate-limit window); seeds, settings and ids
+    /// already handed out stay.
     pub fn reset(&mut self) {
         self.prospects.retain(|p| !p.synthesised);
         self.threads.clear();
         self.messages.clear();
         self.requests.clear();
         self.faults.clear();
-        self.window = None;
+        self.stats = Stats::default();
+        self.keys.clear();
+        self.team_windows.clear();
+        self.sender_windows.clear();
         self.next_seq = 0;
     }
 
@@ -162,43 +171,66 @@ impl State {
         }
     }
 
-    /// The current window's start and count (a fresh one when it has ended).
-    fn current_window(&self, now: u64) -> (u64, u32) {
-        match self.window {
-            Some((start, count)) if now < start + self.settings.rate_limit_window_ms => {
-                (start, count)
-            }
-            _ => (now, 0),
-        }
+    /// Counts one authenticated API request against the team windows.
+    pub fn rate_consume(&mut self, now: u64) -> Verdict {
+        limits::check(
+            &self.settings.team_limits,
+            &mut self.team_windows,
+            now,
+            true,
+        )
+        .unwrap_or_else(|| unlimited(now))
     }
 
-    fn rate_info(&self, start: u64, count: u32, now: u64, limited: bool) -> RateInfo {
-        let limit = self.settings.rate_limit_per_minute;
-        let end = start + self.settings.rate_limit_window_ms;
-        RateInfo {
-            limited,
-            limit,
-            remaining: limit.saturating_sub(count),
-            reset_secs: end.div_ceil(1000),
-            retry_after_ms: end.saturating_sub(now).max(1),
-        }
+    /// The tightest team window without counting a request.
+    pub fn rate_peek(&mut self, now: u64) -> Verdict {
+        limits::check(
+            &self.settings.team_limits,
+            &mut self.team_windows,
+            now,
+            false,
+        )
+        .unwrap_or_else(|| unlimited(now))
     }
 
-    /// Counts one authenticated API request against the window.
-    pub fn rate_consume(&mut self, now: u64) -> RateInfo {
-        let (start, count) = self.current_window(now);
-        if count >= self.settings.rate_limit_per_minute {
-            self.window = Some((start, count));
-            return self.rate_info(start, count, now, true);
-        }
-        self.window = Some((start, count + 1));
-        self.rate_info(start, count + 1, now, false)
+    /// Whether an account link may send one more DM (`Some` = refused, with the window).
+    pub fn sender_refusal(&mut self, account_link_id: &str, now: u64) -> Option<Verdict> {
+        let windows = self
+            .sender_windows
+            .entry(account_link_id.to_string())
+            .or_default();
+        limits::check(&self.settings.sender_limits, windows, now, false).filter(|v| v.limited)
     }
 
-    /// The window's numbers without counting a request.
-    pub fn rate_peek(&self, now: u64) -> RateInfo {
-        let (start, count) = self.current_window(now);
-        self.rate_info(start, count, now, false)
+    /// Counts one stored DM against the account link's windows.
+    fn sender_count(&mut self, account_link_id: &str, now: u64) {
+        let windows = self
+            .sender_windows
+            .entry(account_link_id.to_string())
+            .or_default();
+        limits::check(&self.settings.sender_limits, windows, now, true);
+    }
+
+    /// The account link's windows (for `GET /__emulator/stats`).
+    pub fn sender_usage(&mut self, now: u64) -> Value {
+        let ids: Vec<String> = self.sender_windows.keys().cloned().collect();
+        let mut out = serde_json::Map::new();
+        for id in ids {
+            let windows = self.sender_windows.entry(id.clone()).or_default();
+            let used: Vec<Value> = self
+                .settings
+                .sender_limits
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let mut one = vec![windows.get(i).copied().flatten()];
+                    let v = limits::check(std::slice::from_ref(l), &mut one, now, false);
+                    json!({"limit": l.limit, "windowMs": l.window_ms, "remaining": v.map(|v| v.remaining), "resetAt": v.map(|v| iso8601(v.reset_ms))})
+                })
+                .collect();
+            out.insert(id, Value::Array(used));
+        }
+        Value::Object(out)
     }
 
     /// Account link by id.
@@ -232,15 +264,16 @@ impl State {
         })
     }
 
-    /// Stores a message, creating the thread (and a synthesised prospect) when needed.
-    /// Returns the message and thread JSON.
+    /// Stores a message, creating the thread (and a synthesised prospect) when needed, and
+    /// counts it against the sender's windows. Returns the message and its thread.
     pub fn store_message(
         &mut self,
         account_link_id: &str,
         prospect: Prospect,
         content: &str,
         now: u64,
-    ) -> (Value, Value) {
+        sent: Sent,
+    ) -> (Message, Thread) {
         if self
             .prospect_by_platform_id(&prospect.platform_id)
             .is_none()
@@ -277,11 +310,18 @@ impl State {
             author_id: account_link_id.to_string(),
             content: content.to_string(),
             created_at: now,
+            api: sent.api,
+            idempotency_key: sent.idempotency_key,
+            reply_to: sent.reply_to,
         };
         self.messages.push(message.clone());
         self.threads[thread_idx].last_message_id = Some(id);
-        let thread = self.threads[thread_idx].clone();
-        (message_json(&message), self.thread_json(&thread))
+        self.sender_count(account_link_id, now);
+        match sent.api {
+            "v2" => self.stats.sent_v2 += 1,
+            _ => self.stats.sent_v1 += 1,
+        }
+        (message, self.threads[thread_idx].clone())
     }
 
     /// Full `Thread` JSON (with `lastMessage` and `prospect`).
@@ -350,6 +390,78 @@ impl State {
                     .find(|a| a.username.eq_ignore_ascii_case(username))
                     .map(|a| a.name.to_string())
             })
+    }
+}
+
+/// A team-wide window for when no team windows are configured (never limits).
+fn unlimited(now: u64) -> Verdict {
+    Verdict {
+        limited: false,
+        index: 0,
+        limit: u32::MAX,
+        remaining: u32::MAX,
+        reset_ms: now,
+        retry_after_ms: 1,
+    }
+}
+
+/// How a message came in (for the control view).
+#[derive(Debug, Clone, Default)]
+pub struct Sent {
+    pub api: &'static str,
+    pub idempotency_key: Option<String>,
+    pub reply_to: Option<String>,
+}
+
+/// A v2 `Idempotency-Key` seen before.
+#[derive(Debug, Clone)]
+pub struct KeyEntry {
+    /// The request body it came with (compared as JSON).
+    pub body: Value,
+    /// The `SendResult` of the first request (answered again, with 200, on a replay).
+    pub result: Value,
+    pub message_id: String,
+    /// Unix ms of the first request.
+    pub created_at: u64,
+    /// The first request has not been answered yet (a scripted delay is running).
+    pub in_progress: bool,
+}
+
+/// Counters for `GET /__emulator/stats` (cleared by reset).
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub sent_v1: u64,
+    pub sent_v2: u64,
+    pub replays: u64,
+    pub in_progress: u64,
+    pub key_reused: u64,
+    pub limited_team: u64,
+    pub limited_sender: u64,
+    pub limited_fault: u64,
+    pub by_status: BTreeMap<u16, u64>,
+}
+
+impl Stats {
+    /// The JSON view.
+    pub fn to_json(&self) -> Value {
+        let by_status: serde_json::Map<String, Value> = self
+            .by_status
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+        json!({
+            "sent": {"v1": self.sent_v1, "v2": self.sent_v2, "total": self.sent_v1 + self.sent_v2},
+            "replays": self.replays,
+            "sendInProgress": self.in_progress,
+            "idempotencyKeyReused": self.key_reused,
+            "rateLimited": {
+                "team": self.limited_team,
+                "sender": self.limited_sender,
+                "fault": self.limited_fault,
+                "total": self.by_status.get(&429).copied().unwrap_or(0),
+            },
+            "byStatus": by_status,
+        })
     }
 }
 

@@ -349,7 +349,7 @@ fn cors_preflight_allows_authorization_by_name() {
                 ("Access-Control-Request-Method", "POST"),
                 (
                     "Access-Control-Request-Headers",
-                    "authorization,content-type",
+                    "authorization,content-type,idempotency-key",
                 ),
             ],
             None,
@@ -363,7 +363,7 @@ fn cors_preflight_allows_authorization_by_name() {
     );
     assert_eq!(
         resp.header("access-control-allow-headers"),
-        Some("authorization, content-type")
+        Some("authorization, content-type, idempotency-key")
     );
     assert_eq!(resp.header("access-control-max-age"), Some("600"));
     assert!(resp

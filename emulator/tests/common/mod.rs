@@ -118,6 +118,35 @@ impl Emulator {
         self.api("POST", "/api/v1/threads/messages", Some(&body.to_string()))
     }
 
+    /// `POST /api/v2/messages` with an `Idempotency-Key` (none when `key` is `None`).
+    pub fn send_v2(&self, key: Option<&str>, body: &Value) -> Resp {
+        let auth = format!("Bearer {TOKEN}");
+        let mut headers = vec![
+            ("Authorization", auth.as_str()),
+            ("Content-Type", "application/json"),
+        ];
+        if let Some(k) = key {
+            headers.push(("Idempotency-Key", k));
+        }
+        self.request(
+            "POST",
+            "/api/v2/messages",
+            &headers,
+            Some(&body.to_string()),
+        )
+        .expect("a response")
+    }
+
+    /// `GET /__emulator/stats`.
+    pub fn stats(&self) -> Value {
+        self.control("GET", "/__emulator/stats", None)
+    }
+
+    /// `POST /__emulator/config`.
+    pub fn config(&self, body: Value) -> Value {
+        self.control("POST", "/__emulator/config", Some(&body))
+    }
+
     /// A control API call returning JSON.
     pub fn control(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
         let body = body.map(|b| b.to_string());
