@@ -14,14 +14,14 @@ use crate::decide::answer::Call;
 use crate::decide::decode;
 use crate::decide::error::{Cause, Details, Error, ErrorKind};
 use crate::decide::rate_limit::RateLimit;
-use crate::decide::reconcile::{self, Page, Scan};
 use crate::decide::retry::Limits;
 use crate::input::options::{self, ClientOptions};
 use crate::input::types::{
-    Message, SendMessageRequest, SendMessageResponse, SendRequest, SendResult, Thread,
+    Message, SendMessageRequest, SendMessageResponse, SendRequest, SendResult,
 };
-use crate::input::{body, query, validate};
+use crate::input::{body, validate};
 use crate::io::delivery::{Delivered, Delivery, Outcome, Rejection};
+use crate::io::finder::Finder;
 use crate::io::session::Session;
 use crate::io::thrown::describe;
 use crate::io::transport;
@@ -104,8 +104,7 @@ impl Client {
         &self.session.endpoint
     }
 
-    /// The rate-limit budget the answers reported (the lowest remaining count of the latest
-    /// window).
+    /// The rate-limit budget the last answer that reported one said.
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.session.rate_limit.get()
     }
@@ -176,53 +175,44 @@ impl Client {
             .map_err(|e| decode_error(e.to_string(), &delivered))
     }
 
-    /// The reads of `find_sent`: the page holding the DM and its index there, or `None`.
-    pub(crate) async fn find(
+    /// The reads of `find_sent`, validated and ready: a [`Finder`] to drive.
+    pub(crate) fn finder(
         &self,
         request: &SendMessageRequest,
         since_ms: f64,
         options: &SendOptions,
-    ) -> Result<Option<(Delivered, usize)>, Error> {
+        rejection: Option<Rejection>,
+    ) -> Result<Finder, Error> {
         validate::request(request)?;
         no_key(options)?;
         if !since_ms.is_finite() || since_ms < 0.0 {
             return Err(invalid_since());
         }
-        let lookup = self.read(&query::lookup_path(request), options).await?;
-        let thread: Option<Thread> = decoded(&lookup)?;
-        let Some(thread) = thread else {
-            return Ok(None);
-        };
-        let bound_ms = since_ms - reconcile::SKEW_MS;
-        let mut cursor = None;
-        loop {
-            let path = query::messages_path(&thread.id, cursor.as_deref());
-            let delivered = self.read(&path, options).await?;
-            let page: Page = decoded(&delivered)?;
-            let date_ms = |text: &str| Some(js_sys::Date::parse(text)).filter(|ms| !ms.is_nan());
-            match reconcile::scan(
-                &page,
-                &request.content,
-                &request.account_link_id,
-                bound_ms,
-                date_ms,
-            ) {
-                Scan::Found(index) => return Ok(Some((delivered, index))),
-                Scan::Next(next) => cursor = Some(next),
-                Scan::Absent => return Ok(None),
-            }
-        }
+        let timeout_ms = options.timeout_ms.unwrap_or(self.session.timeout_ms);
+        options::timeout_ms("timeoutMs", timeout_ms)?;
+        Ok(Finder::new(
+            Rc::clone(&self.session),
+            request.clone(),
+            since_ms,
+            timeout_ms,
+            options.signal.clone(),
+            rejection,
+        ))
     }
 
-    /// One GET of `path` through the fetch loop.
-    async fn read(&self, path: &str, options: &SendOptions) -> Result<Delivered, Error> {
-        let job = Job {
-            call: Call::Read,
-            url: JsString::from(self.session.url(path)),
-            body: None,
-            key: None,
-        };
-        self.run(job, options).await
+    /// Drives the reads of `find_sent`: the page holding the DM and its index, or `None`.
+    async fn find(
+        &self,
+        request: &SendMessageRequest,
+        since_ms: f64,
+        options: &SendOptions,
+    ) -> Result<Option<(Delivered, usize)>, Error> {
+        let mut finder = self.finder(request, since_ms, options, None)?;
+        while let Some(read) = finder.next() {
+            let _ = JsFuture::from(read).await;
+            finder.take();
+        }
+        finder.into_found()
     }
 
     /// Runs `job` to its end and takes its outcome.

@@ -208,7 +208,7 @@ impl Delivery {
         let session = &self.session;
         let hold = if session.pace {
             pace::hold_ms(
-                session.rate_limit.get(),
+                session.budget.get(),
                 session.in_flight.get(),
                 js_sys::Date::now(),
             )
@@ -266,7 +266,8 @@ impl Delivery {
             header(&names.rate_reset).as_deref(),
         );
         if let Some(limits) = limits {
-            let budget = &self.session.rate_limit;
+            self.session.rate_limit.set(Some(limits));
+            let budget = &self.session.budget;
             budget.set(Some(pace::merge(budget.get(), limits)));
         }
     }

@@ -2,6 +2,7 @@
 //! per send), reading answers from JavaScript into the plain data `decide` judges.
 
 pub(crate) mod delivery;
+pub(crate) mod finder;
 pub(crate) mod names;
 pub(crate) mod parse;
 pub(crate) mod session;

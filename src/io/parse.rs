@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::decide::answer::ErrorBody;
+use crate::decide::reconcile::{Entry, Page};
 use crate::io::names::{AnswerNames, Name};
 
 #[wasm_bindgen]
@@ -32,8 +33,58 @@ pub(crate) fn set_replayed(value: &JsValue, replayed: bool) {
         .set_field(&name.js, &JsValue::from_bool(replayed));
 }
 
+/// The thread id of a parsed `GET /threads/lookup` answer; `None` for `null` (no thread).
+/// `Err` when the answer is neither `null` nor a thread.
+pub(crate) fn lookup_thread(value: &JsValue) -> Result<Option<String>, &'static str> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    if !value.is_object() {
+        return Err("the lookup answer is neither null nor a thread");
+    }
+    match string(value, &AnswerNames::get().id) {
+        Some(id) => Ok(Some(id)),
+        None => Err("thread.id is missing or not a string"),
+    }
+}
+
+/// A parsed page of `GET /threads/{id}/messages`, as far as reconciling reads it. Fields of the
+/// wrong type read as absent.
+pub(crate) fn page(value: &JsValue) -> Page {
+    let names = AnswerNames::get();
+    let get_key = |object: &JsValue, key: &str| {
+        js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or_default()
+    };
+    let messages = if value.is_object() {
+        get_key(value, "messages")
+    } else {
+        JsValue::UNDEFINED
+    };
+    let entries = messages
+        .dyn_ref::<js_sys::Array>()
+        .map(|list| {
+            list.iter()
+                .filter(JsValue::is_object)
+                .map(|m| Entry {
+                    content: string(&m, &names.content),
+                    author_id: get_key(&m, "authorId").as_string(),
+                    created_at: get_key(&m, "createdAt").as_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let next_cursor = if value.is_object() {
+        get_key(value, "nextCursor").as_string()
+    } else {
+        None
+    };
+    Page {
+        messages: entries,
+        next_cursor,
+    }
+}
+
 /// `value.messages[index]` of a parsed page of messages (`undefined` when absent).
-#[cfg_attr(not(all(target_arch = "wasm32", feature = "js")), allow(dead_code))]
 pub(crate) fn page_item(value: &JsValue, index: usize) -> JsValue {
     let messages = js_sys::Reflect::get(value, &JsValue::from_str("messages"));
     let item = messages.and_then(|m| js_sys::Reflect::get_u32(&m, index as u32));

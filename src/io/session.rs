@@ -28,8 +28,10 @@ pub(crate) struct Session {
     pub(crate) limits: Limits,
     /// Whether requests are held back when the budget says they would be refused.
     pub(crate) pace: bool,
-    /// The budget the answers reported (the lowest remaining count of the latest window).
+    /// The budget the last answer that reported one said (`client.rateLimit`).
     pub(crate) rate_limit: Cell<Option<RateLimit>>,
+    /// The budget pacing goes by: the lowest remaining count of the latest window reported.
+    pub(crate) budget: Cell<Option<RateLimit>>,
     /// This client's requests sent and not answered yet.
     pub(crate) in_flight: Cell<u32>,
     /// The JavaScript strings of every send, from the first send on.
@@ -55,6 +57,7 @@ impl Session {
             limits,
             pace,
             rate_limit: Cell::new(None),
+            budget: Cell::new(None),
             in_flight: Cell::new(0),
             wire: OnceCell::new(),
         }

@@ -35,6 +35,22 @@ export async function deliver(delivery, url, authorization, body, key, timeoutMs
   }
 }
 
+/**
+ * Drives `finder` (one findSent) to its end: each step is one read, whose outcome the finder
+ * keeps and judges; settles with the message found, `null`, or the finder's error.
+ */
+export async function reconcile(finder) {
+  try {
+    for (let read; (read = finder.next()); ) {
+      await read;
+      finder.take();
+    }
+    return finder.result();
+  } finally {
+    finder.free();
+  }
+}
+
 /** A fresh idempotency key: a random UUID (122 random bits). */
 export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();

@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use crate::client::{Client, Job, SendOptions};
 use crate::decide::error::Error;
 use crate::input::types::{SendMessageRequest, SendRequest};
-use crate::io::parse;
+use crate::io::transport;
 use error::{set, to_js_error};
 use read::Extra;
 use types::{JsClientOptions, JsFindSentOptions, JsIdempotentOptions, JsRateLimit, JsSendOptions};
@@ -98,14 +98,13 @@ impl InboxClient {
             Ok(read) => read,
             Err(error) => return Promise::reject(&to_js_error(&error)),
         };
-        let client = self.client.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            match client.find(&request, since, &options).await {
-                Ok(Some((delivered, index))) => Ok(parse::page_item(&delivered.value, index)),
-                Ok(None) => Ok(JsValue::NULL),
-                Err(error) => Err(to_js_error(&error)),
-            }
-        })
+        match self
+            .client
+            .finder(&request, since, &options, Some(to_js_error))
+        {
+            Ok(finder) => transport::reconcile(finder),
+            Err(error) => Promise::reject(&to_js_error(&error)),
+        }
     }
 
     /// Starts a validated job, or rejects with why it could not start.

@@ -41,6 +41,9 @@ function recording(plan) {
       calls.push(call);
       return plan(calls.length, call);
     },
+    admit() {
+      return 0;
+    },
     finish() {
       return { settled: this.calls.length };
     },
@@ -53,7 +56,7 @@ function recording(plan) {
 const send = (
   delivery,
   { timeoutMs = 30_000, signal, url = `${emulator.url}/api/v1/threads/messages`, authorization = `Bearer ${emulator.token}` } = {},
-) => deliver(delivery, url, authorization, BODY, timeoutMs, signal);
+) => deliver(delivery, url, authorization, BODY, undefined, timeoutMs, signal);
 
 test("a complete answer is reported with its text, then finish's value resolves and the delivery is freed", async () => {
   const delivery = recording(() => -1);

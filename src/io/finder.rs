@@ -1,0 +1,200 @@
+//! Finding out whether an uncertain v1 send landed, as a state machine that makes no decision
+//! of its own: each step starts one read (the thread lookup, then pages of its messages) and
+//! hands what came back to `decide::reconcile`. JavaScript drives it with a plain loop
+//! (`reconcile` in `transport.js`), Rust with `JsFuture`: no Rust future crosses to JavaScript.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{JsString, Promise};
+use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
+
+use crate::decide::answer::Call;
+use crate::decide::error::{Details, Error, ErrorKind};
+use crate::decide::reconcile::{self, Scan};
+use crate::input::query;
+use crate::input::types::SendMessageRequest;
+use crate::io::delivery::{Delivered, Delivery, Outcome, Rejection};
+use crate::io::parse;
+use crate::io::session::Session;
+use crate::io::transport;
+
+/// Where the search stands.
+#[derive(Debug)]
+enum Step {
+    /// The thread is looked up next.
+    Lookup,
+    /// A page of the thread's messages is read next.
+    Page {
+        thread_id: String,
+        cursor: Option<String>,
+    },
+    /// Over: the page holding the DM and its index, nothing, or the error.
+    Done(Result<Option<(Delivered, usize)>, Error>),
+}
+
+/// One `findSent` between its reads. Created by the client; driven by `transport.js` (for
+/// JavaScript callers) or by `Client::find_sent`.
+#[wasm_bindgen(js_name = InboxFinder, skip_typescript)]
+#[doc(hidden)]
+pub struct Finder {
+    session: Rc<Session>,
+    request: SendMessageRequest,
+    /// Messages older than this (Unix ms) end the search.
+    bound_ms: f64,
+    timeout_ms: u32,
+    signal: Option<AbortSignal>,
+    step: Step,
+    /// Where the read in flight leaves its outcome.
+    outcome: Rc<Cell<Option<Outcome>>>,
+    rejection: Option<Rejection>,
+}
+
+impl std::fmt::Debug for Finder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Finder")
+            .field("bound_ms", &self.bound_ms)
+            .field("step", &self.step)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Finder {
+    /// A search for `request`, sent at or after `since_ms` (Unix ms; the clock-skew allowance
+    /// is applied here). `rejection` makes the JavaScript error of [`Finder::result`].
+    pub(crate) fn new(
+        session: Rc<Session>,
+        request: SendMessageRequest,
+        since_ms: f64,
+        timeout_ms: u32,
+        signal: Option<AbortSignal>,
+        rejection: Option<Rejection>,
+    ) -> Self {
+        Finder {
+            session,
+            request,
+            bound_ms: since_ms - reconcile::SKEW_MS,
+            timeout_ms,
+            signal,
+            step: Step::Lookup,
+            outcome: Rc::new(Cell::new(None)),
+            rejection,
+        }
+    }
+
+    /// The search's end, once [`Finder::next`] returned `None`.
+    pub(crate) fn into_found(self) -> Result<Option<(Delivered, usize)>, Error> {
+        match self.step {
+            Step::Done(found) => found,
+            _ => Ok(None),
+        }
+    }
+}
+
+#[wasm_bindgen(js_class = InboxFinder)]
+impl Finder {
+    /// Starts the next read and returns its promise (it resolves `undefined`; the outcome is
+    /// kept here for [`Finder::take`]), or `undefined` when the search is over.
+    pub fn next(&mut self) -> Option<Promise> {
+        let path = match &self.step {
+            Step::Lookup => query::lookup_path(&self.request),
+            Step::Page { thread_id, cursor } => query::messages_path(thread_id, cursor.as_deref()),
+            Step::Done(_) => return None,
+        };
+        let delivery = Delivery::new(
+            Rc::clone(&self.session),
+            Call::Read,
+            None,
+            self.timeout_ms,
+            Rc::clone(&self.outcome),
+            None,
+        );
+        let url = JsString::from(self.session.url(&path));
+        let authorization = &self.session.wire().authorization;
+        Some(transport::deliver(
+            delivery,
+            &url,
+            authorization,
+            None,
+            None,
+            self.timeout_ms,
+            self.signal.as_ref(),
+        ))
+    }
+
+    /// Reads the outcome of the read that just settled and decides the next step.
+    pub fn take(&mut self) {
+        let outcome = self.outcome.take().unwrap_or_else(|| Err(lost()));
+        self.step = match (std::mem::replace(&mut self.step, Step::Lookup), outcome) {
+            (_, Err(error)) => Step::Done(Err(error)),
+            (Step::Lookup, Ok(lookup)) => match parse::lookup_thread(&lookup.value) {
+                Ok(Some(thread_id)) => Step::Page {
+                    thread_id,
+                    cursor: None,
+                },
+                Ok(None) => Step::Done(Ok(None)),
+                Err(problem) => Step::Done(Err(decode_error(problem, &lookup))),
+            },
+            (Step::Page { thread_id, .. }, Ok(page)) => {
+                let request = &self.request;
+                let date_ms =
+                    |text: &str| Some(js_sys::Date::parse(text)).filter(|ms| !ms.is_nan());
+                let scan = reconcile::scan(
+                    &parse::page(&page.value),
+                    &request.content,
+                    &request.account_link_id,
+                    self.bound_ms,
+                    date_ms,
+                );
+                match scan {
+                    Scan::Found(index) => Step::Done(Ok(Some((page, index)))),
+                    Scan::Next(cursor) => Step::Page {
+                        thread_id,
+                        cursor: Some(cursor),
+                    },
+                    Scan::Absent => Step::Done(Ok(None)),
+                }
+            }
+            (done @ Step::Done(_), Ok(_)) => done,
+        };
+    }
+
+    /// For JavaScript callers, once the search is over: the message found, `null`, or the error
+    /// to reject with.
+    pub fn result(&mut self) -> Result<JsValue, JsValue> {
+        let step = std::mem::replace(&mut self.step, Step::Done(Ok(None)));
+        match step {
+            Step::Done(Ok(Some((page, index)))) => Ok(parse::page_item(&page.value, index)),
+            Step::Done(Err(error)) => match self.rejection {
+                Some(rejection) => Err(rejection(&error)),
+                None => Ok(JsValue::UNDEFINED),
+            },
+            _ => Ok(JsValue::NULL),
+        }
+    }
+}
+
+/// The error for a read whose promise settled without an outcome.
+fn lost() -> Error {
+    Error::failed(
+        ErrorKind::Network,
+        Details {
+            message: Some("the transport stopped without an answer".to_owned()),
+            ..Details::default()
+        },
+    )
+}
+
+/// The `decode` error for a read's body that is not the documented shape.
+fn decode_error(problem: &str, delivered: &Delivered) -> Error {
+    Error::failed(
+        ErrorKind::Decode,
+        Details {
+            status: Some(delivered.status),
+            message: Some(problem.to_owned()),
+            attempts: delivered.attempts,
+            ..Details::default()
+        },
+    )
+}
