@@ -1,4 +1,5 @@
-//! Send X direct messages through the Inbox API (`POST /api/v1/threads/messages`) from any
+//! Send X direct messages through the Inbox API (v1 `POST /api/v1/threads/messages`, v2
+//! `POST /api/v2/messages` exactly once by idempotency key) from any
 //! JavaScript runtime (pages, MV3 service workers, Cloudflare Workers, Node, Deno, Bun) or Rust
 //! wasm app.
 //!
@@ -46,6 +47,9 @@ pub use decide::error::{Cause, Details, Error, ErrorKind};
 pub use decide::rate_limit::RateLimit;
 pub use input::options::{ClientOptions, DEFAULT_BASE_URL};
 pub use input::token::Token;
-pub use input::types::{Message, Recipient, SendMessageRequest, SendMessageResponse, Thread};
+pub use input::types::{
+    Message, MessageV2, Recipient, SendMessageRequest, SendMessageResponse, SendRequest,
+    SendResult, Target, Thread, ThreadV2,
+};
 pub use input::validate::Invalid;
 pub use input::{types, validate};

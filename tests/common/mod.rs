@@ -312,5 +312,60 @@ macro_rules! delivery_suite {
             assert!(limits.limit > 0 && limits.remaining < limits.limit);
             assert!(limits.reset_at_ms as f64 > js_sys::Date::now() - 1000.0);
         }
+
+        #[wasm_bindgen_test]
+        async fn v2_processed_then_lost_answers_resolve_once_as_replays() {
+            // Processed, then: a 500, a 502 sendUnconfirmed, a dropped connection, a hang past
+            // the timeout. Each send resolves once, replayed, and one DM is stored.
+            for (name, fault) in [
+                ("500", serde_json::json!({ "api": "v2", "process": true, "status": 500 })),
+                ("502", serde_json::json!({ "api": "v2", "process": true, "status": 502 })),
+                ("close", serde_json::json!({ "api": "v2", "process": true, "action": "close" })),
+                ("hang", serde_json::json!({ "api": "v2", "process": true, "action": "hang" })),
+            ] {
+                script_faults(serde_json::json!([fault])).await;
+                let content = format!("v2 {name} {}", nonce());
+                let request = SendRequest::new(Target::x_user(ACCOUNT, PROSPECT), content.clone());
+                let options = SendOptions::default().timeout_ms(1_000);
+                let sent = client().send(&request, &options).await.expect(name);
+                assert!(sent.replayed, "{name}: the retry replayed the key");
+                assert_eq!(sent.message.content, content);
+                assert_eq!(stored_count(&content).await, 1, "{name}: stored once");
+            }
+        }
+
+        #[wasm_bindgen_test]
+        async fn v2_a_new_send_and_its_replay() {
+            let content = format!("v2 replay {}", nonce());
+            let request = SendRequest::new(Target::x_user(ACCOUNT, PROSPECT), content.clone());
+            let options = SendOptions::default().idempotency_key(format!("key {content}"));
+            let first = client().send(&request, &options).await.expect("sent");
+            assert!(!first.replayed);
+            let again = client().send(&request, &options).await.expect("replayed");
+            assert!(again.replayed);
+            assert_eq!(again.message.id, first.message.id);
+            assert_eq!(stored_count(&content).await, 1);
+        }
+
+        #[wasm_bindgen_test]
+        async fn find_sent_tells_whether_an_uncertain_v1_send_landed() {
+            let client = client();
+            let since = js_sys::Date::now();
+            script_faults(serde_json::json!([{ "process": true, "status": 500 }])).await;
+            let landed = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, format!("landed {}", nonce()));
+            let error = client.send_message(&landed).await.expect_err("500");
+            assert!(error.maybe_sent());
+            let found = client.find_sent(&landed, since).await.expect("read").expect("it landed");
+            assert_eq!(found.content, landed.content);
+            // Never processed, the answer never came (a hang past the timeout; a closed
+            // connection would make Chromium re-send the POST by itself).
+            script_faults(serde_json::json!([{ "action": "hang" }])).await;
+            let lost = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, format!("lost {}", nonce()));
+            let options = SendOptions::default().timeout_ms(300);
+            let error = client.send_message_with(&lost, &options).await.expect_err("timed out");
+            assert!(error.maybe_sent());
+            assert_eq!(client.find_sent(&lost, since).await.expect("read"), None, "it did not land");
+            assert_eq!(stored_count(&lost.content).await, 0);
+        }
     };
 }
