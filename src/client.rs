@@ -17,7 +17,7 @@ use crate::decide::rate_limit::RateLimit;
 use crate::decide::retry::Limits;
 use crate::input::options::{self, ClientOptions};
 use crate::input::types::{
-    Message, SendMessageRequest, SendMessageResponse, SendRequest, SendResult,
+    Message, SendMessageRequest, SendMessageResponse, SendRequest, SendResult, SentBody,
 };
 use crate::input::{body, validate};
 use crate::io::delivery::{Delivered, Delivery, Outcome, Rejection};
@@ -140,9 +140,12 @@ impl Client {
     ) -> Result<SendResult, Error> {
         let job = self.v2_job(request, options)?;
         let delivered = self.run(job, options).await?;
-        let mut result: SendResult = decoded(&delivered)?;
-        result.replayed = delivered.status == 200;
-        Ok(result)
+        let body: SentBody = decoded(&delivered)?;
+        Ok(SendResult {
+            message: body.message,
+            thread: body.thread,
+            replayed: delivered.status == 200,
+        })
     }
 
     /// Finds out whether a v1 DM that failed with `maybe_sent` landed: the message, or `None`.

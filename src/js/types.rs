@@ -16,10 +16,23 @@ export interface InboxClientOptions {
     baseUrl?: string;
     /** Per-attempt timeout in milliseconds. Default: 30000. */
     timeoutMs?: number;
-    /** Automatic retries of 408 / 429 / 503 (the server did not process the request), 0–10. Default: 2. */
+    /**
+     * Automatic retries, 0–10: for `sendMessage` (v1) of 408 / 429 / 503 (the server did not
+     * process the request); for `send` (v2) of every transient failure (the key makes them
+     * safe); for `findSent`'s reads of 408 / 429 / 5xx. Default: 2.
+     */
     maxRetries?: number;
-    /** The longest server-requested wait to sit out before retrying, in ms. Default: 60000. */
+    /**
+     * The longest wait to sit out before an attempt (a server-requested one, or a pacing hold),
+     * in ms; a longer one fails at once with `rate_limited` and `retryAfterMs`. Default: 60000.
+     */
     maxRetryDelayMs?: number;
+    /**
+     * Hold a request the team budget (`X-RateLimit-*`, counting this client's requests in
+     * flight) says would be refused until the window resets, instead of drawing a 429.
+     * Default: true.
+     */
+    pace?: boolean;
 }
 
 /** Options for one `sendMessage` call. */

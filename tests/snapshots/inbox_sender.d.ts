@@ -12,10 +12,23 @@ export interface InboxClientOptions {
     baseUrl?: string;
     /** Per-attempt timeout in milliseconds. Default: 30000. */
     timeoutMs?: number;
-    /** Automatic retries of 408 / 429 / 503 (the server did not process the request), 0–10. Default: 2. */
+    /**
+     * Automatic retries, 0–10: for `sendMessage` (v1) of 408 / 429 / 503 (the server did not
+     * process the request); for `send` (v2) of every transient failure (the key makes them
+     * safe); for `findSent`'s reads of 408 / 429 / 5xx. Default: 2.
+     */
     maxRetries?: number;
-    /** The longest server-requested wait to sit out before retrying, in ms. Default: 60000. */
+    /**
+     * The longest wait to sit out before an attempt (a server-requested one, or a pacing hold),
+     * in ms; a longer one fails at once with `rate_limited` and `retryAfterMs`. Default: 60000.
+     */
     maxRetryDelayMs?: number;
+    /**
+     * Hold a request the team budget (`X-RateLimit-*`, counting this client's requests in
+     * flight) says would be refused until the window resets, instead of drawing a 429.
+     * Default: true.
+     */
+    pace?: boolean;
 }
 
 /** Options for one `sendMessage` call. */
@@ -24,6 +37,22 @@ export interface SendOptions {
     signal?: AbortSignal;
     /** Overrides the client's per-attempt timeout, in milliseconds. */
     timeoutMs?: number;
+}
+
+/** Options for one `send` (v2) call. */
+export interface IdempotentSendOptions extends SendOptions {
+    /**
+     * The DM's `Idempotency-Key`: 1 to 255 printable ASCII characters, scoped to the team.
+     * Every attempt of the call carries it; sending again with it can never duplicate the DM.
+     * Default: a random UUID per call.
+     */
+    idempotencyKey?: string;
+}
+
+/** Options for one `findSent` call. */
+export interface FindSentOptions extends SendOptions {
+    /** When the uncertain send started, in Unix milliseconds (`Date.now()` before it). */
+    since: number;
 }
 
 /** The team's rate-limit budget from the last response's `X-RateLimit-*` headers. */
@@ -67,6 +96,10 @@ export interface InboxError extends Error {
     body?: string;
     /** What the runtime threw, when the failure came from it (a network error). */
     cause?: unknown;
+    /** For `send` (v2): the key every attempt carried. Sending again with it is safe. */
+    idempotencyKey?: string;
+    /** For v2 `sendUnconfirmed` / `sendInProgress`: the message the server is confirming. */
+    messageId?: string;
 }
 
 
@@ -296,6 +329,80 @@ export interface Message {
 }
 
 /**
+ * A message as v2 describes it.
+ */
+export interface MessageV2 {
+    /**
+     * The Inbox id of the message.
+     */
+    id: string;
+    /**
+     * The text of the message.
+     */
+    content: string;
+    /**
+     * The thread it belongs to.
+     */
+    threadId?: string | null;
+    /**
+     * The account link that sent or received it.
+     */
+    accountLinkId?: string | null;
+    /**
+     * The platform it was sent on.
+     */
+    platform?: Platform | null;
+    /**
+     * Its id on the platform.
+     */
+    platformId?: string | null;
+    /**
+     * `outbound` (sent by the team) or `inbound`; values may grow.
+     */
+    direction?: string | null;
+    /**
+     * Who sent it; untyped.
+     */
+    sentBy?: unknown;
+    /**
+     * Mentions, links and other entities; untyped.
+     */
+    entities?: unknown;
+    /**
+     * Attachments; untyped.
+     */
+    attachments?: unknown;
+    /**
+     * Forwarding data; untyped.
+     */
+    forwarded?: unknown;
+    /**
+     * Reactions; untyped.
+     */
+    reactions?: unknown[] | null;
+    /**
+     * When it was edited (ISO 8601).
+     */
+    editedAt?: string | null;
+    /**
+     * When it was deleted (ISO 8601).
+     */
+    deletedAt?: string | null;
+    /**
+     * When it was created (ISO 8601).
+     */
+    createdAt?: string | null;
+    /**
+     * Platform data; untyped.
+     */
+    platformData?: unknown;
+    /**
+     * The message it replies to; untyped.
+     */
+    replyTo?: unknown;
+}
+
+/**
  * A preview of a thread's last message.
  */
 export interface LastMessage {
@@ -323,6 +430,98 @@ export interface LastMessage {
      * The campaign that sent it, if any.
      */
     campaignId?: string | null;
+}
+
+/**
+ * A thread as v2 describes it.
+ */
+export interface ThreadV2 {
+    /**
+     * The Inbox id of the thread.
+     */
+    id: string;
+    /**
+     * The platform of the thread.
+     */
+    platform?: Platform | null;
+    /**
+     * The conversation's id on the platform.
+     */
+    platformId?: string | null;
+    /**
+     * The account link of the thread.
+     */
+    accountLinkId?: string | null;
+    /**
+     * The profile on the other side.
+     */
+    profileId?: string | null;
+    /**
+     * The contact on the other side.
+     */
+    contactId?: string | null;
+    /**
+     * The member assigned to it.
+     */
+    assigneeId?: string | null;
+    /**
+     * Whether it is a message request.
+     */
+    isRequest?: boolean | null;
+    /**
+     * Whether a message request was accepted; values may grow.
+     */
+    acceptanceState?: string | null;
+    /**
+     * Whether it is archived.
+     */
+    archived?: boolean | null;
+    /**
+     * Whether it has unread messages.
+     */
+    unread?: boolean | null;
+    /**
+     * What the platform restricts; untyped.
+     */
+    restrictions?: unknown;
+    /**
+     * Whether messages are still syncing.
+     */
+    syncing?: boolean | null;
+    /**
+     * Typing indicator settings; untyped.
+     */
+    typingIndicators?: unknown;
+    /**
+     * A preview of the last message; untyped.
+     */
+    lastMessage?: unknown;
+    /**
+     * Activity data; untyped.
+     */
+    activity?: unknown;
+    /**
+     * When it was created (ISO 8601).
+     */
+    createdAt?: string | null;
+}
+
+/**
+ * A v2 DM to send: a target, exact content, and optionally the message it replies to.
+ */
+export interface SendRequest {
+    /**
+     * Who receives it.
+     */
+    target: Target;
+    /**
+     * The message text, sent exactly as given.
+     */
+    content: string;
+    /**
+     * The message this one replies to.
+     */
+    replyToMessageId?: string;
 }
 
 /**
@@ -478,6 +677,32 @@ export interface SendMessageResponse {
 }
 
 /**
+ * What a v2 send returns: the stored message, its thread, and whether this answer replays an
+ * earlier send with the same idempotency key.
+ */
+export interface SendResult {
+    /**
+     * The message as Inbox stored it.
+     */
+    message: MessageV2;
+    /**
+     * The thread it landed in (a concurrent send may have created it: adopt it).
+     */
+    thread: ThreadV2;
+    /**
+     * True when the server answered `200` (a replay of this key: the DM was sent by an earlier
+     * attempt or call), false for `201` (sent now). Set by the client from the status.
+     */
+    replayed: boolean;
+}
+
+/**
+ * Where a v2 send goes. Each kind carries exactly its own ids, so a profile target without a
+ * `platformId`, or a thread target with an `accountLinkId`, cannot be written.
+ */
+export type Target = { type: "thread"; threadId: string } | { type: "contact"; accountLinkId: string; contactId: string } | { type: "profile"; accountLinkId: string; platform: string; platformId: string };
+
+/**
  * X-specific profile data.
  */
 export interface PlatformData {
@@ -549,6 +774,12 @@ export class InboxClient {
     free(): void;
     [Symbol.dispose](): void;
     /**
+     * Finds out whether a v1 DM that failed with `maybeSent` landed: resolves to the message,
+     * or `null` when it did not (then sending it again cannot duplicate it). `options.since`
+     * is when that send started (Unix ms).
+     */
+    findSent(request: SendMessageRequest, options?: FindSentOptions | null): Promise<Message | null>;
+    /**
      * Creates a client. Throws an `InboxError` (`kind: "invalid_request"`, `field`) when an
      * option is invalid.
      */
@@ -558,6 +789,13 @@ export class InboxClient {
      * thread. Rejects with an `InboxError`; invalid input rejects before any network I/O.
      */
     sendMessage(request: SendMessageRequest, options?: SendOptions | null): Promise<SendMessageResponse>;
+    /**
+     * Sends a DM through v2, exactly once: every attempt of this call carries the same
+     * `Idempotency-Key` (`options.idempotencyKey`, or a random one), so every transient
+     * failure is retried without risk of a duplicate. Resolves to `{ message, thread,
+     * replayed }`; `replayed` is true when the key had already delivered this DM.
+     */
+    send(request: SendRequest, options?: IdempotentSendOptions | null): Promise<SendResult>;
     /**
      * The rate-limit budget from the last response that reported one, or `undefined`.
      */
@@ -570,12 +808,18 @@ export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_inboxclient_free: (a: number, b: number) => void;
     readonly __wbg_inboxdelivery_free: (a: number, b: number) => void;
+    readonly __wbg_inboxfinder_free: (a: number, b: number) => void;
+    readonly inboxclient_findSent: (a: number, b: any, c: number) => any;
     readonly inboxclient_new: (a: any) => [number, number, number];
     readonly inboxclient_rateLimit: (a: number) => any;
+    readonly inboxclient_send: (a: number, b: any, c: number) => any;
     readonly inboxclient_sendMessage: (a: number, b: any, c: number) => any;
+    readonly inboxdelivery_admit: (a: number) => number;
     readonly inboxdelivery_finish: (a: number) => [number, number, number];
     readonly inboxdelivery_settle: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
-    readonly inboxdelivery_skip: (a: number) => number;
+    readonly inboxfinder_next: (a: number) => any;
+    readonly inboxfinder_result: (a: number) => [number, number, number];
+    readonly inboxfinder_take: (a: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;

@@ -7,6 +7,10 @@ import init, {
   type RateLimit,
   type SendMessageRequest,
   type SendMessageResponse,
+  type SendRequest,
+  type SendResult,
+  type Message,
+  type Target,
 } from "../../pkg/inbox_sender.js";
 
 export async function sendOne(token: string): Promise<string> {
@@ -57,3 +61,44 @@ export const badKind = (error: InboxError) => {
   const kind: InboxErrorKind = "teapot";
   return kind === error.kind;
 };
+
+// ---- v2 send, findSent, pace ----
+
+export async function exactlyOnce(client: InboxClient): Promise<string> {
+  const paced = new InboxClient({ token: "t", pace: false, maxRetryDelayMs: 1000 });
+  void paced;
+  const target: Target = { type: "profile", accountLinkId: "acct1sales", platform: "twitter", platformId: "1566123362161725440" };
+  const request: SendRequest = { target, content: "Hi", replyToMessageId: "m1" };
+  const sent: SendResult = await client.send(request, { idempotencyKey: "order-42", timeoutMs: 5000 });
+  const replayed: boolean = sent.replayed;
+  await client.send({ target: { type: "thread", threadId: "t1" }, content: "In the thread" });
+  await client.send({ target: { type: "contact", accountLinkId: "a1", contactId: "c1" }, content: "To a contact" });
+  const since = Date.now();
+  const found: Message | null = await client.findSent(
+    { accountLinkId: "acct1sales", content: "Hi", externalPlatformId: "1566123362161725440" },
+    { since, signal: AbortSignal.timeout(10_000) },
+  );
+  return `${replayed} ${sent.message.id} ${sent.thread.id} ${found?.id ?? "not found"}`;
+}
+
+export function keyOf(error: InboxError): string | undefined {
+  return error.idempotencyKey ?? error.messageId;
+}
+
+// @ts-expect-error a profile target needs its platformId
+export const noPlatformId: Target = { type: "profile", accountLinkId: "a1", platform: "twitter" };
+
+// @ts-expect-error a thread target takes no accountLinkId
+export const threadWithAccount: Target = { type: "thread", threadId: "t1", accountLinkId: "a1" };
+
+// @ts-expect-error an unknown target type does not compile
+export const unknownType: Target = { type: "dm", threadId: "t1" };
+
+// @ts-expect-error findSent needs since
+export const noSince = (client: InboxClient) => client.findSent({ accountLinkId: "a1", content: "Hi", externalId: "p1" }, {});
+
+// @ts-expect-error pace is a boolean
+export const paceString = () => new InboxClient({ token: "t", pace: "yes" });
+
+// @ts-expect-error sendMessage (v1) takes no idempotency key
+export const v1Key = (client: InboxClient) => client.sendMessage({ accountLinkId: "a1", content: "Hi", externalId: "p1" }, { idempotencyKey: "k" });

@@ -17,4 +17,5 @@ pub use response::{
     UrlEntity,
 };
 pub use send::{SendRequest, Target};
+pub(crate) use sent::SentBody;
 pub use sent::{MessageV2, SendResult, ThreadV2};

@@ -23,9 +23,17 @@ pub struct SendResult {
     /// The thread it landed in (a concurrent send may have created it: adopt it).
     pub thread: ThreadV2,
     /// True when the server answered `200` (a replay of this key: the DM was sent by an earlier
-    /// attempt or call), false for `201` (sent now).
-    #[serde(default)]
+    /// attempt or call), false for `201` (sent now). Set by the client from the status.
     pub replayed: bool,
+}
+
+/// The body of a v2 send's answer, before the client adds `replayed` from the status.
+#[derive(Deserialize)]
+pub(crate) struct SentBody {
+    /// The message.
+    pub(crate) message: MessageV2,
+    /// Its thread.
+    pub(crate) thread: ThreadV2,
 }
 
 /// A message as v2 describes it.
