@@ -20,6 +20,14 @@ use crate::io::parse;
 use crate::io::session::Session;
 use crate::io::transport;
 
+#[wasm_bindgen(module = "/src/io/transport.js")]
+extern "C" {
+    /// Drives `finder` to its end (the loop in `transport.js`): resolves with
+    /// `Finder::result`'s value (the message or `null`), rejects with its error. The finder is
+    /// freed when it settles.
+    pub(crate) fn reconcile(finder: Finder) -> Promise;
+}
+
 /// Where the search stands.
 #[derive(Debug)]
 enum Step {

@@ -9,7 +9,6 @@ use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
 use crate::io::delivery::Delivery;
-use crate::io::finder::Finder;
 
 #[wasm_bindgen(module = "/src/io/transport.js")]
 extern "C" {
@@ -25,10 +24,6 @@ extern "C" {
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
     ) -> Promise;
-
-    /// Drives `finder` to its end: resolves with `Finder::result`'s value (the message or
-    /// `null`), rejects with its error. The finder is freed when it settles.
-    pub(crate) fn reconcile(finder: Finder) -> Promise;
 
     /// A fresh idempotency key: `crypto.randomUUID()` (122 random bits), or 128 random bits in
     /// hex where that is missing.

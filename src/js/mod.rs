@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use crate::client::{Client, Job, SendOptions};
 use crate::decide::error::Error;
 use crate::input::types::{SendMessageRequest, SendRequest};
-use crate::io::transport;
+use crate::io::finder;
 use error::{set, to_js_error};
 use read::Extra;
 use types::{JsClientOptions, JsFindSentOptions, JsIdempotentOptions, JsRateLimit, JsSendOptions};
@@ -102,7 +102,7 @@ impl InboxClient {
             .client
             .finder(&request, since, &options, Some(to_js_error))
         {
-            Ok(finder) => transport::reconcile(finder),
+            Ok(finder) => finder::reconcile(finder),
             Err(error) => Promise::reject(&to_js_error(&error)),
         }
     }
