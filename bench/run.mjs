@@ -20,7 +20,7 @@ const plan = quick
   ? { runs: 5, count: 100, startups: 30, memorySends: 10_000 }
   : { runs: 21, count: 300, startups: 200, memorySends: 100_000 };
 const began = performance.now();
-const NAMES = ["fetch", "fetch+timeout", "InboxClient", "ky"];
+const NAMES = ["fetch", "fetch+timeout", "InboxClient", "InboxClient.send", "ky"];
 const results = {};
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;

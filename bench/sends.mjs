@@ -8,12 +8,19 @@ export const REQUEST = {
 };
 export const TOKEN = "dev-token";
 
+/** The same DM as a v2 send (`client.send`): a profile target; a fresh key per call. */
+export const V2_REQUEST = {
+  target: { type: "profile", accountLinkId: REQUEST.accountLinkId, platform: "twitter", platformId: REQUEST.externalPlatformId },
+  content: REQUEST.content,
+};
+
 /** The contenders of a runtime, each a `() => Promise<result>` sending REQUEST once. */
 export function contenders({ InboxClient, sendWithFetch, sendWithFetchTimeout, sendWithKy, baseUrl }) {
   const client = new InboxClient({ token: TOKEN, baseUrl });
   const all = {
     fetch: () => sendWithFetch(baseUrl, TOKEN, REQUEST),
     InboxClient: () => client.sendMessage(REQUEST),
+    "InboxClient.send": () => client.send(V2_REQUEST),
   };
   if (sendWithFetchTimeout) all["fetch+timeout"] = () => sendWithFetchTimeout(baseUrl, TOKEN, REQUEST);
   if (sendWithKy) all.ky = () => sendWithKy(baseUrl, TOKEN, REQUEST);

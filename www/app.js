@@ -218,7 +218,7 @@ function explain(error) {
   }
 }
 
-function showError(error, request) {
+function showError(error, request, since) {
   if (error?.name !== "InboxError") {
     showStatus("error", el("p", { className: "status-title" }, "Something went wrong in the page"), el("p", {}, String(error)));
     return;
@@ -238,7 +238,7 @@ function showError(error, request) {
     el("p", {}, advice),
     error.maybeSent &&
       el("p", { className: "maybe-sent" }, el("strong", {}, "It may have been delivered. "), "Check the thread before resending: this page does not resend on its own."),
-    error.maybeSent && request && checkThreadButton(request),
+    error.maybeSent && request && checkThreadButton(request, since),
     wait,
     el("p", { className: "status-detail" }, error.message),
     el("p", { className: "status-meta" }, details.join(" · ")),
@@ -248,21 +248,34 @@ function showError(error, request) {
   if (error.kind === "invalid_request" && target) showFieldError(target, error.message);
 }
 
-/** Looks the thread up (GET /threads/lookup) and shows it, so a maybe-sent DM can be checked. */
-function checkThreadButton(request) {
+/**
+ * Asks the package whether a maybe-sent DM landed (client.findSent: the thread's messages
+ * since the send started), says so plainly, and shows the thread.
+ */
+function checkThreadButton(request, since) {
   const button = el("button", { type: "button", className: "secondary" }, "Check the thread");
+  const answer = el("p", { className: "check-answer", role: "status" });
   button.addEventListener("click", async () => {
-    const { content, ...ids } = request;
+    button.disabled = true;
+    answer.textContent = "Checking…";
     try {
+      const found = await currentClient().findSent(request, { since });
+      answer.textContent = found
+        ? `It landed: message ${found.id}, at ${time(found.createdAt) || "an unknown time"}. Do not send it again.`
+        : "It did not land — safe to send again.";
+      answer.className = `check-answer ${found ? "landed" : "not-landed"}`;
+      const { content, ...ids } = request;
       const thread = await apiGet(`threads/lookup?${new URLSearchParams(ids)}`);
-      if (thread) await showThread(thread);
-      else showNoThread("No thread with this prospect yet: the message was not delivered.");
+      if (thread) await showThread(thread, found ?? undefined);
+      else showNoThread("No thread with this prospect yet.");
     } catch (error) {
-      showNoThread(`Could not look the thread up (${error.message}).`);
+      answer.textContent = `Could not check (${error.message}).`;
+    } finally {
+      button.disabled = false;
     }
     $("thread-title").scrollIntoView({ block: "nearest" });
   });
-  return button;
+  return el("div", { className: "check" }, button, answer);
 }
 
 function startCountdown(node, ms) {
@@ -372,6 +385,7 @@ async function send() {
     return showError(error);
   }
   const request = { accountLinkId: accountInput().value, content: $("content").value, ...recipient() };
+  const since = Date.now();
   sending = true;
   $("send").disabled = true;
   $("send").textContent = "Sending…";
@@ -384,7 +398,7 @@ async function send() {
     updateCount();
     await showThread(thread, message);
   } catch (error) {
-    showError(error, request);
+    showError(error, request, since);
   } finally {
     if (!form.querySelector("[aria-invalid]")) $("status").scrollIntoView({ block: "nearest" });
     sending = false;

@@ -9,13 +9,24 @@ pub(crate) const POLL_MS: u32 = 20;
 
 /// Milliseconds to hold the next request before asking again; 0 when it may go now.
 ///
-/// Unknown budget: one request at a time until an answer reports it. Known budget: a request
-/// goes while the window's remaining count (the full limit once the window has reset) exceeds
-/// the requests in flight, which the server may not have counted yet; otherwise it waits for
-/// the window to reset.
-pub(crate) fn hold_ms(budget: Option<RateLimit>, in_flight: u32, now_ms: f64) -> u32 {
+/// No budget known: before any answer (`answered` false), one request at a time until the
+/// first answer reports it; after answers that reported none (a server or proxy without
+/// `X-RateLimit-*`), no hold: there is nothing to go by. Known budget: a request goes while the
+/// window's remaining count (the full limit once the window has reset) exceeds the requests in
+/// flight, which the server may not have counted yet; otherwise it waits for the window to
+/// reset.
+pub(crate) fn hold_ms(
+    budget: Option<RateLimit>,
+    answered: bool,
+    in_flight: u32,
+    now_ms: f64,
+) -> u32 {
     let Some(budget) = budget else {
-        return if in_flight == 0 { 0 } else { POLL_MS };
+        return if answered || in_flight == 0 {
+            0
+        } else {
+            POLL_MS
+        };
     };
     let reset_at = budget.reset_at_ms as f64;
     let remaining = if now_ms >= reset_at {
@@ -60,7 +71,7 @@ mod tests {
 
     #[test]
     fn requests_are_held_only_when_the_budget_says_they_would_be_refused() {
-        // (budget, in flight, now) → hold
+        // (budget, in flight, now) → hold, before any answer
         let table = [
             (None, 0, 0.0, 0),
             (None, 1, 0.0, POLL_MS),
@@ -73,11 +84,18 @@ mod tests {
         ];
         for (known, in_flight, now, want) in table {
             assert_eq!(
-                hold_ms(known, in_flight, now),
+                hold_ms(known, false, in_flight, now),
                 want,
                 "{known:?} {in_flight} {now}"
             );
         }
+    }
+
+    #[test]
+    fn answers_without_a_budget_leave_nothing_to_pace_by() {
+        assert_eq!(hold_ms(None, true, 16, 0.0), 0);
+        // A budget, once known, paces whatever came before.
+        assert_eq!(hold_ms(budget(5, 0, 60_000), true, 0, 1_000.0), 59_000);
     }
 
     #[test]

@@ -157,6 +157,7 @@ impl Delivery {
         }
         let headers: Option<HeaderList> = response.as_ref().map(|r| r.headers().unchecked_into());
         if let Some(headers) = &headers {
+            self.session.answered.set(true);
             self.remember_budget(headers);
         }
         let mut reply = JsReply {
@@ -209,6 +210,7 @@ impl Delivery {
         let hold = if session.pace {
             pace::hold_ms(
                 session.budget.get(),
+                session.answered.get(),
                 session.in_flight.get(),
                 js_sys::Date::now(),
             )

@@ -34,6 +34,8 @@ pub(crate) struct Session {
     pub(crate) budget: Cell<Option<RateLimit>>,
     /// This client's requests sent and not answered yet.
     pub(crate) in_flight: Cell<u32>,
+    /// Whether any answer (with headers) has arrived yet.
+    pub(crate) answered: Cell<bool>,
     /// The JavaScript strings of every send, from the first send on.
     wire: OnceCell<Wire>,
 }
@@ -59,6 +61,7 @@ impl Session {
             rate_limit: Cell::new(None),
             budget: Cell::new(None),
             in_flight: Cell::new(0),
+            answered: Cell::new(false),
             wire: OnceCell::new(),
         }
     }

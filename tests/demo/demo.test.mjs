@@ -255,8 +255,25 @@ test("a 500 after the DM was stored: 'may have been delivered', no resend, the t
   assert.equal(posts.length, 1, "neither the package nor the page resent it");
 
   await page.getByRole("button", { name: "Check the thread" }).click();
+  await page.locator(".check-answer.landed").waitFor();
+  assert.match(await page.textContent(".check-answer"), /^It landed: message m\w+/);
   await page.locator(".bubble-text", { hasText: content }).waitFor();
   assert.equal((await control.messages()).filter((m) => m.content === content).length, 1);
+  await page.close();
+});
+
+test("a 502 before the DM was stored: 'Check the thread' says it did not land, safe to send again", async () => {
+  const page = await openPage();
+  // Not processed, but a 502 cannot say so: the page is told it may have been delivered.
+  await control.faults({ status: 502 });
+  const content = unique("never landed");
+  await compose(page, { recipient: MAYA.id, content });
+  await page.click("#send");
+  await page.locator("#status.warning").waitFor();
+  await page.getByRole("button", { name: "Check the thread" }).click();
+  await page.locator(".check-answer.not-landed").waitFor();
+  assert.equal(await page.textContent(".check-answer"), "It did not land — safe to send again.");
+  assert.equal((await control.messages()).filter((m) => m.content === content).length, 0);
   await page.close();
 });
 
