@@ -54,7 +54,7 @@ node --test --test-timeout=180000 examples/chrome-extension/test/
 step "benchmark smoke run (bench/, --quick; prints figures, does not gate on them)"
 node bench/run.mjs --quick
 
-step "TypeScript consumer (tsc --strict) and .d.ts snapshot"
+step "TypeScript consumer (tsc --strict, TypeScript 5.0 … 7.0 × bundler/node16) and .d.ts snapshot"
 node scripts/check-types.mjs
 
 echo

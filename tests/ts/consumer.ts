@@ -7,7 +7,7 @@ import init, {
   type RateLimit,
   type SendMessageRequest,
   type SendMessageResponse,
-} from "../../pkg/inbox_sender.js";
+} from "inbox-sender";
 
 export async function sendOne(token: string): Promise<string> {
   await init();
