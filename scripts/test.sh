@@ -51,6 +51,9 @@ node --test --test-timeout=180000 tests/demo/
 step "Cloudflare Worker example (workerd via Miniflare)"
 node --test --test-timeout=180000 examples/cloudflare-worker/test/
 
+step "Vite app example (vite build of the packed package, sent from Chromium)"
+node --test --test-timeout=180000 examples/vite-app/test/
+
 step "Chrome MV3 extension example (Chromium with the unpacked extension)"
 node --test --test-timeout=180000 examples/chrome-extension/test/
 
