@@ -3,15 +3,32 @@
 // Bun binaries that npm installed (root package.json devDependencies).
 import assert from "node:assert/strict";
 import { execFileSync, execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync, statSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const root = new URL("../../", import.meta.url).pathname;
 
-/** Deno and Bun from npm: the binaries sit inside the platform packages. */
-export const DENO = join(root, "node_modules/@deno/linux-x64-glibc/deno");
-export const BUN = join(root, "node_modules/@oven/bun-linux-x64/bin/bun");
+/**
+ * Deno and Bun from npm (root package.json devDependencies): the binaries sit inside the
+ * platform packages. Each is tested at its newest version and at the README's minimum (npm
+ * aliases `deno-2.0`, `bun-1.1`).
+ */
+export const DENOS = [
+  { name: "newest", path: binary("node_modules/@deno/linux-x64-glibc/deno") },
+  { name: "minimum", path: binary("node_modules/deno-2.0/deno") },
+];
+export const BUNS = [
+  { name: "newest", path: binary("node_modules/@oven/bun-linux-x64/bin/bun") },
+  { name: "minimum", path: binary("node_modules/bun-1.1/bin/bun") },
+];
+
+/** A binary's path, made executable if its tarball did not keep the mode (deno 2.0.0's does not). */
+function binary(path) {
+  const full = join(root, path);
+  if (existsSync(full) && !(statSync(full).mode & 0o100)) chmodSync(full, 0o755);
+  return full;
+}
 
 const npmQuiet = ["--no-audit", "--no-fund", "--loglevel=error"];
 
