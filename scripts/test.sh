@@ -39,7 +39,7 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 step "JavaScript package tests (node --test)"
 node --test --test-timeout=180000 tests/js/
 
-step "the packed npm package installed in an empty app: Node, Deno, Bun (README quick starts as written)"
+step "the packed npm package installed in an empty app: Node, Deno, Bun, a wrangler-bundled Worker (README quick starts as written)"
 node --test --test-timeout=180000 tests/runtimes/
 
 step "JavaScript package in headless Chromium (fault suite in a page)"
