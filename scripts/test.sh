@@ -54,6 +54,11 @@ node --test --test-timeout=180000 examples/cloudflare-worker/test/
 step "Vite app example (vite build of the packed package, sent from Chromium)"
 node --test --test-timeout=180000 examples/vite-app/test/
 
+step "Rust Worker example (workers-rs + the crate, worker-build, workerd via Miniflare)"
+(cd examples/rust-worker && cargo fmt --check && cargo clippy --target wasm32-unknown-unknown -q -- -D warnings)
+examples/rust-worker/build.sh
+node --test --test-timeout=180000 examples/rust-worker/test/
+
 step "Chrome MV3 extension example (Chromium with the unpacked extension)"
 node --test --test-timeout=180000 examples/chrome-extension/test/
 
