@@ -1,17 +1,18 @@
 // The Vite app as its user builds it: `npm pack` of pkg/ installed into the app (no copy of
 // the .wasm anywhere), `vite build`, `vite preview` on 127.0.0.1, and the page sending a DM in
 // headless Chromium to the emulator on another port (cross-origin: CORS preflight included).
+// The README's browser quick start runs the same way, as written, in a second Vite build.
 // Run from the repo root: node --test examples/vite-app/test/
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, preview } from "vite";
 import { chromium } from "playwright-core";
 import { startEmulator, unique } from "../../../tests/js/helpers.mjs";
-import { packPackage } from "../../../tests/runtimes/package.mjs";
+import { packPackage, readmeSnippet } from "../../../tests/runtimes/package.mjs";
 import { sizes } from "../../../scripts/size.mjs";
 
 const example = new URL("../", import.meta.url).pathname;
@@ -88,6 +89,46 @@ test("a wrong token shows the unauthorized error's sentence, without the token",
   assert.equal(result.state, "error");
   assert.match(result.text, /^unauthorized: /);
   assert.ok(!result.text.includes("not-the-token"), result.text);
+});
+
+test("the README browser quick start, as written, bundled by Vite, sends a DM in Chromium", async () => {
+  // The snippet uses names the reader supplies (token, accountLinkId, content, externalId,
+  // show) and calls the real API: a prefix defines them, and the route below answers
+  // https://inboxapp.com from the emulator.
+  const project = join(temp, "readme-app");
+  mkdirSync(project);
+  symlinkSync(join(example, "node_modules"), join(project, "node_modules"), "dir");
+  writeFileSync(join(project, "index.html"), `<!doctype html><meta charset="utf-8"><output id="shown"></output><script type="module" src="./main.js"></script>`);
+  const content = unique("Hi Maya from the README");
+  const prefix = [
+    `const token = ${JSON.stringify(emulator.token)};`,
+    `const accountLinkId = "acct1sales", externalId = "p1maya", content = ${JSON.stringify(content)};`,
+    `const show = (text) => { document.querySelector("#shown").textContent = text; };`,
+  ].join("\n");
+  writeFileSync(join(project, "main.js"), `${prefix}\n${readmeSnippet("### Browser")}`);
+  const readmeOut = join(temp, "readme-dist");
+  await build({ root: project, logLevel: "warn", build: { outDir: readmeOut, emptyOutDir: true } });
+  const readmeServer = await preview({ root: project, logLevel: "warn", build: { outDir: readmeOut }, preview: { host: "127.0.0.1", port: 0, strictPort: true, open: false } });
+  const routed = await browser.newPage();
+  try {
+    const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "authorization, content-type", "access-control-allow-methods": "POST" };
+    await routed.route("https://inboxapp.com/**", async (route) => {
+      const request = route.request();
+      if (request.method() === "OPTIONS") return route.fulfill({ status: 204, headers: cors });
+      const url = new URL(request.url());
+      const answer = await route.fetch({ url: emulator.url + url.pathname + url.search });
+      return route.fulfill({ response: answer, headers: { ...answer.headers(), ...cors } });
+    });
+    await routed.goto(readmeServer.resolvedUrls.local[0]);
+    await routed.waitForFunction(() => document.querySelector("#shown").textContent !== "", null, { timeout: 20_000 });
+    const shown = await routed.$eval("#shown", (el) => el.textContent);
+    const stored = await emulator.control.stored(content);
+    assert.equal(stored.length, 1, shown);
+    assert.equal(shown, `Sent — thread ${stored[0].threadId}`);
+  } finally {
+    await routed.close();
+    await readmeServer.close();
+  }
 });
 
 test("the page raised no uncaught error", () => {
