@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/ with wasm-pack (--target web), minifies its JavaScript
-# (release only) and prints its size table.
+# (release only), finishes its .d.ts and package.json (scripts/finish-pkg.mjs) and prints its
+# size table.
 # Usage: scripts/build.sh [--dev]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,4 +12,5 @@ profile="--release"
 wasm-pack --log-level warn build --target web "$profile" --out-dir pkg --out-name inbox_sender \
   -- --features pkg
 [[ "$profile" == "--release" ]] && node scripts/minify.mjs pkg
+node scripts/finish-pkg.mjs pkg
 node scripts/size.mjs pkg

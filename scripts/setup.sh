@@ -38,6 +38,16 @@ ensure_wasm_pack() {
   fi
 }
 
+# worker-build for examples/rust-worker, at the version of the `worker` crate in its lockfile.
+ensure_worker_build() {
+  local want
+  want="$(awk '/^name = "worker"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$root/examples/rust-worker/Cargo.lock")"
+  if [[ "$(worker-build --version 2>/dev/null || true)" != "$want" ]]; then
+    log "installing worker-build $want (about 3 minutes)"
+    cargo install worker-build --version "$want" --locked
+  fi
+}
+
 ensure_chromium() {
   if ! [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || ! command -v brotli >/dev/null; then
     log "installing chromium, chromium-driver and brotli from apt"
@@ -61,8 +71,9 @@ ensure_npm() {
 ensure_rust_target
 ensure_chromium
 ensure_npm "$root"
-for lock in "$root"/{examples/*,bench,www}/package-lock.json; do
+for lock in "$root"/{examples/*,bench,www,tests/ts}/package-lock.json; do
   [[ -f "$lock" ]] && ensure_npm "$(dirname "$lock")"
 done
 ensure_wasm_bindgen
 ensure_wasm_pack
+ensure_worker_build

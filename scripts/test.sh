@@ -39,6 +39,9 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 step "JavaScript package tests (node --test)"
 node --test --test-timeout=180000 tests/js/
 
+step "the packed npm package installed in an empty app: Node, Deno, Bun, a wrangler-bundled Worker (README quick starts as written)"
+node --test --test-timeout=180000 tests/runtimes/
+
 step "JavaScript package in headless Chromium (fault suite in a page)"
 node --test --test-timeout=180000 tests/browser/
 
@@ -48,13 +51,21 @@ node --test --test-timeout=180000 tests/demo/
 step "Cloudflare Worker example (workerd via Miniflare)"
 node --test --test-timeout=180000 examples/cloudflare-worker/test/
 
+step "Vite app example (vite build of the packed package, sent from Chromium)"
+node --test --test-timeout=180000 examples/vite-app/test/
+
+step "Rust Worker example (workers-rs + the crate, worker-build, workerd via Miniflare)"
+(cd examples/rust-worker && cargo fmt --check && cargo clippy --target wasm32-unknown-unknown -q -- -D warnings)
+examples/rust-worker/build.sh
+node --test --test-timeout=180000 examples/rust-worker/test/
+
 step "Chrome MV3 extension example (Chromium with the unpacked extension)"
 node --test --test-timeout=180000 examples/chrome-extension/test/
 
 step "benchmark smoke run (bench/, --quick; prints figures, does not gate on them)"
 node bench/run.mjs --quick
 
-step "TypeScript consumer (tsc --strict) and .d.ts snapshot"
+step "TypeScript consumer (tsc --strict, TypeScript 5.0 … 7.0 × bundler/node16) and .d.ts snapshot"
 node scripts/check-types.mjs
 
 echo

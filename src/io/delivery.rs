@@ -53,7 +53,7 @@ pub(crate) type Rejection = fn(&Error) -> JsValue;
 
 /// The state of one send between attempts. Created by the client, owned by `transport.js`
 /// while the send runs; the outcome lands in a cell the client also holds.
-#[wasm_bindgen(js_name = InboxDelivery, skip_typescript)]
+#[wasm_bindgen(js_name = InboxDelivery, skip_typescript, private)]
 #[doc(hidden)]
 pub struct Delivery {
     session: Rc<Session>,

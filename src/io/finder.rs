@@ -44,7 +44,7 @@ enum Step {
 
 /// One `findSent` between its reads. Created by the client; driven by `transport.js` (for
 /// JavaScript callers) or by `Client::find_sent`.
-#[wasm_bindgen(js_name = InboxFinder, skip_typescript)]
+#[wasm_bindgen(js_name = InboxFinder, skip_typescript, private)]
 #[doc(hidden)]
 pub struct Finder {
     session: Rc<Session>,

@@ -1,5 +1,13 @@
 /* tslint:disable */
 /* eslint-disable */
+// The classes below declare [Symbol.dispose] (`using client = new InboxClient(...)`).
+// TypeScript's lib declares Symbol.dispose only from ESNext.Disposable (TypeScript 5.2) on, so
+// this file declares it too: projects with lib ES2022 compile unchanged.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
 
 /** Options for `new InboxClient(options)`. */
 export interface InboxClientOptions {

@@ -11,7 +11,7 @@ import init, {
   type SendResult,
   type Message,
   type Target,
-} from "../../pkg/inbox_sender.js";
+} from "inbox-sender";
 
 export async function sendOne(token: string): Promise<string> {
   await init();

@@ -1,0 +1,45 @@
+// Finishes pkg/ after wasm-pack (scripts/build.sh runs it for --release and --dev alike):
+// - inbox_sender.d.ts: wasm-bindgen declares `[Symbol.dispose](): void` on each class, and
+//   TypeScript's lib declares `Symbol.dispose` only in ESNext.Disposable (TypeScript ≥ 5.2), so
+//   a project with the usual `lib: ["es2022", "dom"]` failed with TS2550. The file now declares
+//   that one member itself. `/// <reference lib="esnext.disposable" />` would also do on 5.2+,
+//   but it is an error on 5.0 and 5.1 (no such lib) and pulls the whole lib into the user's
+//   program; the declaration is the same one TypeScript's lib and @types/node make, so the
+//   three merge (checked by scripts/check-types.mjs with lib ESNext).
+// - package.json: an `exports` map, so Node, Deno, Bun, bundlers and TypeScript (node16 and
+//   bundler resolution) find the entry with its types, the .wasm and the snippets, and nothing else.
+// Idempotent. Usage: node scripts/finish-pkg.mjs <pkg dir>
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const dir = process.argv[2] ?? "pkg";
+
+const DISPOSE = `// The classes below declare [Symbol.dispose] (\`using client = new InboxClient(...)\`).
+// TypeScript's lib declares Symbol.dispose only from ESNext.Disposable (TypeScript 5.2) on, so
+// this file declares it too: projects with lib ES2022 compile unchanged.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+`;
+const dts = join(dir, "inbox_sender.d.ts");
+let types = readFileSync(dts, "utf8");
+if (!types.includes("interface SymbolConstructor")) {
+  // After wasm-bindgen's lint-disabling header comments, before the first declaration.
+  const header = types.match(/^(?:\/\*.*\*\/\n)*/)[0];
+  types = header + DISPOSE + types.slice(header.length);
+  writeFileSync(dts, types);
+}
+
+const manifestPath = join(dir, "package.json");
+const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+const entry = { types: `./${manifest.types}`, default: `./${manifest.main}` };
+manifest.exports = {
+  ".": entry,
+  [`./${manifest.main}`]: entry,
+  "./inbox_sender_bg.wasm": "./inbox_sender_bg.wasm",
+  "./snippets/*": "./snippets/*",
+  "./package.json": "./package.json",
+};
+writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");

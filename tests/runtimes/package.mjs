@@ -1,0 +1,141 @@
+// Shared helpers for the runtime tests: the package as a user gets it (`npm pack` of pkg/,
+// installed from the tarball into an empty app), the README's code blocks, and the Deno and
+// Bun binaries that npm installed (root package.json devDependencies).
+import assert from "node:assert/strict";
+import { execFileSync, execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync, statSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const root = new URL("../../", import.meta.url).pathname;
+
+/**
+ * Deno and Bun from npm (root package.json devDependencies): the binaries sit inside the
+ * platform packages. Each is tested at its newest version and at the README's minimum (npm
+ * aliases `deno-2.0`, `bun-1.1`).
+ */
+export const DENOS = [
+  { name: "newest", path: binary("node_modules/@deno/linux-x64-glibc/deno") },
+  { name: "minimum", path: binary("node_modules/deno-2.0/deno") },
+];
+export const BUNS = [
+  { name: "newest", path: binary("node_modules/@oven/bun-linux-x64/bin/bun") },
+  { name: "minimum", path: binary("node_modules/bun-1.1/bin/bun") },
+];
+
+/** A binary's path, made executable if its tarball did not keep the mode (deno 2.0.0's does not). */
+function binary(path) {
+  const full = join(root, path);
+  if (existsSync(full) && !(statSync(full).mode & 0o100)) chmodSync(full, 0o755);
+  return full;
+}
+
+const npmQuiet = ["--no-audit", "--no-fund", "--loglevel=error"];
+
+/** Packs pkg/ with `npm pack` into a new temp dir; returns the tarball's path. */
+export function packPackage(dir) {
+  assert.ok(existsSync(join(root, "pkg/package.json")), "pkg/ is built (scripts/build.sh)");
+  const name = execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination", dir, ...npmQuiet], {
+    encoding: "utf8",
+  }).trim().split("\n").at(-1);
+  return join(dir, name);
+}
+
+/**
+ * A fresh app in a temp dir with the packed package installed from its tarball (offline: it
+ * has no dependencies). Returns { dir, tarball, remove }.
+ */
+export function installedApp(prefix = "inbox-app-") {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const tarball = packPackage(dir);
+  const app = join(dir, "app");
+  execFileSync("mkdir", [app]);
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "user-app", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--offline", ...npmQuiet, tarball], { cwd: app });
+  return { dir: app, tarball, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The first ```js block after the line `heading` in the README, exactly as written there. */
+export function readmeSnippet(heading) {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const from = readme.indexOf(`\n${heading}`);
+  assert.ok(from >= 0, `README has ${heading}`);
+  const block = /```js\n([\s\S]*?)```/.exec(readme.slice(from));
+  assert.ok(block, `a js block follows ${heading}`);
+  return block[1];
+}
+
+/** Runs a command; resolves to { code, stdout, stderr } (never rejects on a non-zero exit). */
+export function run(command, args, options) {
+  return new Promise((resolve) => {
+    execFile(command, args, { encoding: "utf8", timeout: 120_000, ...options }, (error, stdout, stderr) =>
+      resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** The last line of a child's stdout, parsed as JSON (the scenario scripts print one). */
+export function lastJson({ code, stdout, stderr }) {
+  assert.equal(code, 0, `exit ${code}\nstdout: ${stdout}\nstderr: ${stderr}`);
+  return JSON.parse(stdout.trim().split("\n").at(-1));
+}
+
+/** Writes a file into the app and returns its path. */
+export function write(dir, name, text) {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/**
+ * The runner script a runtime executes: `load` initialises the package and leaves `InboxClient`
+ * in scope, `args` evaluates to [url, token, runId]; it prints the scenarios' result as JSON.
+ */
+export function scenarioScript(load, args) {
+  return `${load}
+import { scenarios } from "./scenarios.mjs";
+const [url, token, runId] = ${args};
+console.log(JSON.stringify(await scenarios({ InboxClient }, { url, token, runId })));
+`;
+}
+
+/** Copies tests/runtimes/scenarios.mjs into the app (a runtime may only read the app's folder). */
+export function addScenarios(dir) {
+  write(dir, "scenarios.mjs", readFileSync(join(root, "tests/runtimes/scenarios.mjs"), "utf8"));
+}
+
+/** Asserts what tests/runtimes/scenarios.mjs returned, and the emulator's records of it. */
+export async function assertScenarios(out, emulator, runId, token) {
+  assert.equal(out.sent.length, 2);
+  assert.deepEqual(out.sent.map((s) => s.content), [`first ${runId}`, `second ${runId}`]);
+  assert.equal(out.sent[0].threadId, out.sent[1].threadId, "the second DM goes to the same thread");
+  assert.equal(typeof out.rateLimit?.remaining, "number", "rateLimit read from the headers");
+
+  const error = (e, expected, what) => {
+    assert.ok(e, `${what}: the send failed`);
+    assert.equal(e.isError, true, `${what}: an Error`);
+    assert.equal(e.name, "InboxError", what);
+    for (const [key, value] of Object.entries(expected)) assert.equal(e[key], value, `${what}: ${key} (${e.message})`);
+    assert.ok(!e.message.includes(token) && !e.message.includes("wrong-token"), `${what}: no token in the message`);
+  };
+  error(out.unauthorized, { kind: "unauthorized", status: 401, maybeSent: false, attempts: 1 }, "wrong token");
+  error(out.aborted, { kind: "aborted", maybeSent: true, attempts: 1 }, "abort in flight");
+  error(out.abortedBefore, { kind: "aborted", maybeSent: false, attempts: 0 }, "abort before sending");
+  error(out.timeout, { kind: "timeout", maybeSent: true, attempts: 1 }, "timeout");
+  assert.ok(out.timeoutElapsedMs >= 250 && out.timeoutElapsedMs < 2500, `timed out after ${out.timeoutElapsedMs} ms`);
+  error(out.invalid, { kind: "invalid_request", field: "externalPlatformId", attempts: 0 }, "an @handle");
+  assert.ok(out.last.messageId, "a send after all of that works");
+
+  // The emulator's side: each DM it processed is stored exactly once; the rest never arrived.
+  const stored = (await emulator.control.messages()).filter((m) => m.content.endsWith(` ${runId}`));
+  assert.deepEqual(stored.map((m) => m.content.split(" ")[0]).sort(), ["first", "last", "second", "timeout"]);
+  // The abort closed the hung request's connection: the fetch itself was cancelled.
+  const requests = await emulator.control.requests();
+  const hung = requests.find((r) => r.body?.includes(`aborted ${runId}`));
+  assert.ok(hung, "the aborted request reached the emulator");
+  for (let i = 0; i < 50 && !hung.clientClosed; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    Object.assign(hung, (await emulator.control.requests()).find((r) => r.seq === hung.seq));
+  }
+  assert.equal(hung.clientClosed, true, "the client closed the aborted request's connection");
+}
