@@ -213,7 +213,6 @@ impl Client {
         let mut finder = self.finder(request, since_ms, options, None)?;
         while let Some(read) = finder.next() {
             let _ = JsFuture::from(read).await;
-            finder.take();
         }
         finder.into_found()
     }

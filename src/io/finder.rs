@@ -54,6 +54,8 @@ pub struct Finder {
     timeout_ms: u32,
     signal: Option<AbortSignal>,
     step: Step,
+    /// Whether a read was started and its outcome is still to be judged.
+    reading: bool,
     /// Where the read in flight leaves its outcome.
     outcome: Rc<Cell<Option<Outcome>>>,
     rejection: Option<Rejection>,
@@ -86,53 +88,14 @@ impl Finder {
             timeout_ms,
             signal,
             step: Step::Lookup,
+            reading: false,
             outcome: Rc::new(Cell::new(None)),
             rejection,
         }
     }
 
-    /// The search's end, once [`Finder::next`] returned `None`.
-    pub(crate) fn into_found(self) -> Result<Option<(Delivered, usize)>, Error> {
-        match self.step {
-            Step::Done(found) => found,
-            _ => Ok(None),
-        }
-    }
-}
-
-#[wasm_bindgen(js_class = InboxFinder)]
-impl Finder {
-    /// Starts the next read and returns its promise (it resolves `undefined`; the outcome is
-    /// kept here for [`Finder::take`]), or `undefined` when the search is over.
-    pub fn next(&mut self) -> Option<Promise> {
-        let path = match &self.step {
-            Step::Lookup => query::lookup_path(&self.request),
-            Step::Page { thread_id, cursor } => query::messages_path(thread_id, cursor.as_deref()),
-            Step::Done(_) => return None,
-        };
-        let delivery = Delivery::new(
-            Rc::clone(&self.session),
-            Call::Read,
-            None,
-            self.timeout_ms,
-            Rc::clone(&self.outcome),
-            None,
-        );
-        let url = JsString::from(self.session.url(&path));
-        let authorization = &self.session.wire().authorization;
-        Some(transport::deliver(
-            delivery,
-            &url,
-            authorization,
-            None,
-            None,
-            self.timeout_ms,
-            self.signal.as_ref(),
-        ))
-    }
-
     /// Reads the outcome of the read that just settled and decides the next step.
-    pub fn take(&mut self) {
+    fn take(&mut self) {
         let outcome = self.outcome.take().unwrap_or_else(|| Err(lost()));
         self.step = match (std::mem::replace(&mut self.step, Step::Lookup), outcome) {
             (_, Err(error)) => Step::Done(Err(error)),
@@ -166,6 +129,51 @@ impl Finder {
             }
             (done @ Step::Done(_), Ok(_)) => done,
         };
+    }
+
+    /// The search's end, once [`Finder::next`] returned `None`.
+    pub(crate) fn into_found(self) -> Result<Option<(Delivered, usize)>, Error> {
+        match self.step {
+            Step::Done(found) => found,
+            _ => Ok(None),
+        }
+    }
+}
+
+#[wasm_bindgen(js_class = InboxFinder)]
+impl Finder {
+    /// Judges the read that just settled (if any), then starts the next one and returns its
+    /// promise (it resolves `undefined`; the outcome is kept here), or `undefined` when the
+    /// search is over.
+    pub fn next(&mut self) -> Option<Promise> {
+        if std::mem::take(&mut self.reading) {
+            self.take();
+        }
+        let path = match &self.step {
+            Step::Lookup => query::lookup_path(&self.request),
+            Step::Page { thread_id, cursor } => query::messages_path(thread_id, cursor.as_deref()),
+            Step::Done(_) => return None,
+        };
+        let delivery = Delivery::new(
+            Rc::clone(&self.session),
+            Call::Read,
+            None,
+            self.timeout_ms,
+            Rc::clone(&self.outcome),
+            None,
+        );
+        self.reading = true;
+        let url = JsString::from(self.session.url(&path));
+        let authorization = &self.session.wire().authorization;
+        Some(transport::deliver(
+            delivery,
+            &url,
+            authorization,
+            None,
+            None,
+            self.timeout_ms,
+            self.signal.as_ref(),
+        ))
     }
 
     /// For JavaScript callers, once the search is over: the message found, `null`, or the error

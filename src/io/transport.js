@@ -37,14 +37,11 @@ export async function deliver(delivery, url, authorization, body, key, timeoutMs
 
 /**
  * Drives `finder` (one findSent) to its end: each step is one read, whose outcome the finder
- * keeps and judges; settles with the message found, `null`, or the finder's error.
+ * keeps and judges before the next; settles with the message found, `null`, or its error.
  */
 export async function reconcile(finder) {
   try {
-    for (let read; (read = finder.next()); ) {
-      await read;
-      finder.take();
-    }
+    for (let read; (read = finder.next()); ) await read;
     return finder.result();
   } finally {
     finder.free();

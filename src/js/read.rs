@@ -170,7 +170,8 @@ pub(crate) fn send_request(value: &JsValue) -> Result<SendRequest, Invalid> {
     Ok(request)
 }
 
-/// Reads one of the three target shapes; fields are named without the `target.` prefix.
+/// Reads one of the three target shapes; fields are named without the `target.` prefix. A
+/// field of another shape (a thread target with an `accountLinkId`) is refused by name.
 fn read_target(value: &JsValue) -> Result<Target, Invalid> {
     let names = InputNames::get();
     if !value.is_object() {
@@ -179,49 +180,57 @@ fn read_target(value: &JsValue) -> Result<Target, Invalid> {
             "is required: { type: \"profile\" | \"contact\" | \"thread\", ... }",
         ));
     }
-    let kind = Reflect::get(value, &names.kind.js)
-        .ok()
-        .and_then(|k| k.as_string())
-        .unwrap_or_default();
-    let required = |fields: &Fields, name: &Name| {
-        fields
-            .string(name)?
-            .ok_or(Invalid::new(name.text, "is required for this target type"))
+    let all = [
+        &names.kind,
+        &names.thread_id,
+        &names.account_link_id,
+        &names.contact_id,
+        &names.platform,
+        &names.platform_id,
+    ];
+    let fields = Fields::new(value, "target", &all)?;
+    let kind = fields.string(&names.kind)?.unwrap_or_default();
+    // The ids this type takes, in `all`'s order after `type`.
+    let takes: [bool; 5] = match kind.as_str() {
+        "thread" => [true, false, false, false, false],
+        "contact" => [false, true, true, false, false],
+        "profile" => [false, true, false, true, true],
+        _ => {
+            return Err(Invalid::new(
+                "target.type",
+                "must be \"profile\", \"contact\" or \"thread\"",
+            ))
+        }
     };
-    match kind.as_str() {
-        "thread" => {
-            let fields = Fields::new(value, "target", &[&names.kind, &names.thread_id])?;
-            Ok(Target::Thread {
-                thread_id: required(&fields, &names.thread_id)?,
-            })
+    let mut ids: [String; 5] = Default::default();
+    for ((name, wanted), id) in all[1..].iter().zip(takes).zip(&mut ids) {
+        match (fields.string(name)?, wanted) {
+            (Some(value), true) => *id = value,
+            (None, false) => {}
+            (None, true) => {
+                return Err(Invalid::new(name.text, "is required for this target type"))
+            }
+            (Some(_), false) => {
+                return Err(Invalid::new(
+                    name.text,
+                    "is not a field of this target type",
+                ))
+            }
         }
-        "contact" => {
-            let known = [&names.kind, &names.account_link_id, &names.contact_id];
-            let fields = Fields::new(value, "target", &known)?;
-            Ok(Target::Contact {
-                account_link_id: required(&fields, &names.account_link_id)?,
-                contact_id: required(&fields, &names.contact_id)?,
-            })
-        }
-        "profile" => {
-            let known = [
-                &names.kind,
-                &names.account_link_id,
-                &names.platform,
-                &names.platform_id,
-            ];
-            let fields = Fields::new(value, "target", &known)?;
-            Ok(Target::Profile {
-                account_link_id: required(&fields, &names.account_link_id)?,
-                platform: required(&fields, &names.platform)?,
-                platform_id: required(&fields, &names.platform_id)?,
-            })
-        }
-        _ => Err(Invalid::new(
-            "target.type",
-            "must be \"profile\", \"contact\" or \"thread\"",
-        )),
     }
+    let [thread_id, account_link_id, contact_id, platform, platform_id] = ids;
+    Ok(match kind.as_str() {
+        "thread" => Target::Thread { thread_id },
+        "contact" => Target::Contact {
+            account_link_id,
+            contact_id,
+        },
+        _ => Target::Profile {
+            account_link_id,
+            platform,
+            platform_id,
+        },
+    })
 }
 
 /// Reads `{ accountLinkId, content, externalPlatformId?, externalId? }`.
