@@ -30,7 +30,8 @@ export class SenderLedger extends DurableObject {
         state TEXT NOT NULL, held INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
         checks INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, first_try_at INTEGER,
         error_kind TEXT, error_message TEXT, message_id TEXT, thread_id TEXT);
-      CREATE INDEX IF NOT EXISTS ledger_due ON ledger (state, held, next_at);`);
+      CREATE INDEX IF NOT EXISTS ledger_due ON ledger (state, held, next_at);
+      CREATE TABLE IF NOT EXISTS campaigns (id TEXT PRIMARY KEY, status TEXT NOT NULL);`);
   }
 
   #client_() {
@@ -58,9 +59,16 @@ export class SenderLedger extends DurableObject {
     return answers;
   }
 
-  /** A campaign was resumed or cancelled: look at its DMs again now. */
-  async wake(campaign) {
-    this.sql.exec("UPDATE ledger SET held = 0 WHERE campaign = ?", campaign);
+  /**
+   * A campaign was paused, resumed or cancelled (pushed here by the API, so an alarm needs no
+   * round trip to learn it): look at its DMs again now.
+   */
+  async setCampaignStatus(campaign, status) {
+    this.sql.exec(
+      "INSERT INTO campaigns (id, status) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status",
+      campaign, status,
+    );
+    if (status !== "paused") this.sql.exec("UPDATE ledger SET held = 0 WHERE campaign = ?", campaign);
     await this.#wakeAt(Date.now());
   }
 
@@ -95,11 +103,12 @@ export class SenderLedger extends DurableObject {
     // The campaigns' own state: paused DMs are held until a resume wakes them, cancelled ones end.
     const statuses = new Map();
     for (const campaign of new Set(due.map((r) => r.campaign))) {
-      statuses.set(campaign, await this.#campaign(campaign).control());
+      const known = this.sql.exec("SELECT status FROM campaigns WHERE id = ?", campaign).toArray()[0];
+      statuses.set(campaign, known?.status ?? "running");
     }
     for (const [campaign, status] of statuses) {
       if (status === "paused") this.sql.exec("UPDATE ledger SET held = 1 WHERE campaign = ? AND state IN ('queued', 'retry', 'checking')", campaign);
-      if (status === "cancelled" || status === null) {
+      if (status === "cancelled") {
         const rows = this.sql
           .exec("SELECT campaign, idx FROM ledger WHERE campaign = ? AND state IN ('queued', 'retry', 'checking')", campaign)
           .toArray();
@@ -133,12 +142,15 @@ export class SenderLedger extends DurableObject {
         row.first_try_at ??= now;
         tell(row, { state: "sending", attempts: row.attempts });
       }
-      await this.#report(updates, sender, null);
-      updates.clear();
     }
+    // The campaign hears about the intents while the requests are out (a late "sending" never
+    // overwrites a final state there).
+    const intents = new Map(updates);
+    updates.clear();
 
     const client = this.#client_();
-    const [sent, checked] = await Promise.all([
+    const [, sent, checked] = await Promise.all([
+      this.#report(intents, sender, undefined),
       Promise.all(batch.map((row) => this.#send(client, row, s))),
       Promise.all(checkBatch.map((row) => this.#check(client, row, s))),
     ]);
@@ -230,8 +242,7 @@ export class SenderLedger extends DurableObject {
   }
 
   async #report(updates, sender, next) {
-    if (updates.size === 0 && next === undefined) return;
-    for (const [campaign, list] of updates) await this.#campaign(campaign).update(list, sender, next);
+    await Promise.all([...updates].map(([campaign, list]) => this.#campaign(campaign).update(list, next === undefined ? undefined : sender, next)));
   }
 
   #campaign(id) {

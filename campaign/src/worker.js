@@ -135,7 +135,7 @@ async function route(request, env) {
     if (request.method !== "POST") return methodNotAllowed("POST");
     const changed = await campaign.setStatus(action);
     if (!changed) return noCampaign(id);
-    if (action !== "pause") await Promise.all(changed.senders.map((sender) => senderStub(env, sender).wake(id)));
+    await Promise.all(changed.senders.map((sender) => senderStub(env, sender).setCampaignStatus(id, changed.status)));
     return json(200, await campaign.status());
   }
   return notFound();
