@@ -61,7 +61,7 @@ ensure_npm() {
 ensure_rust_target
 ensure_chromium
 ensure_npm "$root"
-for lock in "$root"/{examples/*,bench,www}/package-lock.json; do
+for lock in "$root"/{examples/*,bench,www,campaign}/package-lock.json; do
   [[ -f "$lock" ]] && ensure_npm "$(dirname "$lock")"
 done
 ensure_wasm_bindgen

@@ -296,7 +296,6 @@ function failureOutcome(row, error, s) {
 
 function explain(kind, message, error) {
   const hints = {
-    not_found: "The account link or the prospect does not exist in Inbox.",
     unauthorized: "The Inbox API refused INBOX_API_TOKEN: check the Worker's secret.",
     forbidden: "The Inbox API does not allow this token to send from this account link.",
     unprocessable: error?.apiCode === "idempotencyKeyReused"

@@ -34,6 +34,8 @@ export async function startWorker(vars = {}) {
   const bindings = { ...config.vars, INBOX_API_TOKEN: TOKEN, CAMPAIGN_SECRET: SECRET, ...vars };
   const mf = new Miniflare({
     modules: true,
+    host: "127.0.0.1",
+    port: 0,
     scriptPath: `${campaign}src/worker.js`,
     modulesRoot: root,
     modulesRules: [
