@@ -49,7 +49,7 @@ step "Cloudflare Worker example (workerd via Miniflare)"
 node --test --test-timeout=180000 examples/cloudflare-worker/test/
 
 step "campaign Worker (workerd via Miniflare: Queues, Durable Objects) against the emulator, with its scale run"
-node --test --test-timeout=900000 campaign/test/*.test.mjs
+node --test --test-concurrency=1 --test-timeout=900000 campaign/test/*.test.mjs
 
 step "Chrome MV3 extension example (Chromium with the unpacked extension)"
 node --test --test-timeout=180000 examples/chrome-extension/test/
