@@ -17,6 +17,7 @@ before(async () => {
     RATE_GUARD_MS: "100",
     RETRY_BASE_MS: "100",
     INBOX_TIMEOUT_MS: "2000",
+    V1_GRACE_MS: "300",
     MAX_BODY_BYTES: String(256 * 1024),
   });
 });
@@ -142,6 +143,30 @@ describe("pause, resume, cancel", () => {
     assert.equal(stored.length, done.sent);
     const listed = await call("/campaigns/cancelling/results?state=cancelled&limit=1000");
     assert.equal(listed.json.results.length, done.cancelled);
+  });
+
+  test("v1: uncertain failures resolved with findSent; still unknown → unconfirmed, never resent", async () => {
+    const v1 = (i) => ({ accountLinkId: "acct1sales", content: `v1 DM #${i}`, externalPlatformId: String(4_000_000 + i) });
+    await emulator.control.faults(
+      { api: "v1", process: true, status: 500 }, // stored, answered 500: findSent finds it
+      { api: "v1", status: 502 }, // not stored, answered 502: findSent says absent, sent again
+    );
+    await call("/campaigns", { method: "POST", body: { id: "v1found", api: "v1", messages: [v1(0), v1(1)] } });
+    const found = await finished("v1found");
+    assert.deepEqual([found.sent, found.unconfirmed, found.failed], [2, 0, 0], JSON.stringify(found));
+
+    await emulator.control.faults(
+      { api: "v1", process: true, action: "close" }, // stored, the connection dropped ...
+      { path: "/api/v1/threads/lookup", status: 500, times: 3 }, // ... and every check fails
+    );
+    await call("/campaigns", { method: "POST", body: { id: "v1unknown", api: "v1", messages: [v1(2)] } });
+    const unknown = await finished("v1unknown");
+    assert.deepEqual([unknown.sent, unknown.unconfirmed, unknown.failed], [0, 1, 0], JSON.stringify(unknown));
+    const [entry] = (await call("/campaigns/v1unknown/results?state=unconfirmed")).json.results;
+    assert.match(entry.error.message, /never resent automatically/);
+
+    for (const i of [0, 1, 2]) assert.equal((await emulator.control.stored(v1(i).content)).length, 1, `v1 DM #${i} stored exactly once`);
+    assert.deepEqual(await (await fetch(`${emulator.url}/__emulator/faults`)).json(), []);
   });
 
   test("unknown campaigns and endpoints", async () => {
