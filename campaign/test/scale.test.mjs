@@ -1,9 +1,11 @@
 // Scale: thousands of DMs through the real Queue and Durable Objects to the emulator, with
 // faults from both sides, at the rate-limit floor. CAMPAIGN_DMS sets the size (default 5000).
-// Only the emulator's two seeded account links exist, so there are two senders (see README.md).
+// Twenty senders: the emulator's bulk account links (`--account-links 20`).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { ACCOUNTS, TOKEN, startEmulator, startWorker, until } from "./harness.mjs";
+import { TOKEN, startEmulator, startWorker, until } from "./harness.mjs";
+
+const ACCOUNTS = Array.from({ length: 20 }, (_, k) => `acct${String(k + 1).padStart(2, "0")}bulk`);
 
 const DMS = Number(process.env.CAMPAIGN_DMS ?? 5000);
 const TEAM = { limit: 400, windowMs: 8000 }; // the tightest budget: 50 DMs/s
@@ -15,6 +17,7 @@ let worker;
 before(async () => {
   emulator = await startEmulator([
     "--token", TOKEN,
+    "--account-links", String(ACCOUNTS.length),
     "--team-limits", `${TEAM.limit}/${TEAM.windowMs},100000/3600000`,
     "--sender-limits", `${SENDER.limit}/${SENDER.windowMs},${DMS}/600000`,
   ]);
