@@ -71,7 +71,7 @@ ensure_npm() {
 ensure_rust_target
 ensure_chromium
 ensure_npm "$root"
-for lock in "$root"/{examples/*,bench,www,tests/ts}/package-lock.json; do
+for lock in "$root"/{examples/*,bench,www,tests/ts,campaign}/package-lock.json; do
   [[ -f "$lock" ]] && ensure_npm "$(dirname "$lock")"
 done
 ensure_wasm_bindgen

@@ -61,6 +61,9 @@ step "Rust Worker example (workers-rs + the crate, worker-build, workerd via Min
 examples/rust-worker/build.sh
 node --test --test-timeout=180000 examples/rust-worker/test/
 
+step "campaign Worker (workerd via Miniflare: Queues, Durable Objects) against the emulator, with its scale run"
+node --test --test-concurrency=1 --test-timeout=900000 campaign/test/*.test.mjs
+
 step "Chrome MV3 extension example (Chromium with the unpacked extension)"
 node --test --test-timeout=180000 examples/chrome-extension/test/
 

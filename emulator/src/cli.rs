@@ -7,7 +7,7 @@ use crate::limits::{self, Limit};
 /// Usage text for `--help` and errors.
 pub const USAGE: &str = "usage: inbox-emulator [--port N] [--token T] [--rate-limit-per-minute N]
        [--rate-limit-window-ms MS] [--team-limits LIST] [--sender-limits LIST]
-       [--idempotency-key-ttl-ms MS] [--serve-dir DIR] [--log]
+       [--idempotency-key-ttl-ms MS] [--account-links N] [--serve-dir DIR] [--log]
 
   --port N                     port on 127.0.0.1 (default 0: an ephemeral port)
   --token T                    bearer token (default: $INBOX_EMULATOR_TOKEN, else dev-token)
@@ -18,6 +18,8 @@ pub const USAGE: &str = "usage: inbox-emulator [--port N] [--token T] [--rate-li
   --sender-limits LIST         per-account-link X windows, COUNT/MS comma-separated, or none
                                (default 200/900000,1000/86400000)
   --idempotency-key-ttl-ms MS  how long v2 idempotency keys are kept (default 86400000)
+  --account-links N            N more account links beside the two seeded: acct01bulk,
+                               acct02bulk, ... (default 0; at most 999)
   --serve-dir DIR              serve other GET paths from DIR (/ -> index.html)
   --log                        log each request to stderr";
 
@@ -29,6 +31,8 @@ pub struct Args {
     pub team_limits: Vec<Limit>,
     pub sender_limits: Vec<Limit>,
     pub idempotency_key_ttl_ms: u64,
+    /// Extra account links beside the seeded two.
+    pub extra_account_links: usize,
     pub serve_dir: Option<PathBuf>,
     pub log: bool,
     pub help: bool,
@@ -47,6 +51,7 @@ pub fn parse(
         team_limits: limits::default_team_limits(),
         sender_limits: limits::default_sender_limits(),
         idempotency_key_ttl_ms: crate::state::DEFAULT_KEY_TTL_MS,
+        extra_account_links: 0,
         serve_dir: None,
         log: false,
         help: false,
@@ -102,6 +107,13 @@ pub fn parse(
                 out.idempotency_key_ttl_ms = v
                     .parse()
                     .map_err(|_| format!("--idempotency-key-ttl-ms: invalid number {v:?}"))?;
+            }
+            "--account-links" => {
+                let v = value("--account-links")?;
+                out.extra_account_links =
+                    v.parse().ok().filter(|n| *n <= 999).ok_or_else(|| {
+                        format!("--account-links: a number from 0 to 999, got {v:?}")
+                    })?;
             }
             "--serve-dir" => out.serve_dir = Some(PathBuf::from(value("--serve-dir")?)),
             "--log" => out.log = true,

@@ -81,6 +81,7 @@ async fn run(args: cli::Args) -> ExitCode {
         team_limits: args.team_limits,
         sender_limits: args.sender_limits,
         idempotency_key_ttl_ms: args.idempotency_key_ttl_ms,
+        extra_account_links: args.extra_account_links,
         serve_dir: args.serve_dir,
         log: args.log,
     })));

@@ -1,4 +1,5 @@
-//! Seed data: the team, two account links and three known prospects (all fictional).
+//! Seed data: the team, two account links (and, on request, more) and three known prospects
+//! (all fictional).
 
 /// The emulated team's id.
 pub const TEAM_ID: &str = "team1emulator";
@@ -60,6 +61,21 @@ pub fn account_links() -> Vec<AccountLink> {
             created_at: "2024-03-02T10:30:00.000Z",
         },
     ]
+}
+
+/// `count` more account links (`acct01bulk`, `acct02bulk`, ...), made once at start-up for
+/// tests with many senders. Their texts live for the whole run.
+pub fn bulk_account_links(count: usize) -> Vec<AccountLink> {
+    let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+    (1..=count)
+        .map(|n| AccountLink {
+            id: leak(format!("acct{n:02}bulk")),
+            platform_id: leak(format!("{}", 1_690_000_000_000_001_000u64 + n as u64)),
+            name: leak(format!("Bulk Sender {n}")),
+            username: leak(format!("bulk_sender_{n}")),
+            created_at: "2024-04-01T09:00:00.000Z",
+        })
+        .collect()
 }
 
 /// The seeded prospects.

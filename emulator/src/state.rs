@@ -72,6 +72,8 @@ pub struct Settings {
     pub sender_limits: Vec<Limit>,
     /// How long a v2 `Idempotency-Key` is remembered, from its first use.
     pub idempotency_key_ttl_ms: u64,
+    /// Account links made beside the seeded two (`acct01bulk`, ...), for many-sender tests.
+    pub extra_account_links: usize,
     pub serve_dir: Option<PathBuf>,
     pub log: bool,
 }
@@ -99,9 +101,11 @@ pub struct State {
 impl State {
     /// Fresh state holding the seeds.
     pub fn new(settings: Settings) -> Self {
+        let mut account_links = seed::account_links();
+        account_links.extend(seed::bulk_account_links(settings.extra_account_links));
         State {
             settings,
-            account_links: seed::account_links(),
+            account_links,
             prospects: seed::prospects(),
             threads: Vec::new(),
             messages: Vec::new(),

@@ -177,6 +177,30 @@ fn threads_are_reused_per_account_link_and_prospect() {
 }
 
 #[test]
+fn more_account_links_on_request_send_like_the_seeded_ones() {
+    let emu = Emulator::start(&["--account-links", "20"]);
+    let links = emu.api("GET", "/api/v1/account-links", None).json();
+    let ids: Vec<&str> = links
+        .as_array()
+        .expect("links")
+        .iter()
+        .filter_map(|l| l["id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), 22);
+    assert_eq!(&ids[..3], ["acct1sales", "acct2founder", "acct01bulk"]);
+    assert_eq!(ids[21], "acct20bulk");
+    let sent = emu.send(
+        &json!({"accountLinkId": "acct20bulk", "content": "from a bulk sender", "externalPlatformId": "1234"}),
+    );
+    assert_eq!(sent.status, 200, "{}", sent.text());
+    assert_eq!(sent.json()["thread"]["accountLinkId"], "acct20bulk");
+    let unknown = emu.send(
+        &json!({"accountLinkId": "acct21bulk", "content": "no such link", "externalPlatformId": "1234"}),
+    );
+    assert_eq!(unknown.status, 404);
+}
+
+#[test]
 fn unknown_numeric_ids_get_a_synthesised_prospect() {
     let emu = Emulator::start(&[]);
     let v = emu

@@ -1,0 +1,81 @@
+// GET /campaigns/{id}/view: a page that polls the JSON API (with the secret the user gives,
+// kept in sessionStorage; a `#key=` fragment is read once and removed from the address bar).
+const PLAIN = {
+  not_found: "Inbox does not know this account link or prospect.",
+  unauthorized: "Inbox refused the Worker's API token.",
+  forbidden: "This token may not send from that account link.",
+  unprocessable: "Inbox or X refused this DM (for example a user who cannot receive DMs).",
+  bad_request: "Inbox found the request malformed.",
+  invalid_request: "The message broke a rule of the Inbox API.",
+  dead_letter: "It could not be handed to its sender's ledger; it was not sent.",
+  not_sent: "Every attempt was confirmed not to have landed.",
+  unconfirmed: "It may have been delivered; check the thread before sending it again.",
+  cancelled: "The campaign was cancelled first.",
+  server_error: "Inbox kept failing (server errors).",
+  timeout: "Inbox kept not answering in time.",
+  network: "The connection to Inbox kept failing.",
+};
+
+export function dashboard(id) {
+  const escaped = String(id).replace(/[^A-Za-z0-9_-]/g, "");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Campaign ${escaped}</title>
+<style>
+body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:56rem;padding:0 1rem;color:#1b1f24}
+h1{font-size:1.3rem}.bar{height:1.4rem;background:#e7eaee;border-radius:.4rem;overflow:hidden;display:flex}
+.bar span{display:block;height:100%}.sent{background:#2f9e44}.failed{background:#e03131}.unconfirmed{background:#f08c00}
+.cancelled{background:#868e96}.counts{display:flex;gap:1.2rem;flex-wrap:wrap;margin:.6rem 0}.counts b{font-size:1.15rem}
+table{border-collapse:collapse;width:100%;margin-top:.5rem}td,th{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e7eaee;vertical-align:top}
+#auth{margin:1rem 0}#error{color:#c92a2a}small{color:#5c636a}
+</style></head><body>
+<h1>Campaign <code>${escaped}</code> <small id="status"></small></h1>
+<form id="auth" hidden><label>Campaign secret <input id="secret" type="password" autocomplete="off"></label> <button>Show</button></form>
+<p id="error" role="alert"></p>
+<div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" id="bar">
+<span class="sent" id="bar-sent"></span><span class="failed" id="bar-failed"></span><span class="unconfirmed" id="bar-unconfirmed"></span><span class="cancelled" id="bar-cancelled"></span></div>
+<div class="counts" id="counts"></div>
+<p id="eta"></p>
+<h2>Senders</h2><table><thead><tr><th>Account link</th><th>Sent</th><th>Failed</th><th>Of</th><th>Next send</th></tr></thead><tbody id="senders"></tbody></table>
+<h2>Needs attention</h2><p id="none">Nothing has failed.</p><table><tbody id="failures"></tbody></table>
+<script>
+const id = ${JSON.stringify(escaped)};
+const PLAIN = ${JSON.stringify(PLAIN)};
+const hash = new URLSearchParams(location.hash.slice(1));
+if (hash.get("key")) { sessionStorage.setItem("campaign-secret", hash.get("key")); history.replaceState(null, "", location.pathname); }
+const $ = (x) => document.getElementById(x);
+const text = (el, value) => { el.textContent = value; };
+function row(cells) { const tr = document.createElement("tr"); for (const c of cells) { const td = document.createElement("td"); td.textContent = c; tr.append(td); } return tr; }
+async function api(path) {
+  const response = await fetch(path, { headers: { authorization: "Bearer " + sessionStorage.getItem("campaign-secret") } });
+  if (response.status === 401) { $("auth").hidden = false; throw new Error("Enter the campaign secret to see this campaign."); }
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error?.message ?? "HTTP " + response.status);
+  return body;
+}
+function duration(ms) { if (ms == null) return "—"; const s = Math.round(ms / 1000); return s < 90 ? s + " s" : Math.round(s / 60) + " min"; }
+async function refresh() {
+  try {
+    const s = await api("/campaigns/" + id);
+    text($("error"), "");
+    text($("status"), s.status + (s.finishedAt ? " · finished" : ""));
+    const done = s.sent + s.failed + s.unconfirmed + s.cancelled;
+    const pct = s.total ? Math.round((done / s.total) * 1000) / 10 : 0;
+    $("bar").setAttribute("aria-valuenow", String(pct));
+    for (const k of ["sent", "failed", "unconfirmed", "cancelled"]) $("bar-" + k).style.width = (s.total ? (s[k] / s.total) * 100 : 0) + "%";
+    $("counts").replaceChildren(...[["total", s.total], ["queued", s.queued], ["sending", s.sending], ["sent", s.sent], ["failed", s.failed], ["unconfirmed", s.unconfirmed], ["cancelled", s.cancelled], ["done", pct + "%"]]
+      .map(([k, v]) => { const d = document.createElement("div"); d.dataset.count = k; const b = document.createElement("b"); b.textContent = v; d.append(b, " " + k); return d; }));
+    text($("eta"), s.finishedAt ? "All done." : s.paused ? "Paused: resume to continue." : "About " + duration(s.etaMs) + " left.");
+    $("senders").replaceChildren(...Object.entries(s.bySender).map(([k, v]) => row([k, v.sent, v.failed, v.total, v.nextSendAt ? new Date(v.nextSendAt).toLocaleTimeString() : "—"])));
+    const bad = [];
+    for (const state of ["failed", "unconfirmed"]) if (s[state]) bad.push(...(await api("/campaigns/" + id + "/results?state=" + state + "&limit=200")).results);
+    $("none").hidden = bad.length > 0;
+    $("failures").replaceChildren(...bad.map((r) => row(["#" + r.index, r.accountLinkId + " → " + r.recipient, r.state, (PLAIN[r.error?.kind] ?? "") + " " + (r.error?.message ?? "")])));
+    if (s.finishedAt) return;
+  } catch (error) { text($("error"), error.message); }
+  setTimeout(refresh, 1000);
+}
+$("auth").addEventListener("submit", (e) => { e.preventDefault(); sessionStorage.setItem("campaign-secret", $("secret").value); $("auth").hidden = true; refresh(); });
+refresh();
+</script></body></html>`;
+}
