@@ -827,7 +827,6 @@ export interface InitOutput {
     readonly inboxdelivery_settle: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
     readonly inboxfinder_next: (a: number) => any;
     readonly inboxfinder_result: (a: number) => [number, number, number];
-    readonly inboxfinder_take: (a: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
