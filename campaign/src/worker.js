@@ -35,9 +35,13 @@ export default {
       bySender.get(sender).push(message);
     }
     const handedOver = [];
+    const faults = settings(env).testFaults;
     await Promise.all(
       [...bySender].map(async ([sender, messages]) => {
         try {
+          // Test fault: this sender's ledger cannot be reached, so its messages are retried
+          // until they exhaust their retries and reach the dead-letter queue.
+          if (faults.handOffFailsFor?.includes(sender)) throw new Error("test fault: ledger unreachable");
           await senderStub(env, sender).accept(
             sender,
             messages.map(({ body }) => ({ campaign: body.c, idx: body.i, api: body.api, dm: body.dm })),
@@ -49,7 +53,6 @@ export default {
         }
       }),
     );
-    const faults = settings(env).testFaults;
     if (faults.consumerThrowEvery && ++consumerBatches % faults.consumerThrowEvery === 0) {
       // Test fault: the consumer dies after the hand-off, before acking: the batch comes again.
       throw new Error("test fault: consumer died between hand-off and ack");
@@ -68,6 +71,9 @@ async function deadLetters(batch, env) {
       continue;
     }
     try {
+      if (settings(env).testFaults.deadLetterHandOffFailsFor === dm.accountLinkId) {
+        throw new Error("test fault: ledger still unreachable");
+      }
       await senderStub(env, dm.accountLinkId).accept(dm.accountLinkId, [{ campaign: c, idx: i, api, dm }]);
     } catch (error) {
       await campaignStub(env, c).update([
