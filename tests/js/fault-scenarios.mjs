@@ -147,6 +147,19 @@ export async function runScenario(scenario, env) {
         return { content, error, ms: Date.now() - started };
       }
     },
+    /** Sends a fresh unique DM through v2 (`client.send`); resolves like `send`. */
+    async sendV2(client, { label = scenario.name, options } = {}) {
+      const content = uniqueContent(label);
+      const started = Date.now();
+      const target = { type: "profile", accountLinkId: ACCOUNT, platform: "twitter", platformId: PROSPECT };
+      try {
+        const result = await client.send({ target, content }, options);
+        return { content, result, ms: Date.now() - started };
+      } catch (error) {
+        errors.push(error);
+        return { content, error, ms: Date.now() - started };
+      }
+    },
     /** Recorded requests on the send endpoint (or `path`) whose body carries `content`. */
     async requests(content, path = SEND_PATH) {
       const all = await emulator.requests();
@@ -575,6 +588,24 @@ export const scenarios = [
       return sent;
     },
   },
+  // ---- v2 (client.send): processed, then the answer is lost; the retry replays the key ----
+  ...[
+    ["a 500", { status: 500 }, undefined],
+    ["a 502 sendUnconfirmed", { status: 502 }, undefined],
+    ["a dropped connection", { action: "close" }, undefined],
+    ["a timeout", { action: "hang" }, { timeoutMs: 500 }],
+  ].map(([what, fault, options]) => ({
+    name: `v2: processed, then ${what}: resolves once, replayed: true, stored once`,
+    async run(t) {
+      await t.faults({ api: "v2", process: true, ...fault });
+      const sent = await t.sendV2(t.client(), { options });
+      ok(!sent.error, `the send failed: ${sent.error?.kind}: ${sent.error?.message}`);
+      eq(sent.result.replayed, true, "replayed");
+      eq(sent.result.message.content, sent.content, "message.content");
+      eq(await t.stored(sent.content), 1, "stored exactly once");
+      return sent;
+    },
+  })),
   {
     name: "401 from the server: unauthorized, not retried",
     async run(t) {
