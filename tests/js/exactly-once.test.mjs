@@ -2,7 +2,7 @@
 // v2 `send` under every scripted failure, `findSent` for uncertain v1 sends, and pacing.
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator, loadPackage, ACCOUNT, PROSPECT, unique } from "./helpers.mjs";
+import { startEmulator, loadPackage, ACCOUNT, PROSPECT, unique, rejection } from "./helpers.mjs";
 
 let emulator;
 let InboxClient;
@@ -18,14 +18,6 @@ const client = (options = {}) => new InboxClient({ token: emulator.token, baseUr
 const target = { type: "profile", accountLinkId: ACCOUNT, platform: "twitter", platformId: PROSPECT };
 const stats = async () => (await fetch(`${emulator.url}/__emulator/stats`)).json();
 
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
 
 test("v2: a new send resolves replayed: false; the same key again replays it, stored once", async () => {
   const c = client();

@@ -68,6 +68,16 @@ export async function loadPackage() {
   return pkg;
 }
 
+/** Awaits a promise that must reject and returns its error. */
+export async function rejection(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a rejection");
+}
+
 /** A seeded account link and prospect of the emulator. */
 export const ACCOUNT = "acct1sales";
 export const PROSPECT = "1566123362161725440";

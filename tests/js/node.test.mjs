@@ -1,7 +1,7 @@
 // The JavaScript package (pkg/) in Node: initSync from bytes, InboxClient against the emulator.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator, loadPackage, ACCOUNT, PROSPECT, unique } from "./helpers.mjs";
+import { startEmulator, loadPackage, ACCOUNT, PROSPECT, unique, rejection } from "./helpers.mjs";
 
 let emulator;
 let InboxClient;
@@ -14,15 +14,6 @@ before(async () => {
 });
 after(() => emulator?.stop());
 
-/** Awaits a rejection and returns the error. */
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
 
 test("a DM arrives once, byte-exact, and reads back through the API", async () => {
   const contents = [
