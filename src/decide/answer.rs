@@ -65,8 +65,8 @@ pub(crate) trait Reply {
     fn error_body(&self, units: u32) -> ErrorBody;
     /// What the runtime threw, when the attempt failed.
     fn thrown(&self) -> Cause;
-    /// An HTTP date in Unix milliseconds, read by the runtime's own date parser.
-    fn date_ms(&self, text: &str) -> Option<f64>;
+    /// Milliseconds from now until an HTTP date, by the runtime's own date parser and clock.
+    fn ms_until(&self, date: &str) -> Option<f64>;
 }
 
 /// What a verdict needs to know besides the answer.
@@ -82,8 +82,6 @@ pub(crate) struct Context<'a> {
     pub(crate) attempts: u32,
     /// This send's per-attempt timeout, for the message.
     pub(crate) timeout_ms: u32,
-    /// Now, in Unix milliseconds (to read a `Retry-After` date).
-    pub(crate) now_ms: f64,
 }
 
 /// What one attempt's answer means.
@@ -141,8 +139,7 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
         retry_after_ms: retry::retry_after_ms(
             reply.header(Header::RetryAfterMs).as_deref(),
             reply.header(Header::RetryAfter).as_deref(),
-            context.now_ms,
-            |text| reply.date_ms(text),
+            |date| reply.ms_until(date),
         )
         .or(body.retry_after_seconds.map(|s| s.saturating_mul(1000))),
         maybe_sent: false,
@@ -348,7 +345,7 @@ mod tests {
         fn thrown(&self) -> Cause {
             Cause::new(self.thrown.to_owned(), None)
         }
-        fn date_ms(&self, _: &str) -> Option<f64> {
+        fn ms_until(&self, _: &str) -> Option<f64> {
             None
         }
     }
@@ -360,7 +357,6 @@ mod tests {
             token: TOKEN,
             attempts: 1,
             timeout_ms: 30_000,
-            now_ms: 0.0,
         }
     }
 

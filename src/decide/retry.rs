@@ -50,14 +50,13 @@ pub(crate) fn backoff(attempts: u32, random: f64) -> u32 {
 }
 
 /// The server's requested wait: `retry-after-ms` (milliseconds) wins over `Retry-After`
-/// (seconds, or an HTTP date read by `date_ms` into Unix milliseconds and measured from
-/// `now_ms`). The date reader is the runtime's own (`Date.parse` in wasm): a Rust HTTP-date
-/// parser (httpdate) measured 4.3 KB brotli in the shipped package.
+/// (seconds, or an HTTP date, which `ms_until` turns into milliseconds from now). `ms_until` is
+/// the runtime's own date parser and clock (`Date.parse` and `Date.now` in wasm), asked only
+/// for a date: a Rust HTTP-date parser (httpdate) measured 4.3 KB brotli in the shipped package.
 pub(crate) fn retry_after_ms(
     retry_after_ms: Option<&str>,
     retry_after: Option<&str>,
-    now_ms: f64,
-    date_ms: impl Fn(&str) -> Option<f64>,
+    ms_until: impl FnOnce(&str) -> Option<f64>,
 ) -> Option<u64> {
     if let Some(ms) = retry_after_ms.and_then(whole_number) {
         return Some(ms);
@@ -66,8 +65,7 @@ pub(crate) fn retry_after_ms(
     if let Some(seconds) = whole_number(value) {
         return Some(seconds.saturating_mul(1000));
     }
-    let at_ms = date_ms(value)?;
-    Some((at_ms - now_ms).max(0.0).ceil() as u64)
+    Some(ms_until(value)?.max(0.0).ceil() as u64)
 }
 
 /// The integer part of a non-negative decimal number (`"1.5"` → 1), without float parsing.
@@ -191,8 +189,9 @@ mod tests {
             Some(at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as f64)
         };
         for ((ms, header), now, want) in table {
+            let ms_until = |text: &str| Some(date_ms(text)? - now);
             assert_eq!(
-                retry_after_ms(ms, header, now, date_ms),
+                retry_after_ms(ms, header, ms_until),
                 want,
                 "{ms:?} {header:?}"
             );

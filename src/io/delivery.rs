@@ -174,7 +174,6 @@ impl Delivery {
             token: self.session.token.expose(),
             attempts: self.attempts,
             timeout_ms: self.timeout_ms,
-            now_ms: js_sys::Date::now(),
         };
         match answer::judge(&mut reply, fault, &context) {
             Verdict::Sent => {
@@ -208,11 +207,14 @@ impl Delivery {
     pub fn admit(&mut self) -> i32 {
         let session = &self.session;
         let hold = if session.pace {
+            let budget = session.budget.get();
+            // The clock matters only against a known budget's reset.
+            let now_ms = budget.map_or(0.0, |_| js_sys::Date::now());
             pace::hold_ms(
-                session.budget.get(),
+                budget,
                 session.answered.get(),
                 session.in_flight.get(),
-                js_sys::Date::now(),
+                now_ms,
             )
         } else {
             0
@@ -319,7 +321,8 @@ impl Reply for JsReply<'_> {
         Cause::new(describe(self.cause), Some(self.cause.clone()))
     }
 
-    fn date_ms(&self, text: &str) -> Option<f64> {
-        Some(js_sys::Date::parse(text)).filter(|ms| !ms.is_nan())
+    fn ms_until(&self, date: &str) -> Option<f64> {
+        let at = Some(js_sys::Date::parse(date)).filter(|ms| !ms.is_nan())?;
+        Some(at - js_sys::Date::now())
     }
 }
