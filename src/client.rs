@@ -6,13 +6,12 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use js_sys::{JsString, Promise};
-use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use crate::decide::answer::Call;
 use crate::decide::decode;
-use crate::decide::error::{Cause, Details, Error, ErrorKind};
+use crate::decide::error::Error;
 use crate::decide::rate_limit::RateLimit;
 use crate::decide::retry::Limits;
 use crate::input::options::{self, ClientOptions};
@@ -20,10 +19,9 @@ use crate::input::types::{
     Message, SendMessageRequest, SendMessageResponse, SendRequest, SendResult, SentBody,
 };
 use crate::input::{body, validate};
-use crate::io::delivery::{Delivered, Delivery, Outcome, Rejection};
+use crate::io::delivery::{lost, Delivered, Delivery, Outcome, Rejection};
 use crate::io::finder::Finder;
 use crate::io::session::Session;
-use crate::io::thrown::describe;
 use crate::io::transport;
 
 /// Sends DMs through one Inbox API token. Cheap to keep for the life of the app, and cheap to
@@ -126,7 +124,7 @@ impl Client {
     ) -> Result<SendMessageResponse, Error> {
         let job = self.v1_job(request, options)?;
         let delivered = self.run(job, options).await?;
-        decoded(&delivered)
+        decoded(&delivered, true)
     }
 
     /// Sends a DM through v2, exactly once: every attempt of this call carries the same
@@ -140,7 +138,7 @@ impl Client {
     ) -> Result<SendResult, Error> {
         let job = self.v2_job(request, options)?;
         let delivered = self.run(job, options).await?;
-        let body: SentBody = decoded(&delivered)?;
+        let body: SentBody = decoded(&delivered, true)?;
         Ok(SendResult {
             message: body.message,
             thread: body.thread,
@@ -171,11 +169,11 @@ impl Client {
         let Some((delivered, index)) = self.find(request, since_ms, options).await? else {
             return Ok(None);
         };
-        let page: serde_json::Value = decoded(&delivered)?;
+        let page: serde_json::Value = decoded(&delivered, false)?;
         let found = page["messages"][index].clone();
         serde_json::from_value(found)
             .map(Some)
-            .map_err(|e| decode_error(e.to_string(), &delivered))
+            .map_err(|e| delivered.undecodable(e.to_string(), false))
     }
 
     /// The reads of `find_sent`, validated and ready: a [`Finder`] to drive.
@@ -224,7 +222,9 @@ impl Client {
         // The outcome lands in the cell; the promise only says when (and why, if the fetch
         // loop itself broke).
         let settled = JsFuture::from(promise).await;
-        outcome.take().unwrap_or_else(|| Err(lost(settled.err())))
+        outcome
+            .take()
+            .unwrap_or_else(|| Err(lost(settled.err(), true)))
     }
 
     /// The job of a v1 send: validated and encoded.
@@ -313,36 +313,12 @@ pub(crate) fn invalid_since() -> Error {
     .into()
 }
 
-/// A delivered body decoded as `T`; a body that does not fit is a `decode` error.
-fn decoded<T: serde::de::DeserializeOwned>(delivered: &Delivered) -> Result<T, Error> {
+/// A delivered body decoded as `T`; a body that does not fit is a `decode` error (`maybe_sent`
+/// for a send).
+fn decoded<T: serde::de::DeserializeOwned>(
+    delivered: &Delivered,
+    maybe_sent: bool,
+) -> Result<T, Error> {
     let text = delivered.text.as_string().unwrap_or_default();
-    decode::response(&text).map_err(|problem| decode_error(problem, delivered))
-}
-
-/// The `decode` error for a delivered body: the request went through.
-fn decode_error(problem: String, delivered: &Delivered) -> Error {
-    let details = Details {
-        status: Some(delivered.status),
-        message: Some(problem),
-        maybe_sent: true,
-        attempts: delivered.attempts,
-        ..Details::default()
-    };
-    Error::failed(ErrorKind::Decode, details)
-}
-
-/// The error when the fetch loop stopped without an outcome (it threw): says what it threw.
-fn lost(thrown: Option<JsValue>) -> Error {
-    let cause = thrown.map(|e| Cause::new(describe(&e), Some(e)));
-    let mut message = "the transport stopped without an answer: ".to_owned();
-    message.push_str(cause.as_ref().map_or("no outcome", Cause::description));
-    Error::failed(
-        ErrorKind::Network,
-        Details {
-            message: Some(message),
-            maybe_sent: true,
-            cause,
-            ..Details::default()
-        },
-    )
+    decode::response(&text).map_err(|problem| delivered.undecodable(problem, maybe_sent))
 }

@@ -44,6 +44,38 @@ pub(crate) struct Delivered {
     pub(crate) attempts: u32,
 }
 
+impl Delivered {
+    /// The `decode` error for this body: `problem` says what does not fit. `maybe_sent` for a
+    /// send (the request went through), not for a read.
+    pub(crate) fn undecodable(&self, problem: String, maybe_sent: bool) -> Error {
+        let details = Details {
+            status: Some(self.status),
+            message: Some(problem),
+            maybe_sent,
+            attempts: self.attempts,
+            ..Details::default()
+        };
+        Error::failed(ErrorKind::Decode, details)
+    }
+}
+
+/// The error when the fetch loop stopped without an outcome (it threw `thrown`, or nothing is
+/// known): says what it threw. `maybe_sent` for a send, not for a read.
+pub(crate) fn lost(thrown: Option<JsValue>, maybe_sent: bool) -> Error {
+    let cause = thrown.map(|e| Cause::new(describe(&e), Some(e)));
+    let mut message = "the transport stopped without an answer: ".to_owned();
+    message.push_str(cause.as_ref().map_or("no outcome", Cause::description));
+    Error::failed(
+        ErrorKind::Network,
+        Details {
+            message: Some(message),
+            maybe_sent,
+            cause,
+            ..Details::default()
+        },
+    )
+}
+
 /// What a send ended with.
 pub(crate) type Outcome = Result<Delivered, Error>;
 

@@ -11,11 +11,11 @@ use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
 use crate::decide::answer::Call;
-use crate::decide::error::{Details, Error, ErrorKind};
+use crate::decide::error::Error;
 use crate::decide::reconcile::{self, Scan};
 use crate::input::query;
 use crate::input::types::SendMessageRequest;
-use crate::io::delivery::{Delivered, Delivery, Outcome, Rejection};
+use crate::io::delivery::{lost, Delivered, Delivery, Outcome, Rejection};
 use crate::io::parse;
 use crate::io::session::Session;
 use crate::io::transport;
@@ -96,7 +96,10 @@ impl Finder {
 
     /// Reads the outcome of the read that just settled and decides the next step.
     fn take(&mut self) {
-        let outcome = self.outcome.take().unwrap_or_else(|| Err(lost()));
+        let outcome = self
+            .outcome
+            .take()
+            .unwrap_or_else(|| Err(lost(None, false)));
         self.step = match (std::mem::replace(&mut self.step, Step::Lookup), outcome) {
             (_, Err(error)) => Step::Done(Err(error)),
             (Step::Lookup, Ok(lookup)) => match parse::lookup_thread(&lookup.value) {
@@ -105,7 +108,7 @@ impl Finder {
                     cursor: None,
                 },
                 Ok(None) => Step::Done(Ok(None)),
-                Err(problem) => Step::Done(Err(decode_error(problem, &lookup))),
+                Err(problem) => Step::Done(Err(lookup.undecodable(problem.to_owned(), false))),
             },
             (Step::Page { thread_id, .. }, Ok(page)) => {
                 let request = &self.request;
@@ -189,28 +192,4 @@ impl Finder {
             _ => Ok(JsValue::NULL),
         }
     }
-}
-
-/// The error for a read whose promise settled without an outcome.
-fn lost() -> Error {
-    Error::failed(
-        ErrorKind::Network,
-        Details {
-            message: Some("the transport stopped without an answer".to_owned()),
-            ..Details::default()
-        },
-    )
-}
-
-/// The `decode` error for a read's body that is not the documented shape.
-fn decode_error(problem: &str, delivered: &Delivered) -> Error {
-    Error::failed(
-        ErrorKind::Decode,
-        Details {
-            status: Some(delivered.status),
-            message: Some(problem.to_owned()),
-            attempts: delivered.attempts,
-            ..Details::default()
-        },
-    )
 }
