@@ -16,7 +16,7 @@ use crate::decide::fault::Fault;
 use crate::decide::pace;
 use crate::decide::rate_limit::RateLimit;
 use crate::decide::retry::{self, Next};
-use crate::io::names::{AnswerNames, Name};
+use crate::io::names::AnswerNames;
 use crate::io::parse;
 use crate::io::session::Session;
 use crate::io::thrown::describe;
@@ -295,7 +295,7 @@ impl Delivery {
     /// Keeps the budget the answer's `X-RateLimit-*` headers report.
     fn remember_budget(&self, headers: &HeaderList) {
         let names = AnswerNames::get();
-        let header = |name: &Name| headers.get(&name.js);
+        let header = |name: &JsString| headers.get(name);
         let limits = RateLimit::from_headers(
             header(&names.rate_limit).as_deref(),
             header(&names.rate_remaining).as_deref(),
@@ -333,7 +333,7 @@ impl Reply for JsReply<'_> {
             Header::RetryAfter => &names.retry_after,
             Header::RequestId => &names.request_id_header,
         };
-        self.headers.as_ref()?.get(&name.js)
+        self.headers.as_ref()?.get(name)
     }
 
     fn check_success(&mut self) -> Result<(), &'static str> {

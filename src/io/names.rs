@@ -1,29 +1,14 @@
-//! JavaScript strings used on every send (property and header names), created once per wasm
-//! module instance, so reading an input or an answer converts no key text from Rust, and a
-//! client made per request (as in a Worker) costs no string conversions.
+//! JavaScript strings used on every answer (property and header names), created once per
+//! wasm module instance, so reading an answer converts no key text from Rust, and a client
+//! made per request (as in a Worker) costs no string conversions.
 
 use js_sys::JsString;
 
-/// One property or header name: the JavaScript string, and the text for error messages.
-#[derive(Debug)]
-pub(crate) struct Name {
-    /// The name as a JavaScript string, for `Reflect.get` and `Headers.get`.
-    pub(crate) js: JsString,
-    /// The same name as Rust text, for the JavaScript surface's error messages.
-    #[cfg_attr(not(all(target_arch = "wasm32", feature = "js")), allow(dead_code))]
-    pub(crate) text: &'static str,
-}
-
-impl Name {
-    /// Creates the JavaScript string for `text` (a wasm-only call). Not inlined: one call per
-    /// name is smaller than the string conversion repeated at every name.
-    #[inline(never)]
-    pub(crate) fn new(text: &'static str) -> Self {
-        Name {
-            js: JsString::from(text),
-            text,
-        }
-    }
+/// Creates the JavaScript string for `text` (a wasm-only call). Not inlined: one call per
+/// name is smaller than the string conversion repeated at every name.
+#[inline(never)]
+pub(crate) fn name(text: &'static str) -> JsString {
+    JsString::from(text)
 }
 
 /// A value made at its first use and kept for the life of the wasm instance.
@@ -49,28 +34,25 @@ impl<T> PerInstance<T> {
     }
 }
 
-/// Declares a struct of [`Name`]s and `get()`, which creates each JavaScript string at its
+/// Declares a struct of JavaScript strings and `get()`, which creates each JavaScript string at its
 /// first use in this module instance and returns the same strings ever after.
 macro_rules! names {
     ($(#[$meta:meta])* $vis:vis struct $ty:ident { $($field:ident = $text:literal,)* }) => {
         $(#[$meta])*
         #[derive(Debug)]
         $vis struct $ty {
-            $(pub(crate) $field: $crate::io::names::Name,)*
+            $(pub(crate) $field: js_sys::JsString,)*
         }
 
         impl $ty {
             /// The names of this module instance, created at the first call.
             pub(crate) fn get() -> &'static Self {
-                static NAMES: $crate::io::names::PerInstance<$ty> =
-                    $crate::io::names::PerInstance::new();
-                NAMES.get_or_init(|| $ty { $($field: $crate::io::names::Name::new($text),)* })
+                static NAMES: PerInstance<$ty> = PerInstance::new();
+                NAMES.get_or_init(|| $ty { $($field: name($text),)* })
             }
         }
     };
 }
-#[cfg(all(target_arch = "wasm32", feature = "js"))]
-pub(crate) use names;
 
 names! {
     /// The names read from an answer: body fields (`parse`) and headers (`delivery`).

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use crate::decide::answer::ErrorBody;
 use crate::decide::reconcile::{Entry, Page};
-use crate::io::names::{AnswerNames, Name};
+use crate::io::names::AnswerNames;
 
 #[wasm_bindgen]
 extern "C" {
@@ -30,7 +30,7 @@ pub(crate) fn set_replayed(value: &JsValue, replayed: bool) {
     let name = &AnswerNames::get().replayed;
     value
         .unchecked_ref::<Parsed>()
-        .set_field(&name.js, &JsValue::from_bool(replayed));
+        .set_field(name, &JsValue::from_bool(replayed));
 }
 
 /// The thread id of a parsed `GET /threads/lookup` answer; `None` for `null` (no thread).
@@ -108,7 +108,7 @@ pub(crate) fn success(body: &JsValue) -> Result<JsValue, &'static str> {
     if !value.is_object() {
         return Err("message is missing or not an object");
     }
-    let is_string = |object: &JsValue, name: &Name| get(object, name).is_string();
+    let is_string = |object: &JsValue, name: &JsString| get(object, name).is_string();
     let message = object(&value, &names.message).ok_or("message is missing or not an object")?;
     if !is_string(&message, &names.id) {
         return Err("message.id is missing or not a string");
@@ -147,7 +147,7 @@ pub(crate) fn error_body(body: &JsValue, units: u32) -> ErrorBody {
         ),
     };
     let details = object(&value, &names.details);
-    let detail = |name: &Name| details.as_ref().map(|d| get(d, name));
+    let detail = |name: &JsString| details.as_ref().map(|d| get(d, name));
     ErrorBody {
         code,
         message,
@@ -162,16 +162,16 @@ pub(crate) fn error_body(body: &JsValue, units: u32) -> ErrorBody {
 }
 
 /// `object[name]`; `object` is a non-null object.
-fn get(object: &JsValue, name: &Name) -> JsValue {
-    object.unchecked_ref::<Parsed>().field(&name.js)
+fn get(object: &JsValue, name: &JsString) -> JsValue {
+    object.unchecked_ref::<Parsed>().field(name)
 }
 
 /// `value[name]` when it is a non-null object.
-fn object(value: &JsValue, name: &Name) -> Option<JsValue> {
+fn object(value: &JsValue, name: &JsString) -> Option<JsValue> {
     Some(get(value, name)).filter(JsValue::is_object)
 }
 
 /// `value[name]` when it is a string.
-fn string(value: &JsValue, name: &Name) -> Option<String> {
+fn string(value: &JsValue, name: &JsString) -> Option<String> {
     get(value, name).as_string()
 }

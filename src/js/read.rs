@@ -1,8 +1,9 @@
-//! Reading what a JavaScript caller passed, field by field with `Reflect` (typed for
-//! TypeScript callers through tsify), so a wrong type from plain JavaScript is an
-//! `invalid_request` naming the field: never a panic, never a throw out of a call.
+//! Reading what a JavaScript caller passed (typed for TypeScript callers through tsify), so a
+//! wrong type from plain JavaScript is an `invalid_request` naming the field: never a panic,
+//! never a throw out of a call. `read.js` checks each field's type and hands the fields over
+//! in a shape's order; the rules about their values are checked here and in `input`.
 
-use js_sys::{Array, JsString, Reflect};
+use js_sys::{Array, JsString};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
@@ -15,84 +16,115 @@ use crate::input::options::{
 };
 use crate::input::types::{Recipient, SendMessageRequest, SendRequest, Target};
 use crate::input::validate::{Invalid, MAX_CONTENT_CHARS, TOO_LONG_RULE};
-use crate::io::names::{names, Name};
-use crate::text;
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/src/js/read.js")]
 extern "C" {
-    /// `Object.keys`, which throws on a proxy whose `ownKeys` trap throws.
-    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
-    fn keys(value: &JsValue) -> Result<Array, JsValue>;
-    /// `String.prototype.isWellFormed`: false when the text has an unpaired surrogate. Throws
-    /// where the runtime lacks it.
-    #[wasm_bindgen(js_namespace = ["String", "prototype", "isWellFormed"], js_name = call, catch)]
-    fn is_well_formed(text: &JsValue) -> Result<bool, JsValue>;
+    /// The fields of `value` in the order shape number `shape` lists them; throws
+    /// `[field, rule]` (an index into [`RULES`]) when one is not what its type allows.
+    #[wasm_bindgen(catch)]
+    fn fields(value: &JsValue, shape: u32) -> Result<Array, JsValue>;
 }
 
-names! {
-    /// The input field names, as the caller spells them.
-    pub(crate) struct InputNames {
-        token = "token",
-        base_url = "baseUrl",
-        timeout_ms = "timeoutMs",
-        max_retries = "maxRetries",
-        max_retry_delay_ms = "maxRetryDelayMs",
-        signal = "signal",
-        account_link_id = "accountLinkId",
-        content = "content",
-        external_platform_id = "externalPlatformId",
-        external_id = "externalId",
-        pace = "pace",
-        idempotency_key = "idempotencyKey",
-        since = "since",
-        target = "target",
-        reply_to_message_id = "replyToMessageId",
-        kind = "type",
-        thread_id = "threadId",
-        contact_id = "contactId",
-        platform = "platform",
-        platform_id = "platformId",
+/// The shapes `read.js` knows, in its `SHAPES` order; each lists its fields in that order.
+#[derive(Clone, Copy, Debug)]
+enum Shape {
+    /// `token, baseUrl, timeoutMs, maxRetries, maxRetryDelayMs, pace`.
+    ClientOptions,
+    /// `signal, timeoutMs` (`sendMessage`).
+    SendOptions,
+    /// `signal, timeoutMs, idempotencyKey` (`send`).
+    KeyOptions,
+    /// `signal, timeoutMs, since` (`findSent`).
+    SinceOptions,
+    /// `accountLinkId, content, externalPlatformId, externalId`.
+    Request,
+    /// `target, content, replyToMessageId`.
+    SendRequest,
+    /// `type, threadId, accountLinkId, contactId, platform, platformId`.
+    Target,
+}
+
+/// The rules `read.js` reports by number.
+const RULES: [&str; 8] = [
+    "must be an object",
+    "could not be read: listing its keys threw",
+    "is not a known field; check its spelling",
+    "could not be read: reading it threw",
+    "must be a string",
+    "must be well-formed text (it contains an unpaired UTF-16 surrogate)",
+    "must be an AbortSignal",
+    "must be true or false",
+];
+
+/// A value's fields as `shape` lists them, each of the type it allows.
+struct Fields(Array);
+
+impl Fields {
+    fn read(value: &JsValue, shape: Shape) -> Result<Self, Invalid> {
+        fields(value, shape as u32).map(Fields).map_err(|thrown| {
+            let thrown = Array::from(&thrown);
+            let rule = thrown.get(1).as_f64().unwrap_or_default() as usize;
+            Invalid::new(
+                thrown.get(0).as_string().unwrap_or_default(),
+                RULES.get(rule).copied().unwrap_or_default(),
+            )
+        })
+    }
+
+    /// Field `index` as it is (`undefined` when absent).
+    fn get(&self, index: u32) -> JsValue {
+        self.0.get(index)
+    }
+
+    /// String field `index` (`read.js` checked its type).
+    fn string(&self, index: u32) -> Option<String> {
+        self.get(index).as_string()
+    }
+
+    /// Whole-number field `index` (named `name`) within `min..=max`; `undefined` is absent.
+    fn whole_number(
+        &self,
+        index: u32,
+        name: &'static str,
+        (min, max): (u32, u32),
+        rule: &'static str,
+    ) -> Result<Option<u32>, Invalid> {
+        let value = self.get(index);
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        match value.as_f64() {
+            Some(n) if n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) => {
+                Ok(Some(n as u32))
+            }
+            _ => Err(Invalid::new(name, rule)),
+        }
     }
 }
 
-/// Reads `{ token, baseUrl?, timeoutMs?, maxRetries?, maxRetryDelayMs? }`.
+/// Reads `{ token, baseUrl?, timeoutMs?, maxRetries?, maxRetryDelayMs?, pace? }`.
 pub(crate) fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> {
-    let names = InputNames::get();
-    let fields = Fields::new(
-        value,
-        "options",
-        &[
-            &names.token,
-            &names.base_url,
-            &names.timeout_ms,
-            &names.max_retries,
-            &names.max_retry_delay_ms,
-            &names.pace,
-        ],
-    )?;
+    let fields = Fields::read(value, Shape::ClientOptions)?;
     let token = fields
-        .string(&names.token)?
+        .string(0)
         .ok_or(Invalid::new("token", "is required"))?;
     let mut options = ClientOptions::new(token);
-    if let Some(base_url) = fields.string(&names.base_url)? {
+    if let Some(base_url) = fields.string(1) {
         options = options.base_url(base_url);
     }
-    if let Some(ms) = fields.whole_number(&names.timeout_ms, 1, MAX_TIMER_MS, TIMEOUT_RULE)? {
+    let timer = (1, MAX_TIMER_MS);
+    if let Some(ms) = fields.whole_number(2, "timeoutMs", timer, TIMEOUT_RULE)? {
         options = options.timeout_ms(ms);
     }
-    let max_retries = &names.max_retries;
-    if let Some(n) = fields.whole_number(max_retries, 0, MAX_RETRIES_LIMIT, MAX_RETRIES_RULE)? {
+    let retries = (0, MAX_RETRIES_LIMIT);
+    if let Some(n) = fields.whole_number(3, "maxRetries", retries, MAX_RETRIES_RULE)? {
         options = options.max_retries(n);
     }
-    let max_delay = &names.max_retry_delay_ms;
-    if let Some(ms) = fields.whole_number(max_delay, 0, MAX_TIMER_MS, MAX_RETRY_DELAY_RULE)? {
+    let delay = (0, MAX_TIMER_MS);
+    if let Some(ms) = fields.whole_number(4, "maxRetryDelayMs", delay, MAX_RETRY_DELAY_RULE)? {
         options = options.max_retry_delay_ms(ms);
     }
-    let pace = fields.get(&names.pace)?;
-    if !pace.is_undefined() {
-        let pace = pace
-            .as_bool()
-            .ok_or(Invalid::new("pace", "must be true or false"))?;
+    if let Some(pace) = fields.get(5).as_bool() {
         options = options.pace(pace);
     }
     Ok(options)
@@ -122,28 +154,24 @@ pub(crate) fn call_options(
             _ => Ok((options, 0.0)),
         };
     };
-    let names = InputNames::get();
-    let known: &[&Name] = match extra {
-        Extra::None => &[&names.signal, &names.timeout_ms],
-        Extra::Key => &[&names.signal, &names.timeout_ms, &names.idempotency_key],
-        Extra::Since => &[&names.signal, &names.timeout_ms, &names.since],
+    let shape = match extra {
+        Extra::None => Shape::SendOptions,
+        Extra::Key => Shape::KeyOptions,
+        Extra::Since => Shape::SinceOptions,
     };
-    let fields = Fields::new(value, "options", known)?;
-    options.timeout_ms = fields.whole_number(&names.timeout_ms, 1, MAX_TIMER_MS, TIMEOUT_RULE)?;
-    let signal = fields.get(&names.signal)?;
-    if !signal.is_undefined() {
-        let signal = signal
-            .dyn_into::<AbortSignal>()
-            .map_err(|_| Invalid::new("signal", "must be an AbortSignal"))?;
-        options.signal = Some(signal);
-    }
+    let fields = Fields::read(value, shape)?;
+    options.signal = Some(fields.get(0))
+        .filter(|signal| !signal.is_undefined())
+        .map(JsCast::unchecked_into::<AbortSignal>);
+    let timer = (1, MAX_TIMER_MS);
+    options.timeout_ms = fields.whole_number(1, "timeoutMs", timer, TIMEOUT_RULE)?;
     let mut since = 0.0;
     match extra {
         Extra::None => {}
-        Extra::Key => options.idempotency_key = fields.string(&names.idempotency_key)?,
+        Extra::Key => options.idempotency_key = fields.string(2),
         Extra::Since => {
             since = fields
-                .get(&names.since)?
+                .get(2)
                 .as_f64()
                 .ok_or_else(crate::client::invalid_since)?;
         }
@@ -153,44 +181,26 @@ pub(crate) fn call_options(
 
 /// Reads `{ target, content, replyToMessageId? }`, the target by its `type`.
 pub(crate) fn send_request(value: &JsValue) -> Result<SendRequest, Invalid> {
-    let names = InputNames::get();
-    let known = [&names.target, &names.content, &names.reply_to_message_id];
-    let fields = Fields::new(value, "request", &known)?;
-    let target = fields.get(&names.target)?;
-    let target = read_target(&target).map_err(|mut invalid| {
-        if !invalid.field.starts_with("target") {
-            invalid.field.insert_str(0, "target.");
-        }
-        invalid
-    })?;
-    let content = fields.get(&names.content)?;
-    let content = checked_content(&fields, content)?;
+    let fields = Fields::read(value, Shape::SendRequest)?;
+    let target = read_target(&fields.get(0))?;
+    let content = checked_content(fields.get(1))?;
     let mut request = SendRequest::new(target, content);
-    request.reply_to_message_id = fields.string(&names.reply_to_message_id)?;
+    request.reply_to_message_id = fields.string(2);
     Ok(request)
 }
 
-/// Reads one of the three target shapes; fields are named without the `target.` prefix. A
-/// field of another shape (a thread target with an `accountLinkId`) is refused by name.
+/// Reads one of the three target shapes. A field of another shape (a thread target with an
+/// `accountLinkId`) is refused by name.
 fn read_target(value: &JsValue) -> Result<Target, Invalid> {
-    let names = InputNames::get();
     if !value.is_object() {
         return Err(Invalid::new(
             "target",
             "is required: { type: \"profile\" | \"contact\" | \"thread\", ... }",
         ));
     }
-    let all = [
-        &names.kind,
-        &names.thread_id,
-        &names.account_link_id,
-        &names.contact_id,
-        &names.platform,
-        &names.platform_id,
-    ];
-    let fields = Fields::new(value, "target", &all)?;
-    let kind = fields.string(&names.kind)?.unwrap_or_default();
-    // The ids this type takes, in `all`'s order after `type`.
+    let fields = Fields::read(value, Shape::Target)?;
+    let kind = fields.string(0).unwrap_or_default();
+    // The ids this type takes, in the shape's order after `type`.
     let takes: [bool; 5] = match kind.as_str() {
         "thread" => [true, false, false, false, false],
         "contact" => [false, true, true, false, false],
@@ -202,19 +212,21 @@ fn read_target(value: &JsValue) -> Result<Target, Invalid> {
             ))
         }
     };
+    const NAMES: [&str; 5] = [
+        "target.threadId",
+        "target.accountLinkId",
+        "target.contactId",
+        "target.platform",
+        "target.platformId",
+    ];
     let mut ids: [String; 5] = Default::default();
-    for ((name, wanted), id) in all[1..].iter().zip(takes).zip(&mut ids) {
-        match (fields.string(name)?, wanted) {
+    for (index, ((name, wanted), id)) in NAMES.iter().zip(takes).zip(&mut ids).enumerate() {
+        match (fields.string(index as u32 + 1), wanted) {
             (Some(value), true) => *id = value,
             (None, false) => {}
-            (None, true) => {
-                return Err(Invalid::new(name.text, "is required for this target type"))
-            }
+            (None, true) => return Err(Invalid::new(*name, "is required for this target type")),
             (Some(_), false) => {
-                return Err(Invalid::new(
-                    name.text,
-                    "is not a field of this target type",
-                ))
+                return Err(Invalid::new(*name, "is not a field of this target type"))
             }
         }
     }
@@ -235,125 +247,28 @@ fn read_target(value: &JsValue) -> Result<Target, Invalid> {
 
 /// Reads `{ accountLinkId, content, externalPlatformId?, externalId? }`.
 pub(crate) fn request(value: &JsValue) -> Result<SendMessageRequest, Invalid> {
-    let names = InputNames::get();
-    let fields = Fields::new(
-        value,
-        "request",
-        &[
-            &names.account_link_id,
-            &names.content,
-            &names.external_platform_id,
-            &names.external_id,
-        ],
-    )?;
+    let fields = Fields::read(value, Shape::Request)?;
     let account_link_id = fields
-        .string(&names.account_link_id)?
+        .string(0)
         .ok_or(Invalid::new("accountLinkId", "is required"))?;
-    let content = fields.get(&names.content)?;
-    let content = checked_content(&fields, content)?;
-    let recipient = Recipient::from_ids(
-        fields.string(&names.external_platform_id)?,
-        fields.string(&names.external_id)?,
-    )
-    .ok_or(Invalid::new(
+    let content = checked_content(fields.get(1))?;
+    let recipient = Recipient::from_ids(fields.string(2), fields.string(3)).ok_or(Invalid::new(
         "externalPlatformId",
         "or externalId is required (the recipient)",
     ))?;
     Ok(SendMessageRequest::new(account_link_id, recipient, content))
 }
 
-/// The `content` field: a text longer than any valid content is refused before it is copied
-/// into wasm (each character takes at most two UTF-16 units).
-fn checked_content(fields: &Fields, content: JsValue) -> Result<String, Invalid> {
+/// The `content` field (a string or `undefined`): a text longer than any valid content is
+/// refused before it is copied into wasm (each character takes at most two UTF-16 units).
+fn checked_content(content: JsValue) -> Result<String, Invalid> {
     if content
         .dyn_ref::<JsString>()
         .is_some_and(|s| s.length() as usize > 2 * MAX_CONTENT_CHARS)
     {
         return Err(Invalid::new("content", TOO_LONG_RULE));
     }
-    let names = InputNames::get();
-    fields
-        .text(&names.content, content)?
+    content
+        .as_string()
         .ok_or(Invalid::new("content", "is required"))
-}
-
-/// A plain object from JavaScript whose keys are checked against a known list, so a
-/// misspelled field is reported instead of silently ignored.
-struct Fields<'a> {
-    object: &'a JsValue,
-}
-
-impl<'a> Fields<'a> {
-    fn new(value: &'a JsValue, name: &'static str, known: &[&Name]) -> Result<Self, Invalid> {
-        // `is_object` is false for functions (their typeof is "function") and null.
-        if !value.is_object() || Array::is_array(value) {
-            return Err(Invalid::new(name, "must be an object"));
-        }
-        let keys = keys(value)
-            .map_err(|_| Invalid::new(name, "could not be read: listing its keys threw"))?;
-        // Compared as JavaScript strings: only an unknown key is converted, for its message.
-        for key in keys.iter() {
-            if !known
-                .iter()
-                .any(|name| AsRef::<JsValue>::as_ref(&name.js) == &key)
-            {
-                return Err(Invalid::new(
-                    key.as_string().unwrap_or_default(),
-                    "is not a known field; check its spelling",
-                ));
-            }
-        }
-        Ok(Fields { object: value })
-    }
-
-    /// The field's value; a getter or proxy trap that throws is an error naming the field.
-    fn get(&self, name: &Name) -> Result<JsValue, Invalid> {
-        Reflect::get(self.object, &name.js)
-            .map_err(|_| Invalid::new(name.text, "could not be read: reading it threw"))
-    }
-
-    /// A string field; `undefined` is absent.
-    fn string(&self, name: &Name) -> Result<Option<String>, Invalid> {
-        self.text(name, self.get(name)?)
-    }
-
-    /// `value` as the string field `name`; `undefined` is absent. Text with unpaired
-    /// surrogates is refused: it could not be sent byte-exact.
-    fn text(&self, name: &Name, value: JsValue) -> Result<Option<String>, Invalid> {
-        let Some(text) = value.as_string() else {
-            if value.is_undefined() {
-                return Ok(None);
-            }
-            return Err(Invalid::new(name.text, "must be a string"));
-        };
-        // The conversion turned lone surrogates into U+FFFD: only text that now holds one
-        // (rare) is checked on the JavaScript string.
-        if text::find(&text, "\u{FFFD}").is_some() && !matches!(is_well_formed(&value), Ok(true)) {
-            return Err(Invalid::new(
-                name.text,
-                "must be well-formed text (it contains an unpaired UTF-16 surrogate)",
-            ));
-        }
-        Ok(Some(text))
-    }
-
-    /// A whole-number field within `min..=max`; `undefined` is absent.
-    fn whole_number(
-        &self,
-        name: &Name,
-        min: u32,
-        max: u32,
-        rule: &'static str,
-    ) -> Result<Option<u32>, Invalid> {
-        let value = self.get(name)?;
-        if value.is_undefined() {
-            return Ok(None);
-        }
-        match value.as_f64() {
-            Some(n) if n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) => {
-                Ok(Some(n as u32))
-            }
-            _ => Err(Invalid::new(name.text, rule)),
-        }
-    }
 }
