@@ -3,7 +3,6 @@
 import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { bundle } from "./sizes.mjs";
-import { snippetFiles } from "../scripts/size.mjs";
 import { compare } from "./compare.mjs";
 
 const here = new URL("./", import.meta.url);
@@ -25,10 +24,7 @@ window.runBatch = (name, count, inFlight) => batch(all[name], count, inFlight);
 /** The GET routes the bench server needs for the page. */
 export async function pageFiles() {
   const file = (url, type) => ({ type, body: readFileSync(url) });
-  const snippets = snippetFiles(pkg.pathname)
-    .map((name) => [`/pkg/${name}`, file(new URL(name, pkg), JS)]);
   return {
-    ...Object.fromEntries(snippets),
     "/": { type: "text/html; charset=utf-8", body: PAGE },
     "/pkg/inbox_sender.js": file(new URL("inbox_sender.js", pkg), JS),
     "/pkg/inbox_sender_bg.wasm": file(new URL("inbox_sender_bg.wasm", pkg), "application/wasm"),

@@ -26,19 +26,16 @@ export async function bundle(entry, minify) {
 export async function sizeRows() {
   const sum = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
   const wasm = sizes(readFileSync(`${root}pkg/inbox_sender_bg.wasm`));
-  // The glue and the JS snippet it imports (the fetch loop), each compressed on its own as
-  // they are served; minified, esbuild bundles them into one file.
+  // The glue and the JS snippets it imports, as the release build bundles and minifies them
+  // (scripts/minify.mjs).
   const glue = shippedFiles(`${root}pkg`)
     .filter((name) => name.endsWith(".js"))
     .map((name) => sizes(readFileSync(`${root}pkg/${name}`)))
     .reduce(sum);
-  const glueMin = sizes(await bundle(`${root}pkg/inbox_sender.js`, true));
   return [
     { name: "inbox_sender_bg.wasm", ...wasm },
-    { name: "glue + snippet (JS)", ...glue },
-    { name: "JS, esbuild --minify", ...glueMin },
+    { name: "inbox_sender.js (JS)", ...glue },
     { name: "shipped: wasm + JS", ...sum(wasm, glue), shipped: true },
-    { name: "shipped: wasm + min JS", ...sum(wasm, glueMin), shipped: true },
     { name: "baseline fetch+JSON.parse", ...sizes(await bundle(`${root}bench/baselines/fetch.mjs`, true)), baseline: "fetch" },
     { name: "baseline ky", ...sizes(await bundle(`${root}bench/baselines/ky.mjs`, true)), baseline: "ky" },
   ];

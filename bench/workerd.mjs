@@ -3,7 +3,6 @@
 import { readFileSync } from "node:fs";
 import { Miniflare } from "miniflare";
 import { bundle } from "./sizes.mjs";
-import { snippetFiles } from "../scripts/size.mjs";
 import { compare, stats } from "./compare.mjs";
 
 const here = new URL("./", import.meta.url);
@@ -18,9 +17,6 @@ export async function startWorker(serverUrl) {
     copies.map((c, i) => `import * as g${i} from "./${c.path}";`).join("\n") +
     `\nexport default [${copies.map((_, i) => `g${i}`).join(", ")}];`;
   const source = (name) => readFileSync(new URL(name, here), "utf8");
-  // The glue's JS snippets, next to the glue and next to each copy of it.
-  const snippets = snippetFiles(pkg.pathname)
-    .flatMap((name) => ["", "glue/"].map((dir) => ({ type: "ESModule", path: dir + name, contents: readFileSync(new URL(name, pkg), "utf8") })));
   const mf = new Miniflare({
     modulesRoot: "/",
     modules: [
@@ -29,7 +25,6 @@ export async function startWorker(serverUrl) {
       { type: "CompiledWasm", path: "inbox_sender_bg.wasm", contents: readFileSync(new URL("inbox_sender_bg.wasm", pkg)) },
       { type: "ESModule", path: "glues.mjs", contents: glues },
       ...copies,
-      ...snippets,
       { type: "ESModule", path: "sends.mjs", contents: source("sends.mjs") },
       { type: "ESModule", path: "baselines/fetch.mjs", contents: source("baselines/fetch.mjs") },
       { type: "ESModule", path: "baselines/fetch-timeout.mjs", contents: source("baselines/fetch-timeout.mjs") },

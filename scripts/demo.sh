@@ -31,8 +31,7 @@ fi
 # The page imports ./pkg/inbox_sender.js: put the built package next to it (www/pkg/ is
 # git-ignored).
 mkdir -p www/pkg
-rm -rf www/pkg/snippets
-cp -r pkg/inbox_sender.js pkg/inbox_sender_bg.wasm pkg/snippets www/pkg/
+cp pkg/inbox_sender.js pkg/inbox_sender_bg.wasm www/pkg/
 
 emulator="${CARGO_TARGET_DIR:-target}/release/inbox-emulator"
 exec 3< <(exec "$emulator" --port "$port" --serve-dir "$root/www")

@@ -7,9 +7,10 @@
 //   program; the declaration is the same one TypeScript's lib and @types/node make, so the
 //   three merge (checked by scripts/check-types.mjs with lib ESNext).
 // - package.json: an `exports` map, so Node, Deno, Bun, bundlers and TypeScript (node16 and
-//   bundler resolution) find the entry with its types, the .wasm and the snippets, and nothing else.
+//   bundler resolution) find the entry with its types and the .wasm, and nothing else (a release
+//   build has the JS snippets bundled into the glue; a --dev build keeps snippets/ and lists it).
 // Idempotent. Usage: node scripts/finish-pkg.mjs <pkg dir>
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = process.argv[2] ?? "pkg";
@@ -39,7 +40,13 @@ manifest.exports = {
   ".": entry,
   [`./${manifest.main}`]: entry,
   "./inbox_sender_bg.wasm": "./inbox_sender_bg.wasm",
-  "./snippets/*": "./snippets/*",
   "./package.json": "./package.json",
 };
+if (existsSync(join(dir, "snippets"))) {
+  manifest.exports["./snippets/*"] = "./snippets/*";
+} else {
+  manifest.files = manifest.files.filter((name) => name !== "snippets");
+  // The one module left has no side effects on import (the snippets were the ones listed).
+  manifest.sideEffects = false;
+}
 writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");

@@ -1,6 +1,6 @@
 // Prints what a JavaScript user ships (the _bg.wasm, its glue and the JS snippets the glue
-// imports): raw, gzip -9, brotli -11. Usage: node scripts/size.mjs <pkg dir> [--json]
-import { readdirSync, readFileSync } from "node:fs";
+// imports, when a --dev build left them unbundled): raw, gzip -9, brotli -11. Usage: node scripts/size.mjs <pkg dir> [--json]
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
@@ -8,6 +8,8 @@ const dir = process.argv[2] ?? "pkg";
 
 /** The JS snippet modules the glue imports, as paths relative to the package folder. */
 export function snippetFiles(pkgDir) {
+  // A release build bundles them into the glue (scripts/minify.mjs).
+  if (!existsSync(join(pkgDir, "snippets"))) return [];
   return readdirSync(join(pkgDir, "snippets"), { recursive: true })
     .filter((name) => name.endsWith(".js"))
     .map((name) => join("snippets", name));

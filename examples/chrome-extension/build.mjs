@@ -1,6 +1,6 @@
 // Builds the unpacked extension into dist/: the extension's own files plus the inbox-sender
 // package (pkg/, built by scripts/build.sh). Run: node examples/chrome-extension/build.mjs
-import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -17,8 +17,6 @@ export function build() {
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist);
   for (const [dir, names] of Object.entries(files)) for (const name of names) copyFileSync(dir + name, dist + name);
-  // The glue imports the package's JS snippets (its fetch loop) from ./snippets/.
-  cpSync(`${pkg}snippets`, `${dist}snippets`, { recursive: true });
   return dist;
 }
 

@@ -5,9 +5,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::JsString;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::Response;
 
 use crate::decide::answer::{self, Call, Context, ErrorBody, Header, Reply, Verdict};
@@ -16,19 +14,9 @@ use crate::decide::fault::Fault;
 use crate::decide::pace;
 use crate::decide::rate_limit::RateLimit;
 use crate::decide::retry::{self, Next};
-use crate::io::names::AnswerNames;
-use crate::io::parse;
+use crate::io::parse::{self, HeaderName};
 use crate::io::session::Session;
 use crate::io::thrown::describe;
-
-#[wasm_bindgen]
-extern "C" {
-    /// A response's `Headers`, read with names that are already JavaScript strings.
-    type HeaderList;
-    /// `Headers.get`: the value, or `None` when absent (`null`).
-    #[wasm_bindgen(method, js_name = get)]
-    fn get(this: &HeaderList, name: &JsString) -> Option<String>;
-}
 
 /// A delivered DM (or a read's answer): the parsed body (for JavaScript callers), its text (for
 /// Rust callers), the status and the attempts it took.
@@ -187,18 +175,17 @@ impl Delivery {
         if !matches!(fault, Fault::Refused | Fault::Idle) {
             self.attempts += 1;
         }
-        let headers: Option<HeaderList> = response.as_ref().map(|r| r.headers().unchecked_into());
-        if let Some(headers) = &headers {
+        if let Some(response) = &response {
             self.session.answered.set(true);
-            self.remember_budget(headers);
+            self.remember_budget(response);
         }
         let mut reply = JsReply {
             status: response.as_ref().map(Response::status),
-            headers,
+            response: response.as_ref(),
             text: &text,
             cause: &cause,
             value: None,
-            read: self.call == Call::Read,
+            call: self.call,
         };
         let context = Context {
             call: self.call,
@@ -211,9 +198,6 @@ impl Delivery {
             Verdict::Sent => {
                 let value = reply.value.unwrap_or_default();
                 let status = reply.status.unwrap_or_default();
-                if self.call == Call::SendV2 {
-                    parse::set_replayed(&value, status == 200);
-                }
                 self.end(Ok(Delivered {
                     value,
                     status,
@@ -293,13 +277,12 @@ impl Delivery {
 
 impl Delivery {
     /// Keeps the budget the answer's `X-RateLimit-*` headers report.
-    fn remember_budget(&self, headers: &HeaderList) {
-        let names = AnswerNames::get();
-        let header = |name: &JsString| headers.get(name);
+    fn remember_budget(&self, response: &Response) {
+        let header = |name| parse::header_value(response, name);
         let limits = RateLimit::from_headers(
-            header(&names.rate_limit).as_deref(),
-            header(&names.rate_remaining).as_deref(),
-            header(&names.rate_reset).as_deref(),
+            header(HeaderName::RateLimit).as_deref(),
+            header(HeaderName::RateRemaining).as_deref(),
+            header(HeaderName::RateReset).as_deref(),
         );
         if let Some(limits) = limits {
             self.session.rate_limit.set(Some(limits));
@@ -312,13 +295,14 @@ impl Delivery {
 /// One attempt's answer, read from JavaScript only as far as the verdict asks.
 struct JsReply<'a> {
     status: Option<u16>,
-    headers: Option<HeaderList>,
+    response: Option<&'a Response>,
     text: &'a JsValue,
     cause: &'a JsValue,
     /// The parsed success body, once checked.
     value: Option<JsValue>,
-    /// A read: any JSON body is a success (its shape is the caller's to check).
-    read: bool,
+    /// What was asked: for a read any JSON body is a success (its shape is the caller's to
+    /// check).
+    call: Call,
 }
 
 impl Reply for JsReply<'_> {
@@ -327,21 +311,19 @@ impl Reply for JsReply<'_> {
     }
 
     fn header(&self, name: Header) -> Option<String> {
-        let names = AnswerNames::get();
         let name = match name {
-            Header::RetryAfterMs => &names.retry_after_ms,
-            Header::RetryAfter => &names.retry_after,
-            Header::RequestId => &names.request_id_header,
+            Header::RetryAfterMs => HeaderName::RetryAfterMs,
+            Header::RetryAfter => HeaderName::RetryAfter,
+            Header::RequestId => HeaderName::RequestId,
         };
-        self.headers.as_ref()?.get(name)
+        parse::header_value(self.response.as_ref()?, name)
     }
 
     fn check_success(&mut self) -> Result<(), &'static str> {
-        self.value = Some(if self.read {
-            parse::json(self.text)?
-        } else {
-            parse::success(self.text)?
-        });
+        let strict = self.call != Call::Read;
+        // A v2 `200` is a replay of the key (`201`: sent now).
+        let replayed = (self.call == Call::SendV2).then_some(self.status == Some(200));
+        self.value = Some(parse::body(self.text, strict, replayed)?);
         Ok(())
     }
 

@@ -184,7 +184,7 @@ impl Finder {
     pub fn result(&mut self) -> Result<JsValue, JsValue> {
         let step = std::mem::replace(&mut self.step, Step::Done(Ok(None)));
         match step {
-            Step::Done(Ok(Some((page, index)))) => Ok(parse::page_item(&page.value, index)),
+            Step::Done(Ok(Some((page, index)))) => Ok(parse::page_item(&page.value, index as u32)),
             Step::Done(Err(error)) => match self.rejection {
                 Some(rejection) => Err(rejection(&error)),
                 None => Ok(JsValue::UNDEFINED),

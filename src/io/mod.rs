@@ -3,7 +3,6 @@
 
 pub(crate) mod delivery;
 pub(crate) mod finder;
-pub(crate) mod names;
 pub(crate) mod parse;
 pub(crate) mod session;
 pub(crate) mod thrown;

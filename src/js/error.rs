@@ -1,14 +1,34 @@
 //! `InboxError`, the error every JavaScript caller receives: a real `Error` with the kind and
-//! details as properties, and the runtime's own error as its `cause`.
+//! details as properties, and the runtime's own error as its `cause` (built by `error.js`).
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::decide::error::Error;
+use crate::decide::error::{Details, Error};
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/src/js/error.js")]
 extern "C" {
-    /// An object this module created (an `InboxError`, a `RateLimit`).
+    /// The `InboxError` with these properties; `None` / `undefined` ones are left out.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = inboxError)]
+    fn inbox_error(
+        message: &str,
+        kind: &str,
+        field: Option<&str>,
+        rule: Option<&str>,
+        status: Option<u16>,
+        api_code: Option<&str>,
+        request_id: Option<&str>,
+        retry_after_ms: Option<f64>,
+        maybe_sent: bool,
+        attempts: u32,
+        body: Option<&str>,
+        idempotency_key: Option<&str>,
+        message_id: Option<&str>,
+        cause: &JsValue,
+    ) -> JsValue;
+
+    /// An object this module created (a `RateLimit`).
     type Own;
     /// `own[key] = value`.
     #[wasm_bindgen(method, indexing_setter)]
@@ -17,46 +37,32 @@ extern "C" {
 
 /// Builds the `InboxError` a JavaScript caller receives.
 pub(crate) fn to_js_error(error: &Error) -> JsValue {
-    let js = js_sys::Error::new(&error.message());
-    set(&js, "name", "InboxError");
-    set(&js, "kind", error.kind().as_str());
-    match error {
-        Error::InvalidRequest(invalid) => {
-            set(&js, "field", invalid.field.as_str());
-            set(&js, "rule", invalid.rule);
-            set(&js, "maybeSent", false);
-            set(&js, "attempts", 0.0);
-        }
-        Error::Failed(_, details) => {
-            if let Some(status) = details.status {
-                set(&js, "status", f64::from(status));
-            }
-            if let Some(code) = &details.api_code {
-                set(&js, "apiCode", code.as_str());
-            }
-            if let Some(id) = &details.request_id {
-                set(&js, "requestId", id.as_str());
-            }
-            if let Some(ms) = details.retry_after_ms {
-                set(&js, "retryAfterMs", ms as f64);
-            }
-            set(&js, "maybeSent", details.maybe_sent);
-            set(&js, "attempts", f64::from(details.attempts));
-            if let Some(body) = &details.body {
-                set(&js, "body", body.as_str());
-            }
-            if let Some(key) = &details.idempotency_key {
-                set(&js, "idempotencyKey", key.as_str());
-            }
-            if let Some(id) = &details.message_id {
-                set(&js, "messageId", id.as_str());
-            }
-            if let Some(value) = details.cause.as_ref().and_then(|c| c.value()) {
-                set(&js, "cause", value.clone());
-            }
-        }
-    }
-    js.into()
+    // An invalid request: nothing was sent, no attempt made (the default details).
+    let none = Details::default();
+    let (invalid, details) = match error {
+        Error::InvalidRequest(invalid) => (Some(invalid), &none),
+        Error::Failed(_, details) => (None, &**details),
+    };
+    inbox_error(
+        &error.message(),
+        error.kind().as_str(),
+        invalid.map(|invalid| invalid.field.as_str()),
+        invalid.map(|invalid| invalid.rule),
+        details.status,
+        details.api_code.as_deref(),
+        details.request_id.as_deref(),
+        details.retry_after_ms.map(|ms| ms as f64),
+        details.maybe_sent,
+        details.attempts,
+        details.body.as_deref(),
+        details.idempotency_key.as_deref(),
+        details.message_id.as_deref(),
+        details
+            .cause
+            .as_ref()
+            .and_then(|cause| cause.value())
+            .unwrap_or(&JsValue::UNDEFINED),
+    )
 }
 
 /// `target[key] = value` on an object this module created (a plain data property: the
