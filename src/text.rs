@@ -3,17 +3,6 @@
 //! searcher's panicking paths link `Debug` formatting and Unicode tables (about 8 KB). The
 //! inputs here are short, so plain byte loops cost nothing.
 
-/// The byte offset of the first `needle` in `haystack`.
-pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|window| window == needle.as_bytes())
-}
-
 /// The byte offset of the first `byte` (an ASCII character) in `text`.
 pub(crate) fn position(text: &str, byte: u8) -> Option<usize> {
     text.bytes().position(|b| b == byte)
@@ -59,20 +48,6 @@ pub(crate) fn push_decimal(out: &mut String, n: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finds_like_std() {
-        for (hay, needle) in [
-            ("token abc token", "token"),
-            ("ééx€", "x"),
-            ("aaaa", "aa"),
-            ("nothing here", "zz"),
-            ("", "a"),
-            ("😀tok😀", "tok"),
-        ] {
-            assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
-        }
-    }
 
     #[test]
     fn parses_decimals_like_std() {

@@ -12,7 +12,7 @@ type Expect = Result<&'static str, (&'static str, &'static str)>;
 /// The `Invalid` inside an `InvalidRequest`, or a panic naming `case`.
 fn invalid(case: &str, result: Result<Client, Error>) -> (String, &'static str) {
     match result {
-        Err(Error::InvalidRequest(invalid)) => (invalid.field, invalid.rule),
+        Err(Error::InvalidRequest(invalid)) => (invalid.field.into_owned(), invalid.rule),
         Err(other) => panic!("{case}: expected InvalidRequest, got {other:?}"),
         Ok(client) => panic!("{case}: accepted, endpoint {}", client.endpoint()),
     }

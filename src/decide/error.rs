@@ -250,30 +250,35 @@ impl Error {
     pub fn message(&self) -> String {
         let kind = self.kind();
         let mut out = String::with_capacity(160);
-        out.push_str(kind.headline());
         let details = match self {
             Error::InvalidRequest(invalid) => {
-                for part in [": ", invalid.field.as_str(), " ", invalid.rule, "."] {
-                    out.push_str(part);
-                }
+                push(
+                    &mut out,
+                    &[
+                        kind.headline(),
+                        ": ",
+                        &invalid.field,
+                        " ",
+                        invalid.rule,
+                        ".",
+                    ],
+                );
                 return out;
             }
             Error::Failed(_, details) => details,
         };
+        out.push_str(kind.headline());
         if let Some(status) = details.status {
             out.push_str(" (HTTP ");
             push_decimal(&mut out, u64::from(status));
             out.push(')');
         }
         if let Some(message) = &details.message {
-            out.push_str(": ");
-            out.push_str(message);
+            push(&mut out, &[": ", message]);
         }
         out.push('.');
         if let Some(code) = &details.api_code {
-            out.push_str(" Code: ");
-            out.push_str(code);
-            out.push('.');
+            push(&mut out, &[" Code: ", code, "."]);
         }
         if let Some(wait) = details.retry_after_ms {
             out.push_str(" Retry after ");
@@ -282,29 +287,34 @@ impl Error {
         }
         let advice = kind.advice();
         if !advice.is_empty() {
-            out.push(' ');
-            out.push_str(advice);
+            push(&mut out, &[" ", advice]);
         }
         if details.maybe_sent {
             match &details.idempotency_key {
-                Some(key) => {
-                    out.push_str(
+                Some(key) => push(
+                    &mut out,
+                    &[
                         " The DM may have been delivered: sending it again with idempotency key ",
-                    );
-                    out.push_str(key);
-                    out.push_str(" is safe, it can never arrive twice.");
-                }
+                        key,
+                        " is safe, it can never arrive twice.",
+                    ],
+                ),
                 None => out.push_str(
                     " The DM may have been delivered: check the thread before sending it again.",
                 ),
             }
         }
         if let Some(id) = &details.request_id {
-            out.push_str(" Request id: ");
-            out.push_str(id);
-            out.push('.');
+            push(&mut out, &[" Request id: ", id, "."]);
         }
         out
+    }
+}
+
+/// Appends each of `parts` (one loop, rather than a copy of `push_str` per part).
+fn push(out: &mut String, parts: &[&str]) {
+    for part in parts {
+        out.push_str(part);
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::input::token::Token;
 use crate::input::validate::{self, has_space_or_control, Invalid};
-use crate::text::{self, parse_decimal, position, split_at_byte};
+use crate::text::{parse_decimal, position, split_at_byte};
 
 /// Where the Inbox API lives unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://inboxapp.com";
@@ -156,8 +156,15 @@ pub(crate) fn base(base_url: &str) -> Result<String, Invalid> {
     let path = path
         .get(..path.len() - trailing_slashes(path))
         .unwrap_or(path);
-    let api = |v: &str| path.ends_with(v) || text::find(path, &[v, "/"].concat()).is_some();
-    if api("/api/v1") || api("/api/v2") {
+    // `/api/v1` or `/api/v2` as a whole segment anywhere in the path.
+    let bytes = path.as_bytes();
+    let api = (0..bytes.len()).any(|at| {
+        bytes
+            .get(at..at + 7)
+            .is_some_and(|w| w == b"/api/v1" || w == b"/api/v2")
+            && matches!(bytes.get(at + 7), None | Some(b'/'))
+    });
+    if api {
         return Err(Invalid::new(
             field,
             "must not end with /api/v1 or /api/v2: the client adds the API path itself (use https://inboxapp.com)",

@@ -2,6 +2,7 @@
 //!
 //! The functions here work on plain strings so the Rust API and the JavaScript API share them.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::input::types::{SendMessageRequest, SendRequest, Target};
@@ -16,14 +17,14 @@ pub(crate) const TOO_LONG_RULE: &str = "must be at most 10,000 characters (X's l
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invalid {
     /// The input field as the caller spells it (`content`, `baseUrl`, ...).
-    pub field: String,
+    pub field: Cow<'static, str>,
     /// The rule it broke, as a phrase that follows the field name.
     pub rule: &'static str,
 }
 
 impl Invalid {
     /// A failure of `field` against `rule`.
-    pub fn new(field: impl Into<String>, rule: &'static str) -> Self {
+    pub fn new(field: impl Into<Cow<'static, str>>, rule: &'static str) -> Self {
         Invalid {
             field: field.into(),
             rule,

@@ -95,6 +95,24 @@ export function pageItem(value, index) {
   return value.messages[index];
 }
 
+/**
+ * What `thrown` (a fetch failure, an abort reason: anything) is, in words: a string as it is,
+ * an error as `name: message`, else "an unknown error". Reading a throwing getter counts as
+ * absent.
+ */
+export function describe(thrown) {
+  if (typeof thrown == "string") return thrown;
+  const read = (key) => {
+    try {
+      return string(thrown?.[key]);
+    } catch {}
+  };
+  const name = read("name");
+  const message = read("message");
+  if (message === undefined) return "an unknown error";
+  return name === undefined ? message : `${name}: ${message}`;
+}
+
 /** `value` when it is a non-null object (arrays included), else `undefined`. */
 function object(value) {
   return typeof value == "object" && value !== null ? value : undefined;

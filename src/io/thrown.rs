@@ -1,25 +1,10 @@
-//! What JavaScript threw, in words: for error messages and causes.
+//! What JavaScript threw, in words: for error messages and causes (read by `parse.js`).
 
-use js_sys::Reflect;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
-/// A short description of a JavaScript failure: its `name: message`, or its string form.
-pub(crate) fn describe(error: &JsValue) -> String {
-    if let Some(text) = error.as_string() {
-        return text;
-    }
-    let get = |key: &str| {
-        Reflect::get(error, &JsValue::from_str(key))
-            .ok()
-            .and_then(|v| v.as_string())
-    };
-    match (get("name"), get("message")) {
-        (Some(mut name), Some(message)) => {
-            name.push_str(": ");
-            name.push_str(&message);
-            name
-        }
-        (None, Some(message)) => message,
-        _ => "an unknown error".to_owned(),
-    }
+#[wasm_bindgen(module = "/src/io/parse.js")]
+extern "C" {
+    /// A short description of a JavaScript failure: a string as it is, an error as
+    /// `name: message`, else "an unknown error".
+    pub(crate) fn describe(thrown: &JsValue) -> String;
 }

@@ -46,7 +46,7 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
     inbox_error(
         &error.message(),
         error.kind().as_str(),
-        invalid.map(|invalid| invalid.field.as_str()),
+        invalid.map(|invalid| &*invalid.field),
         invalid.map(|invalid| invalid.rule),
         details.status,
         details.api_code.as_deref(),
