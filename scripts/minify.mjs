@@ -62,10 +62,17 @@ function shortenWasmNames(dir) {
   for (const [from, to] of exports) glue = replaceExactly(glue, new RegExp(`\\bwasm\\.${from}\\b`, "g"), `wasm.${to}`);
   writeFileSync(gluePath, glue);
 
-  const typesPath = join(dir, "inbox_sender_bg.wasm.d.ts");
-  let types = readFileSync(typesPath, "utf8");
-  for (const [from, to] of exports) types = replaceExactly(types, new RegExp(`\\bconst ${from}:`, "g"), `const ${to}:`);
-  writeFileSync(typesPath, types);
+  // The exports' declarations: the wasm's own .d.ts, and `InitOutput` (what `initSync` returns).
+  const declarations = [
+    ["inbox_sender_bg.wasm.d.ts", (name) => `export const ${name}:`],
+    ["inbox_sender.d.ts", (name) => `readonly ${name}:`],
+  ];
+  for (const [file, declaration] of declarations) {
+    let types = readFileSync(join(dir, file), "utf8");
+    // Some exports (wasm-bindgen's abort hooks) are not declared.
+    for (const [from, to] of exports) types = replaceExactly(types, declaration(from), declaration(to));
+    writeFileSync(join(dir, file), types);
+  }
 }
 
 /**
@@ -126,8 +133,10 @@ function renameWasm(bytes) {
         skipImportDescription();
         body.push(...encode(entry.to), ...encode(to), ...bytes.subarray(start, at));
       } else {
-        const to = short(i);
-        exports.push([name(), to]);
+        const from = name();
+        // `memory` keeps its name: `initSync` returns the exports, and a caller may read it.
+        const to = from === "memory" ? from : short(exports.length);
+        if (to !== from) exports.push([from, to]);
         const start = at;
         at++; // the kind
         u32(); // the index

@@ -814,27 +814,27 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly __wbg_inboxclient_free: (a: number, b: number) => void;
-    readonly __wbg_inboxdelivery_free: (a: number, b: number) => void;
-    readonly __wbg_inboxfinder_free: (a: number, b: number) => void;
-    readonly inboxclient_findSent: (a: number, b: any, c: number) => any;
-    readonly inboxclient_new: (a: any) => [number, number, number];
-    readonly inboxclient_rateLimit: (a: number) => any;
-    readonly inboxclient_send: (a: number, b: any, c: number) => any;
-    readonly inboxclient_sendMessage: (a: number, b: any, c: number) => any;
-    readonly inboxdelivery_admit: (a: number) => number;
-    readonly inboxdelivery_finish: (a: number) => [number, number, number];
-    readonly inboxdelivery_settle: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
-    readonly inboxfinder_next: (a: number) => any;
-    readonly inboxfinder_result: (a: number) => [number, number, number];
-    readonly __wbindgen_malloc: (a: number, b: number) => number;
-    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
-    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
-    readonly __wbindgen_exn_store: (a: number) => void;
-    readonly __externref_table_alloc: () => number;
-    readonly __wbindgen_externrefs: WebAssembly.Table;
-    readonly __externref_table_dealloc: (a: number) => void;
-    readonly __wbindgen_start: () => void;
+    readonly a: (a: number, b: number) => void;
+    readonly b: (a: number, b: number) => void;
+    readonly c: (a: number, b: number) => void;
+    readonly d: (a: number, b: any, c: number) => any;
+    readonly e: (a: any) => [number, number, number];
+    readonly f: (a: number) => any;
+    readonly g: (a: number, b: any, c: number) => any;
+    readonly h: (a: number, b: any, c: number) => any;
+    readonly i: (a: number) => number;
+    readonly j: (a: number) => [number, number, number];
+    readonly k: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
+    readonly l: (a: number) => any;
+    readonly m: (a: number) => [number, number, number];
+    readonly p: (a: number, b: number) => number;
+    readonly q: (a: number, b: number, c: number, d: number) => number;
+    readonly r: (a: number, b: number, c: number) => void;
+    readonly s: (a: number) => void;
+    readonly t: () => number;
+    readonly u: WebAssembly.Table;
+    readonly v: (a: number) => void;
+    readonly w: () => void;
 }
 
 export type SyncInitInput = BufferSource | WebAssembly.Module;
