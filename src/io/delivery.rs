@@ -279,8 +279,12 @@ impl Delivery {
     /// Keeps the budget the answer's `X-RateLimit-*` headers report.
     fn remember_budget(&self, response: &Response) {
         let header = |name| parse::header_value(response, name);
+        // Without a limit there is no budget: the other two are not read.
+        let Some(limit) = header(HeaderName::RateLimit) else {
+            return;
+        };
         let limits = RateLimit::from_headers(
-            header(HeaderName::RateLimit).as_deref(),
+            Some(&limit),
             header(HeaderName::RateRemaining).as_deref(),
             header(HeaderName::RateReset).as_deref(),
         );
