@@ -10,7 +10,8 @@
 //!   ↓
 //! decide/   pure decisions: what an answer means, retry, redaction, the error model
 //!   ↓
-//! io/       the fetch loop (transport.js) and the delivery it reports each attempt to
+//! io/       the fetch loop (transport.js), answers read (parse.js), and the delivery each
+//!           attempt is reported to
 //!   ↓
 //! client.rs the Rust surface: Client
 //!   ↓

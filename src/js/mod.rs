@@ -1,6 +1,7 @@
 //! The JavaScript surface: `InboxClient` and `InboxError`, a thin adapter over the Rust
-//! [`Client`]. Inputs are read field by field ([`read`]); results are the parsed JSON the
-//! server sent, so new API fields reach callers as they are.
+//! [`Client`]. Inputs are handed over by `read.js`, their types checked, and their rules checked
+//! in Rust ([`read`]); results are the parsed JSON the server sent, so new API fields reach
+//! callers as they are.
 
 mod error;
 mod read;
