@@ -237,7 +237,7 @@ impl Client {
         no_key(options)?;
         Ok(Job {
             call: Call::SendV1,
-            url: self.session.wire().url.clone(),
+            url: self.session.wire().v1_url.clone(),
             body: Some(body::encode(request)),
             key: None,
         })
@@ -259,7 +259,7 @@ impl Client {
         };
         Ok(Job {
             call: Call::SendV2,
-            url: JsString::from(self.session.url("/api/v2/messages")),
+            url: self.session.wire().v2_url.clone(),
             body: Some(body::encode_send(request)),
             key: Some(key),
         })

@@ -12,6 +12,8 @@ use crate::input::token::Token;
 
 /// The v1 send path, after the base URL.
 pub(crate) const V1_SEND_PATH: &str = "/api/v1/threads/messages";
+/// The v2 send path, after the base URL.
+pub(crate) const V2_SEND_PATH: &str = "/api/v2/messages";
 
 /// One client's settings and state, shared with each of its deliveries.
 #[derive(Debug)]
@@ -83,7 +85,8 @@ impl Session {
             authorization.push_str("Bearer ");
             authorization.push_str(token);
             Wire {
-                url: JsString::from(self.endpoint.as_str()),
+                v1_url: JsString::from(self.endpoint.as_str()),
+                v2_url: JsString::from(self.url(V2_SEND_PATH)),
                 authorization: JsString::from(authorization),
             }
         })
@@ -92,8 +95,10 @@ impl Session {
 
 /// What a client hands to JavaScript on every send, converted once.
 pub(crate) struct Wire {
-    /// The endpoint URL.
-    pub(crate) url: JsString,
+    /// The URL every v1 send posts to.
+    pub(crate) v1_url: JsString,
+    /// The URL every v2 send posts to.
+    pub(crate) v2_url: JsString,
     /// `Bearer <token>`: a secret, so `Debug` leaves it out.
     pub(crate) authorization: JsString,
 }
@@ -101,7 +106,8 @@ pub(crate) struct Wire {
 impl fmt::Debug for Wire {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Wire")
-            .field("url", &self.url)
+            .field("v1_url", &self.v1_url)
+            .field("v2_url", &self.v2_url)
             .finish_non_exhaustive()
     }
 }

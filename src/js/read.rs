@@ -199,12 +199,11 @@ fn read_target(value: &JsValue) -> Result<Target, Invalid> {
         ));
     }
     let fields = Fields::read(value, Shape::Target)?;
-    let kind = fields.string(0).unwrap_or_default();
-    // The ids this type takes, in the shape's order after `type`.
-    let takes: [bool; 5] = match kind.as_str() {
-        "thread" => [true, false, false, false, false],
-        "contact" => [false, true, true, false, false],
-        "profile" => [false, true, false, true, true],
+    // The ids each type takes, by their index in the shape (after `type`).
+    let takes: &[u32] = match fields.string(0).as_deref() {
+        Some("thread") => &[1],
+        Some("contact") => &[2, 3],
+        Some("profile") => &[2, 4, 5],
         _ => {
             return Err(Invalid::new(
                 "target.type",
@@ -219,28 +218,31 @@ fn read_target(value: &JsValue) -> Result<Target, Invalid> {
         "target.platform",
         "target.platformId",
     ];
-    let mut ids: [String; 5] = Default::default();
-    for (index, ((name, wanted), id)) in NAMES.iter().zip(takes).zip(&mut ids).enumerate() {
-        match (fields.string(index as u32 + 1), wanted) {
-            (Some(value), true) => *id = value,
-            (None, false) => {}
-            (None, true) => return Err(Invalid::new(*name, "is required for this target type")),
-            (Some(_), false) => {
-                return Err(Invalid::new(*name, "is not a field of this target type"))
-            }
+    for (index, name) in (1..).zip(NAMES) {
+        let wanted = takes.contains(&index);
+        if fields.get(index).is_undefined() == wanted {
+            let rule = if wanted {
+                "is required for this target type"
+            } else {
+                "is not a field of this target type"
+            };
+            return Err(Invalid::new(name, rule));
         }
     }
-    let [thread_id, account_link_id, contact_id, platform, platform_id] = ids;
-    Ok(match kind.as_str() {
-        "thread" => Target::Thread { thread_id },
-        "contact" => Target::Contact {
-            account_link_id,
-            contact_id,
+    // Every id this type takes is a string (`read.js` checked the types).
+    let id = |index| fields.string(index).unwrap_or_default();
+    Ok(match takes {
+        [thread_id] => Target::Thread {
+            thread_id: id(*thread_id),
+        },
+        [_, _] => Target::Contact {
+            account_link_id: id(2),
+            contact_id: id(3),
         },
         _ => Target::Profile {
-            account_link_id,
-            platform,
-            platform_id,
+            account_link_id: id(2),
+            platform: id(4),
+            platform_id: id(5),
         },
     })
 }
