@@ -2,7 +2,6 @@
 //! details as properties, and the runtime's own error as its `cause` (built by `error.js`).
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::decide::error::{Details, Error};
 
@@ -28,11 +27,6 @@ extern "C" {
         cause: &JsValue,
     ) -> JsValue;
 
-    /// An object this module created (a `RateLimit`).
-    type Own;
-    /// `own[key] = value`.
-    #[wasm_bindgen(method, indexing_setter)]
-    fn set_field(this: &Own, key: &JsValue, value: &JsValue);
 }
 
 /// Builds the `InboxError` a JavaScript caller receives.
@@ -63,12 +57,4 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
             .and_then(|cause| cause.value())
             .unwrap_or(&JsValue::UNDEFINED),
     )
-}
-
-/// `target[key] = value` on an object this module created (a plain data property: the
-/// assignment cannot throw).
-pub(crate) fn set(target: &JsValue, key: &str, value: impl Into<JsValue>) {
-    target
-        .unchecked_ref::<Own>()
-        .set_field(&JsValue::from_str(key), &value.into());
 }

@@ -10,16 +10,15 @@ mod types;
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::{Object, Promise};
+use js_sys::Promise;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::client::{Client, Job, SendOptions};
 use crate::decide::error::Error;
 use crate::input::types::{SendMessageRequest, SendRequest};
 use crate::io::finder;
-use error::{set, to_js_error};
+use error::to_js_error;
 use read::Extra;
 use types::{JsClientOptions, JsFindSentOptions, JsIdempotentOptions, JsRateLimit, JsSendOptions};
 
@@ -121,10 +120,17 @@ impl InboxClient {
     #[wasm_bindgen(getter, js_name = rateLimit)]
     pub fn rate_limit(&self) -> Option<JsRateLimit> {
         let limits = self.client.rate_limit()?;
-        let object = Object::new();
-        set(&object, "limit", limits.limit as f64);
-        set(&object, "remaining", limits.remaining as f64);
-        set(&object, "resetAt", limits.reset_at_ms as f64);
-        Some(object.unchecked_into())
+        Some(rate_limit_object(
+            limits.limit as f64,
+            limits.remaining as f64,
+            limits.reset_at_ms as f64,
+        ))
     }
+}
+
+#[wasm_bindgen(module = "/src/js/rate_limit.js")]
+extern "C" {
+    /// `{ limit, remaining, resetAt }`.
+    #[wasm_bindgen(js_name = rateLimit)]
+    fn rate_limit_object(limit: f64, remaining: f64, reset_at: f64) -> JsRateLimit;
 }
