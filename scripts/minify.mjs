@@ -1,7 +1,7 @@
 // Shrinks the built package in place, same behaviour: (1) gives the wasm's imports and exports
 // one- or two-letter names (wasm-bindgen names each import `__wbg_<name>_<16 hex digits>`, and
 // those digits are incompressible: written once in the wasm and once in the glue) and renames
-// them to match in the glue and in the wasm's .d.ts; (2) bundles the JS snippets the glue
+// them to match in the glue and in the declarations (the wasm's .d.ts, `InitOutput`); (2) bundles the JS snippets the glue
 // imports (src/**/*.js) into the glue and minifies it with esbuild, so the package ships two
 // files that run: inbox_sender.js and inbox_sender_bg.wasm. Each small file compressed on its
 // own costs more than its share of one (measured: 444 B brotli for the four snippets).
@@ -110,13 +110,16 @@ function renameWasm(bytes) {
 
   const modules = new Map();
   const exports = [];
-  const out = [...bytes.subarray(0, 8)];
+  // Pieces of the new module; untouched sections are copied as slices (the code section is
+  // tens of KB: too large to spread into an array).
+  const out = [bytes.subarray(0, 8)];
   while (at < bytes.length) {
+    const sectionStart = at;
     const id = bytes[at++];
     const size = u32();
     const end = at + size;
     if (id !== 2 && id !== 7) {
-      out.push(id, ...leb(size), ...bytes.subarray(at, end));
+      out.push(bytes.subarray(sectionStart, end));
       at = end;
       continue;
     }
@@ -144,9 +147,9 @@ function renameWasm(bytes) {
       }
     }
     if (at !== end) throw new Error(`section ${id} did not parse to its end`);
-    out.push(id, ...leb(body.length), ...body);
+    out.push(Uint8Array.from([id, ...leb(body.length), ...body]));
   }
-  return { bytes: Uint8Array.from(out), modules, exports };
+  return { bytes: Buffer.concat(out), modules, exports };
 
   /** Steps over an import's kind and type: a function, table, memory or global. */
   function skipImportDescription() {
