@@ -11,7 +11,8 @@ use crate::text::push_decimal;
 /// How much of an error body an error keeps, in bytes (UTF-8).
 pub(crate) const BODY_EXCERPT_BYTES: usize = 2048;
 
-/// The response headers a verdict may read (the rate-limit headers are read apart).
+/// The response headers the client reads: the first three by a verdict, the rate-limit ones
+/// for the budget. (`io/parse.js` lists them in this order.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Header {
     /// `retry-after-ms`: the wait in milliseconds.
@@ -20,6 +21,12 @@ pub(crate) enum Header {
     RetryAfter,
     /// `X-Request-Id`.
     RequestId,
+    /// `X-RateLimit-Limit`.
+    RateLimit,
+    /// `X-RateLimit-Remaining`.
+    RateRemaining,
+    /// `X-RateLimit-Reset` (Unix seconds).
+    RateReset,
 }
 
 /// What kind of request an answer belongs to: that decides what is safe to retry.

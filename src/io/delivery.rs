@@ -14,7 +14,7 @@ use crate::decide::fault::Fault;
 use crate::decide::pace;
 use crate::decide::rate_limit::RateLimit;
 use crate::decide::retry::{self, Next};
-use crate::io::parse::{self, HeaderName};
+use crate::io::parse;
 use crate::io::session::Session;
 use crate::io::thrown::describe;
 
@@ -280,13 +280,13 @@ impl Delivery {
     fn remember_budget(&self, response: &Response) {
         let header = |name| parse::header_value(response, name);
         // Without a limit there is no budget: the other two are not read.
-        let Some(limit) = header(HeaderName::RateLimit) else {
+        let Some(limit) = header(Header::RateLimit) else {
             return;
         };
         let limits = RateLimit::from_headers(
             Some(&limit),
-            header(HeaderName::RateRemaining).as_deref(),
-            header(HeaderName::RateReset).as_deref(),
+            header(Header::RateRemaining).as_deref(),
+            header(Header::RateReset).as_deref(),
         );
         if let Some(limits) = limits {
             self.session.rate_limit.set(Some(limits));
@@ -315,11 +315,6 @@ impl Reply for JsReply<'_> {
     }
 
     fn header(&self, name: Header) -> Option<String> {
-        let name = match name {
-            Header::RetryAfterMs => HeaderName::RetryAfterMs,
-            Header::RetryAfter => HeaderName::RetryAfter,
-            Header::RequestId => HeaderName::RequestId,
-        };
         parse::header_value(self.response.as_ref()?, name)
     }
 

@@ -6,12 +6,12 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use web_sys::Response;
 
-use crate::decide::answer::ErrorBody;
+use crate::decide::answer::{ErrorBody, Header};
 use crate::decide::reconcile::{Entry, Page};
 
 #[wasm_bindgen(module = "/src/io/parse.js")]
 extern "C" {
-    /// Header number `index` ([`HeaderName`]) of `response`.
+    /// Header number `index` (a [`Header`]) of `response`.
     fn header(response: &Response, index: u32) -> Option<String>;
     /// The parsed 2xx body; throws a [`PROBLEMS`] index.
     #[wasm_bindgen(catch)]
@@ -28,23 +28,6 @@ extern "C" {
     /// `value.messages[index]`.
     #[wasm_bindgen(js_name = pageItem)]
     pub(crate) fn page_item(value: &JsValue, index: u32) -> JsValue;
-}
-
-/// The response headers read, in `parse.js`'s `HEADERS` order.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum HeaderName {
-    /// `X-RateLimit-Limit`.
-    RateLimit,
-    /// `X-RateLimit-Remaining`.
-    RateRemaining,
-    /// `X-RateLimit-Reset`.
-    RateReset,
-    /// `Retry-After-Ms`.
-    RetryAfterMs,
-    /// `Retry-After`.
-    RetryAfter,
-    /// `X-Request-Id`.
-    RequestId,
 }
 
 /// What can be wrong with a body, by the number `parse.js` throws.
@@ -66,7 +49,7 @@ fn problem(thrown: JsValue) -> &'static str {
 }
 
 /// A response header's value.
-pub(crate) fn header_value(response: &Response, name: HeaderName) -> Option<String> {
+pub(crate) fn header_value(response: &Response, name: Header) -> Option<String> {
     header(response, name as u32)
 }
 
