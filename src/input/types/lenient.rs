@@ -17,3 +17,37 @@ where
         value => Ok(T::deserialize(value).ok()),
     }
 }
+
+/// Declares a response record: serde camelCase, exported to TypeScript, `#[non_exhaustive]`.
+///
+/// A field written `pub name: Option<T> => "TS type",` is lenient: it may be missing, `null` or
+/// of another type (it then decodes as absent, through [`field`]), is left out when serialized
+/// as `None`, and is `name?: TS type` in the `.d.ts`. A field without `=> "…"` is strict.
+macro_rules! lenient_struct {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($(#[$field_meta:meta])* pub $field:ident: $ty:ty $(=> $ts:literal)?,)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, tsify::Tsify)]
+        #[serde(rename_all = "camelCase")]
+        #[non_exhaustive]
+        pub struct $name {
+            $(
+                $(#[$field_meta])*
+                $(
+                    #[serde(
+                        default,
+                        skip_serializing_if = "Option::is_none",
+                        deserialize_with = "crate::input::types::lenient::field"
+                    )]
+                    #[tsify(optional, type = $ts)]
+                )?
+                pub $field: $ty,
+            )+
+        }
+    };
+}
+pub(super) use lenient_struct;

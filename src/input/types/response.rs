@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tsify::Tsify;
 
-use super::lenient;
+use super::lenient::lenient_struct;
 use super::open_enum::{
     MessageOrigin, Platform, ProfileType, ProspectSource, ThreadStatus, ThreadVariant, Verified,
 };
@@ -25,777 +25,230 @@ pub struct SendMessageResponse {
     pub thread: Thread,
 }
 
-/// A direct message as Inbox stores it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Message {
-    /// The Inbox id of the message.
-    pub id: String,
-    /// The text of the message.
-    pub content: String,
-    /// The platform the message was sent on.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "Platform | null")]
-    pub platform: Option<Platform>,
-    /// The Inbox team.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub team_id: Option<String>,
-    /// The thread the message belongs to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub thread_id: Option<String>,
-    /// The Inbox user who sent it, if any.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub user_id: Option<String>,
-    /// When it was created (ISO 8601).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub created_at: Option<String>,
-    /// When it was last updated (ISO 8601).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub updated_at: Option<String>,
-    /// The message's id on the platform.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub platform_id: Option<String>,
-    /// The campaign that sent it, if any.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub campaign_id: Option<String>,
-    /// The account link id or the external id of the author.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub author_id: Option<String>,
-    /// Where the message came from.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "MessageOrigin | null")]
-    pub origin: Option<MessageOrigin>,
-    /// Reply data, untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub reply_data: Option<Value>,
-    /// Forward data, untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub forward_data: Option<Value>,
-    /// URL entities, mentions, hashtags, tweet shares; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub entities: Option<Value>,
-    /// Media and card attachments; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub attachment: Option<Value>,
-    /// Reactions; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown[] | null")]
-    pub reactions: Option<Vec<Value>>,
-    /// Whether the message is end-to-end encrypted.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub is_encrypted: Option<bool>,
-    /// Whether the message has been edited.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub is_edited: Option<bool>,
-    /// When the message was deleted in Inbox.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub deleted_at: Option<String>,
-    /// When the message was deleted on the platform.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub platform_deleted_at: Option<String>,
+lenient_struct! {
+    /// A direct message as Inbox stores it.
+    pub struct Message {
+        /// The Inbox id of the message.
+        pub id: String,
+        /// The text of the message.
+        pub content: String,
+        /// The platform the message was sent on.
+        pub platform: Option<Platform> => "Platform | null",
+        /// The Inbox team.
+        pub team_id: Option<String> => "string | null",
+        /// The thread the message belongs to.
+        pub thread_id: Option<String> => "string | null",
+        /// The Inbox user who sent it, if any.
+        pub user_id: Option<String> => "string | null",
+        /// When it was created (ISO 8601).
+        pub created_at: Option<String> => "string | null",
+        /// When it was last updated (ISO 8601).
+        pub updated_at: Option<String> => "string | null",
+        /// The message's id on the platform.
+        pub platform_id: Option<String> => "string | null",
+        /// The campaign that sent it, if any.
+        pub campaign_id: Option<String> => "string | null",
+        /// The account link id or the external id of the author.
+        pub author_id: Option<String> => "string | null",
+        /// Where the message came from.
+        pub origin: Option<MessageOrigin> => "MessageOrigin | null",
+        /// Reply data, untyped.
+        pub reply_data: Option<Value> => "unknown",
+        /// Forward data, untyped.
+        pub forward_data: Option<Value> => "unknown",
+        /// URL entities, mentions, hashtags, tweet shares; untyped.
+        pub entities: Option<Value> => "unknown",
+        /// Media and card attachments; untyped.
+        pub attachment: Option<Value> => "unknown",
+        /// Reactions; untyped.
+        pub reactions: Option<Vec<Value>> => "unknown[] | null",
+        /// Whether the message is end-to-end encrypted.
+        pub is_encrypted: Option<bool> => "boolean | null",
+        /// Whether the message has been edited.
+        pub is_edited: Option<bool> => "boolean | null",
+        /// When the message was deleted in Inbox.
+        pub deleted_at: Option<String> => "string | null",
+        /// When the message was deleted on the platform.
+        pub platform_deleted_at: Option<String> => "string | null",
+    }
 }
 
-/// A conversation between an account link and a prospect.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Thread {
-    /// The Inbox id of the thread.
-    pub id: String,
-    /// The platform of the thread.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "Platform | null")]
-    pub platform: Option<Platform>,
-    /// The conversation's id on the platform.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub platform_id: Option<String>,
-    /// Whether the thread is archived.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub done: Option<bool>,
-    /// The member assigned to the thread.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub assignee_id: Option<String>,
-    /// When the last message was sent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub last_message_timestamp: Option<String>,
-    /// The last message time, or the creation time.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub computed_sort_timestamp: Option<String>,
-    /// When the thread was created in Inbox.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub created_at: Option<String>,
-    /// Whether the thread shows in the main inbox.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "ThreadStatus | null")]
-    pub status: Option<ThreadStatus>,
-    /// The conversation's encryption state.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "ThreadVariant | null")]
-    pub variant: Option<ThreadVariant>,
-    /// The account link of the thread.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub account_link_id: Option<String>,
-    /// Whether messages are still being synced from X.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub is_syncing: Option<bool>,
-    /// Whether this is a message request.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub is_request: Option<bool>,
-    /// Typing indicators; null means the team default.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub typing_indicators_enabled: Option<bool>,
-    /// A preview of the last message.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "LastMessage | null")]
-    pub last_message: Option<LastMessage>,
-    /// The person on the other side.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "Prospect | null")]
-    pub prospect: Option<Prospect>,
+lenient_struct! {
+    /// A conversation between an account link and a prospect.
+    pub struct Thread {
+        /// The Inbox id of the thread.
+        pub id: String,
+        /// The platform of the thread.
+        pub platform: Option<Platform> => "Platform | null",
+        /// The conversation's id on the platform.
+        pub platform_id: Option<String> => "string | null",
+        /// Whether the thread is archived.
+        pub done: Option<bool> => "boolean | null",
+        /// The member assigned to the thread.
+        pub assignee_id: Option<String> => "string | null",
+        /// When the last message was sent.
+        pub last_message_timestamp: Option<String> => "string | null",
+        /// The last message time, or the creation time.
+        pub computed_sort_timestamp: Option<String> => "string | null",
+        /// When the thread was created in Inbox.
+        pub created_at: Option<String> => "string | null",
+        /// Whether the thread shows in the main inbox.
+        pub status: Option<ThreadStatus> => "ThreadStatus | null",
+        /// The conversation's encryption state.
+        pub variant: Option<ThreadVariant> => "ThreadVariant | null",
+        /// The account link of the thread.
+        pub account_link_id: Option<String> => "string | null",
+        /// Whether messages are still being synced from X.
+        pub is_syncing: Option<bool> => "boolean | null",
+        /// Whether this is a message request.
+        pub is_request: Option<bool> => "boolean | null",
+        /// Typing indicators; null means the team default.
+        pub typing_indicators_enabled: Option<bool> => "boolean | null",
+        /// A preview of the last message.
+        pub last_message: Option<LastMessage> => "LastMessage | null",
+        /// The person on the other side.
+        pub prospect: Option<Prospect> => "Prospect | null",
+    }
 }
 
-/// A preview of a thread's last message.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct LastMessage {
-    /// The id of the last message.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub id: Option<String>,
-    /// Its text.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub content: Option<String>,
-    /// The account link id or the external id of the author.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub author_id: Option<String>,
-    /// When it was created.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub created_at: Option<String>,
-    /// The Inbox user who sent it, if any.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub user_id: Option<String>,
-    /// The campaign that sent it, if any.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub campaign_id: Option<String>,
+lenient_struct! {
+    /// A preview of a thread's last message.
+    pub struct LastMessage {
+        /// The id of the last message.
+        pub id: Option<String> => "string | null",
+        /// Its text.
+        pub content: Option<String> => "string | null",
+        /// The account link id or the external id of the author.
+        pub author_id: Option<String> => "string | null",
+        /// When it was created.
+        pub created_at: Option<String> => "string | null",
+        /// The Inbox user who sent it, if any.
+        pub user_id: Option<String> => "string | null",
+        /// The campaign that sent it, if any.
+        pub campaign_id: Option<String> => "string | null",
+    }
 }
 
-/// The person a thread is with.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Prospect {
-    /// The platform of the profile.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "Platform | null")]
-    pub platform: Option<Platform>,
-    /// The platform's user id (numeric for X).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub platform_id: Option<String>,
-    /// The Inbox external id; null until imported.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub external_id: Option<String>,
-    /// The search index id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "number | null")]
-    pub document_id: Option<f64>,
-    /// The display name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub display_name: Option<String>,
-    /// The username, without @.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub username: Option<String>,
-    /// The username with @, for display.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub handle: Option<String>,
-    /// Profile picture URL as the platform gave it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub image: Option<String>,
-    /// Profile picture URL at the best quality.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub image_normalized: Option<String>,
-    /// The profile bio.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub bio: Option<String>,
-    /// The location as the user wrote it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub location: Option<String>,
-    /// Link to the profile on the platform.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub profile_url: Option<String>,
-    /// The user's website.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub website_url: Option<String>,
-    /// The website's domain.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub website_domain: Option<String>,
-    /// The verification badge.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "Verified | null")]
-    pub verified: Option<Verified>,
-    /// The kind of account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "ProfileType | null")]
-    pub profile_type: Option<ProfileType>,
-    /// Whether the account is protected.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub is_protected: Option<bool>,
-    /// Followers.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "number | null")]
-    pub follower_count: Option<f64>,
-    /// Accounts followed.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "number | null")]
-    pub following_count: Option<f64>,
-    /// Posts.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "number | null")]
-    pub post_count: Option<f64>,
-    /// Likes given (X).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "number | null")]
-    pub engagement_count: Option<f64>,
-    /// Lists the profile is on.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "number | null")]
-    pub listed_count: Option<f64>,
-    /// When the account was created on the platform.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub platform_created_at: Option<String>,
-    /// When Inbox first saw the prospect.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub first_seen_at: Option<String>,
-    /// When any data about the prospect last changed.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub last_updated_at: Option<String>,
-    /// When data was last fetched from the platform.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub last_enriched_at: Option<String>,
-    /// When the profile was last active.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub last_active_at: Option<String>,
-    /// Where the data came from.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "ProspectSource | null")]
-    pub source: Option<ProspectSource>,
-    /// Updated within the last 7 days.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub is_fresh: Option<bool>,
-    /// Not updated for over 30 days.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub is_stale: Option<bool>,
-    /// Confidence in the data, 0 to 1.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "number | null")]
-    pub confidence: Option<f64>,
+lenient_struct! {
+    /// The person a thread is with.
+    pub struct Prospect {
+        /// The platform of the profile.
+        pub platform: Option<Platform> => "Platform | null",
+        /// The platform's user id (numeric for X).
+        pub platform_id: Option<String> => "string | null",
+        /// The Inbox external id; null until imported.
+        pub external_id: Option<String> => "string | null",
+        /// The search index id.
+        pub document_id: Option<f64> => "number | null",
+        /// The display name.
+        pub display_name: Option<String> => "string | null",
+        /// The username, without @.
+        pub username: Option<String> => "string | null",
+        /// The username with @, for display.
+        pub handle: Option<String> => "string | null",
+        /// Profile picture URL as the platform gave it.
+        pub image: Option<String> => "string | null",
+        /// Profile picture URL at the best quality.
+        pub image_normalized: Option<String> => "string | null",
+        /// The profile bio.
+        pub bio: Option<String> => "string | null",
+        /// The location as the user wrote it.
+        pub location: Option<String> => "string | null",
+        /// Link to the profile on the platform.
+        pub profile_url: Option<String> => "string | null",
+        /// The user's website.
+        pub website_url: Option<String> => "string | null",
+        /// The website's domain.
+        pub website_domain: Option<String> => "string | null",
+        /// The verification badge.
+        pub verified: Option<Verified> => "Verified | null",
+        /// The kind of account.
+        pub profile_type: Option<ProfileType> => "ProfileType | null",
+        /// Whether the account is protected.
+        pub is_protected: Option<bool> => "boolean | null",
+        /// Followers.
+        pub follower_count: Option<f64> => "number | null",
+        /// Accounts followed.
+        pub following_count: Option<f64> => "number | null",
+        /// Posts.
+        pub post_count: Option<f64> => "number | null",
+        /// Likes given (X).
+        pub engagement_count: Option<f64> => "number | null",
+        /// Lists the profile is on.
+        pub listed_count: Option<f64> => "number | null",
+        /// When the account was created on the platform.
+        pub platform_created_at: Option<String> => "string | null",
+        /// When Inbox first saw the prospect.
+        pub first_seen_at: Option<String> => "string | null",
+        /// When any data about the prospect last changed.
+        pub last_updated_at: Option<String> => "string | null",
+        /// When data was last fetched from the platform.
+        pub last_enriched_at: Option<String> => "string | null",
+        /// When the profile was last active.
+        pub last_active_at: Option<String> => "string | null",
+        /// Where the data came from.
+        pub source: Option<ProspectSource> => "ProspectSource | null",
+        /// Updated within the last 7 days.
+        pub is_fresh: Option<bool> => "boolean | null",
+        /// Not updated for over 30 days.
+        pub is_stale: Option<bool> => "boolean | null",
+        /// Confidence in the data, 0 to 1.
+        pub confidence: Option<f64> => "number | null",
+        /// X-specific profile data.
+        pub platform_data: Option<PlatformData> => "PlatformData | null",
+        /// Your team's tags, status and notes.
+        pub context: Option<ProspectContext> => "ProspectContext | null",
+    }
+}
+
+lenient_struct! {
     /// X-specific profile data.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "PlatformData | null")]
-    pub platform_data: Option<PlatformData>,
-    /// Your team's tags, status and notes.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "ProspectContext | null")]
-    pub context: Option<ProspectContext>,
+    pub struct PlatformData {
+        /// Blue checkmark.
+        pub is_verified_blue: Option<bool> => "boolean | null",
+        /// Gold (business) badge.
+        pub is_verified_gold: Option<bool> => "boolean | null",
+        /// Gray (government) badge.
+        pub is_verified_gray: Option<bool> => "boolean | null",
+        /// Professional category id.
+        pub professional_category: Option<String> => "string | null",
+        /// URLs in the bio.
+        pub url_entities: Option<Vec<UrlEntity>> => "UrlEntity[] | null",
+        /// Banner image URL.
+        pub banner_url: Option<String> => "string | null",
+        /// Posts, all time.
+        pub tweets_count: Option<f64> => "number | null",
+        /// Likes given.
+        pub favorites_count: Option<f64> => "number | null",
+        /// The platform user object, untyped.
+        pub raw_data: Option<Value> => "unknown",
+    }
 }
 
-/// X-specific profile data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct PlatformData {
-    /// Blue checkmark.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub is_verified_blue: Option<bool>,
-    /// Gold (business) badge.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub is_verified_gold: Option<bool>,
-    /// Gray (government) badge.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub is_verified_gray: Option<bool>,
-    /// Professional category id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub professional_category: Option<String>,
-    /// URLs in the bio.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "UrlEntity[] | null")]
-    pub url_entities: Option<Vec<UrlEntity>>,
-    /// Banner image URL.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub banner_url: Option<String>,
-    /// Posts, all time.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "number | null")]
-    pub tweets_count: Option<f64>,
-    /// Likes given.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "number | null")]
-    pub favorites_count: Option<f64>,
-    /// The platform user object, untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub raw_data: Option<Value>,
+lenient_struct! {
+    /// A URL in a profile bio.
+    pub struct UrlEntity {
+        /// The t.co URL.
+        pub url: Option<String> => "string | null",
+        /// The full URL.
+        pub expanded_url: Option<String> => "string | null",
+        /// The text shown for it.
+        pub display_url: Option<String> => "string | null",
+        /// Start and end character indices in the bio.
+        pub indices: Option<Vec<f64>> => "number[] | null",
+    }
 }
 
-/// A URL in a profile bio.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct UrlEntity {
-    /// The t.co URL.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub url: Option<String>,
-    /// The full URL.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub expanded_url: Option<String>,
-    /// The text shown for it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub display_url: Option<String>,
-    /// Start and end character indices in the bio.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "number[] | null")]
-    pub indices: Option<Vec<f64>>,
-}
-
-/// Your team's data about a prospect.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ProspectContext {
-    /// Tag ids.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string[] | null")]
-    pub tags: Option<Vec<String>>,
-    /// Status id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub status_id: Option<String>,
-    /// Valuation.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "number | null")]
-    pub valuation: Option<f64>,
-    /// Notes.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub notes: Option<String>,
+lenient_struct! {
+    /// Your team's data about a prospect.
+    pub struct ProspectContext {
+        /// Tag ids.
+        pub tags: Option<Vec<String>> => "string[] | null",
+        /// Status id.
+        pub status_id: Option<String> => "string | null",
+        /// Valuation.
+        pub valuation: Option<f64> => "number | null",
+        /// Notes.
+        pub notes: Option<String> => "string | null",
+    }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tsify::Tsify;
 
-use super::lenient;
+use super::lenient::lenient_struct;
 use super::open_enum::Platform;
 
 /// What a v2 send returns: the stored message, its thread, and whether this answer replays an
@@ -36,270 +36,82 @@ pub(crate) struct SentBody {
     pub(crate) thread: ThreadV2,
 }
 
-/// A message as v2 describes it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct MessageV2 {
-    /// The Inbox id of the message.
-    pub id: String,
-    /// The text of the message.
-    pub content: String,
-    /// The thread it belongs to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub thread_id: Option<String>,
-    /// The account link that sent or received it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub account_link_id: Option<String>,
-    /// The platform it was sent on.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "Platform | null")]
-    pub platform: Option<Platform>,
-    /// Its id on the platform.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub platform_id: Option<String>,
-    /// `outbound` (sent by the team) or `inbound`; values may grow.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub direction: Option<String>,
-    /// Who sent it; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub sent_by: Option<Value>,
-    /// Mentions, links and other entities; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub entities: Option<Value>,
-    /// Attachments; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub attachments: Option<Value>,
-    /// Forwarding data; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub forwarded: Option<Value>,
-    /// Reactions; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown[] | null")]
-    pub reactions: Option<Vec<Value>>,
-    /// When it was edited (ISO 8601).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub edited_at: Option<String>,
-    /// When it was deleted (ISO 8601).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub deleted_at: Option<String>,
-    /// When it was created (ISO 8601).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub created_at: Option<String>,
-    /// Platform data; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub platform_data: Option<Value>,
-    /// The message it replies to; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub reply_to: Option<Value>,
+lenient_struct! {
+    /// A message as v2 describes it.
+    pub struct MessageV2 {
+        /// The Inbox id of the message.
+        pub id: String,
+        /// The text of the message.
+        pub content: String,
+        /// The thread it belongs to.
+        pub thread_id: Option<String> => "string | null",
+        /// The account link that sent or received it.
+        pub account_link_id: Option<String> => "string | null",
+        /// The platform it was sent on.
+        pub platform: Option<Platform> => "Platform | null",
+        /// Its id on the platform.
+        pub platform_id: Option<String> => "string | null",
+        /// `outbound` (sent by the team) or `inbound`; values may grow.
+        pub direction: Option<String> => "string | null",
+        /// Who sent it; untyped.
+        pub sent_by: Option<Value> => "unknown",
+        /// Mentions, links and other entities; untyped.
+        pub entities: Option<Value> => "unknown",
+        /// Attachments; untyped.
+        pub attachments: Option<Value> => "unknown",
+        /// Forwarding data; untyped.
+        pub forwarded: Option<Value> => "unknown",
+        /// Reactions; untyped.
+        pub reactions: Option<Vec<Value>> => "unknown[] | null",
+        /// When it was edited (ISO 8601).
+        pub edited_at: Option<String> => "string | null",
+        /// When it was deleted (ISO 8601).
+        pub deleted_at: Option<String> => "string | null",
+        /// When it was created (ISO 8601).
+        pub created_at: Option<String> => "string | null",
+        /// Platform data; untyped.
+        pub platform_data: Option<Value> => "unknown",
+        /// The message it replies to; untyped.
+        pub reply_to: Option<Value> => "unknown",
+    }
 }
 
-/// A thread as v2 describes it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ThreadV2 {
-    /// The Inbox id of the thread.
-    pub id: String,
-    /// The platform of the thread.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "Platform | null")]
-    pub platform: Option<Platform>,
-    /// The conversation's id on the platform.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub platform_id: Option<String>,
-    /// The account link of the thread.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub account_link_id: Option<String>,
-    /// The profile on the other side.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub profile_id: Option<String>,
-    /// The contact on the other side.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub contact_id: Option<String>,
-    /// The member assigned to it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub assignee_id: Option<String>,
-    /// Whether it is a message request.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub is_request: Option<bool>,
-    /// Whether a message request was accepted; values may grow.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub acceptance_state: Option<String>,
-    /// Whether it is archived.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub archived: Option<bool>,
-    /// Whether it has unread messages.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub unread: Option<bool>,
-    /// What the platform restricts; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub restrictions: Option<Value>,
-    /// Whether messages are still syncing.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "boolean | null")]
-    pub syncing: Option<bool>,
-    /// Typing indicator settings; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub typing_indicators: Option<Value>,
-    /// A preview of the last message; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub last_message: Option<Value>,
-    /// Activity data; untyped.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "unknown")]
-    pub activity: Option<Value>,
-    /// When it was created (ISO 8601).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::field"
-    )]
-    #[tsify(optional, type = "string | null")]
-    pub created_at: Option<String>,
+lenient_struct! {
+    /// A thread as v2 describes it.
+    pub struct ThreadV2 {
+        /// The Inbox id of the thread.
+        pub id: String,
+        /// The platform of the thread.
+        pub platform: Option<Platform> => "Platform | null",
+        /// The conversation's id on the platform.
+        pub platform_id: Option<String> => "string | null",
+        /// The account link of the thread.
+        pub account_link_id: Option<String> => "string | null",
+        /// The profile on the other side.
+        pub profile_id: Option<String> => "string | null",
+        /// The contact on the other side.
+        pub contact_id: Option<String> => "string | null",
+        /// The member assigned to it.
+        pub assignee_id: Option<String> => "string | null",
+        /// Whether it is a message request.
+        pub is_request: Option<bool> => "boolean | null",
+        /// Whether a message request was accepted; values may grow.
+        pub acceptance_state: Option<String> => "string | null",
+        /// Whether it is archived.
+        pub archived: Option<bool> => "boolean | null",
+        /// Whether it has unread messages.
+        pub unread: Option<bool> => "boolean | null",
+        /// What the platform restricts; untyped.
+        pub restrictions: Option<Value> => "unknown",
+        /// Whether messages are still syncing.
+        pub syncing: Option<bool> => "boolean | null",
+        /// Typing indicator settings; untyped.
+        pub typing_indicators: Option<Value> => "unknown",
+        /// A preview of the last message; untyped.
+        pub last_message: Option<Value> => "unknown",
+        /// Activity data; untyped.
+        pub activity: Option<Value> => "unknown",
+        /// When it was created (ISO 8601).
+        pub created_at: Option<String> => "string | null",
+    }
 }
