@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use crate::limits::{self, Limit};
+use crate::model::keys::DEFAULT_KEY_TTL_MS;
+use crate::model::limits::{self, Limit};
 
 /// Usage text for `--help` and errors.
 pub const USAGE: &str = "usage: inbox-emulator [--port N] [--token T] [--rate-limit-per-minute N]
@@ -50,7 +51,7 @@ pub fn parse(
             .unwrap_or_else(|| "dev-token".to_string()),
         team_limits: limits::default_team_limits(),
         sender_limits: limits::default_sender_limits(),
-        idempotency_key_ttl_ms: crate::state::DEFAULT_KEY_TTL_MS,
+        idempotency_key_ttl_ms: DEFAULT_KEY_TTL_MS,
         extra_account_links: 0,
         serve_dir: None,
         log: false,

@@ -1,5 +1,5 @@
-//! The request and response types the handlers use (independent of hyper), and the byte-exact
-//! serialisation of the raw-socket fault path (header names written with the casing given).
+//! The request and response every handler speaks, independent of hyper: the server turns
+//! hyper's request into a [`Request`] and a [`Response`] back into bytes.
 
 use serde_json::Value;
 
@@ -42,7 +42,7 @@ impl Request {
     }
 }
 
-/// A response; `Content-Length` is added on serialisation unless a header already sets it.
+/// A response; the server adds `Content-Length` unless a header already sets it.
 #[derive(Debug, Clone, Default)]
 pub struct Response {
     pub status: u16,
@@ -87,24 +87,6 @@ impl Response {
             .iter()
             .any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
-
-    /// Status line and headers, ending with the blank line. `content_length` overrides the
-    /// advertised length (used to announce more bytes than are sent).
-    pub fn head_bytes(&self, content_length: Option<usize>) -> Vec<u8> {
-        let mut out = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
-        for (n, v) in &self.headers {
-            out.push_str(n);
-            out.push_str(": ");
-            out.push_str(v);
-            out.push_str("\r\n");
-        }
-        if !self.has_header("content-length") {
-            let len = content_length.unwrap_or(self.body.len());
-            out.push_str(&format!("Content-Length: {len}\r\n"));
-        }
-        out.push_str("\r\n");
-        out.into_bytes()
-    }
 }
 
 /// Decodes `%XX` escapes and `+` (as space); invalid escapes are kept literally.
@@ -130,36 +112,6 @@ pub fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Reason phrase for a status code (empty for unknown codes; the status line stays valid).
-pub fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        204 => "No Content",
-        301 => "Moved Permanently",
-        302 => "Found",
-        303 => "See Other",
-        307 => "Temporary Redirect",
-        308 => "Permanent Redirect",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        411 => "Length Required",
-        413 => "Payload Too Large",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "",
-    }
 }
 
 #[cfg(test)]

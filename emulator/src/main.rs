@@ -1,18 +1,18 @@
 //! `inbox-emulator`: a local emulator of the Inbox API (v1, and the v2 idempotent send) for the
 //! demo and integration tests.
+//!
+//! The house, in the order a request travels (each room names only itself and the rooms after
+//! it; `tests/layers.rs` checks it): `main`/`cli` (start-up) → `server` (hyper, the shared
+//! socket, the raw fault path, the record) → `route` → `handlers` (`v1`, `v2`, control, files)
+//! → `http` (the request and response they speak) → `model` (state, limits, faults, clock,
+//! seed).
 
-mod api;
-mod api_v2;
 mod cli;
-mod clock;
-mod control;
-mod faults;
+mod handlers;
 mod http;
-mod limits;
-mod seed;
+mod model;
+mod route;
 mod server;
-mod state;
-mod static_files;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::net::TcpListener;
 
-use crate::state::{Settings, State};
+use crate::model::state::{Settings, State};
 
 fn main() -> ExitCode {
     let args = match cli::parse(

@@ -4,10 +4,11 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::faults::Fault;
+use crate::handlers::v1::views::message_json;
 use crate::http::{Request, Response};
-use crate::limits::Limit;
-use crate::state::{message_json, State};
+use crate::model::faults::Fault;
+use crate::model::limits::Limit;
+use crate::model::state::State;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::model::paths::{V1_SEND, V2_SEND};
+
 /// Cap on a fault body after `bodyRepeat` (64 MiB).
 const MAX_FAULT_BODY: usize = 64 * 1024 * 1024;
 
@@ -104,8 +106,6 @@ pub struct Fault {
     pub rate_limit_headers: bool,
 }
 
-/// v1's send path.
-pub const V1_SEND: &str = "/api/v1/threads/messages";
 fn one() -> u32 {
     1
 }
@@ -154,8 +154,8 @@ impl Fault {
     pub fn matches_path(&self, path: &str) -> bool {
         match (&self.path, self.api) {
             (Some(p), _) => p == "*" || p == path,
-            (None, Some(Api::V2)) => path == crate::api_v2::SEND_PATH,
-            (None, Some(Api::Both)) => path == V1_SEND || path == crate::api_v2::SEND_PATH,
+            (None, Some(Api::V2)) => path == V2_SEND,
+            (None, Some(Api::Both)) => path == V1_SEND || path == V2_SEND,
             (None, _) => path == V1_SEND,
         }
     }
@@ -164,8 +164,8 @@ impl Fault {
     fn path_label(&self) -> String {
         match (&self.path, self.api) {
             (Some(p), _) => p.clone(),
-            (None, Some(Api::V2)) => crate::api_v2::SEND_PATH.to_string(),
-            (None, Some(Api::Both)) => format!("{V1_SEND} | {}", crate::api_v2::SEND_PATH),
+            (None, Some(Api::V2)) => V2_SEND.to_string(),
+            (None, Some(Api::Both)) => format!("{V1_SEND} | {V2_SEND}"),
             (None, _) => V1_SEND.to_string(),
         }
     }

@@ -1,0 +1,14 @@
+//! The model at the bottom of the house: what the emulator knows and counts — seeds, the
+//! in-memory store, the request record, the rate windows, the scripted faults, the clock. It
+//! names nothing above it (no HTTP types, no handlers).
+
+pub mod budget;
+pub mod clock;
+pub mod faults;
+pub mod keys;
+pub mod limits;
+pub mod paths;
+pub mod record;
+pub mod seed;
+pub mod state;
+pub mod stats;

@@ -1,0 +1,309 @@
+//! The emulator's mutable state: seeds, threads, messages, the request record, the rate
+//! windows, the fault queue, idempotency keys and stats, shared by every connection.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::model::budget::Budget;
+use crate::model::faults::FaultQueue;
+use crate::model::keys::KeyEntry;
+use crate::model::limits::{Limit, Verdict};
+use crate::model::record::RequestRecord;
+use crate::model::seed::{self, AccountLink, Prospect};
+use crate::model::stats::Stats;
+
+/// State shared by all connections.
+pub type Shared = Arc<Mutex<State>>;
+
+/// Locks the shared state (a panic in another request does not poison it for the rest).
+pub fn lock(shared: &Shared) -> MutexGuard<'_, State> {
+    shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A conversation between an account link and a prospect.
+#[derive(Debug, Clone)]
+pub struct Thread {
+    pub id: String,
+    pub account_link_id: String,
+    pub prospect_platform_id: String,
+    pub platform_id: String,
+    pub created_at: u64,
+    pub last_message_id: Option<String>,
+}
+
+/// A stored message.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub id: String,
+    pub thread_id: String,
+    pub platform_id: String,
+    pub author_id: String,
+    pub content: String,
+    pub created_at: u64,
+    /// `v1` or `v2`: which endpoint stored it.
+    pub api: &'static str,
+    /// The v2 `Idempotency-Key` it was sent with.
+    pub idempotency_key: Option<String>,
+    /// v2 `replyToMessageId`.
+    pub reply_to: Option<String>,
+}
+
+/// How a message came in (for the control view).
+#[derive(Debug, Clone, Default)]
+pub struct Sent {
+    pub api: &'static str,
+    pub idempotency_key: Option<String>,
+    pub reply_to: Option<String>,
+}
+
+/// Start-up settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub token: String,
+    pub origin: String,
+    /// Team windows (at least one); the first is the "per minute" one of the v1 config keys.
+    pub team_limits: Vec<Limit>,
+    /// Per-account-link (X) windows, counted on stored DMs only; may be empty.
+    pub sender_limits: Vec<Limit>,
+    /// How long a v2 `Idempotency-Key` is remembered, from its first use.
+    pub idempotency_key_ttl_ms: u64,
+    /// Account links made beside the seeded two (`acct01bulk`, ...), for many-sender tests.
+    pub extra_account_links: usize,
+    pub serve_dir: Option<PathBuf>,
+    pub log: bool,
+}
+
+/// Everything the handlers read and change.
+#[derive(Debug)]
+pub struct State {
+    pub settings: Settings,
+    pub account_links: Vec<AccountLink>,
+    pub prospects: Vec<Prospect>,
+    pub threads: Vec<Thread>,
+    pub messages: Vec<Message>,
+    pub requests: Vec<RequestRecord>,
+    pub faults: FaultQueue,
+    pub stats: Stats,
+    /// v2 idempotency keys by (team, key).
+    pub keys: HashMap<(String, String), KeyEntry>,
+    budget: Budget,
+    next_id: u64,
+    next_seq: u64,
+    next_request_id: u64,
+}
+
+impl State {
+    /// Fresh state holding the seeds.
+    pub fn new(settings: Settings) -> Self {
+        let mut account_links = seed::account_links();
+        account_links.extend(seed::bulk_account_links(settings.extra_account_links));
+        State {
+            settings,
+            account_links,
+            prospects: seed::prospects(),
+            threads: Vec::new(),
+            messages: Vec::new(),
+            requests: Vec::new(),
+            faults: FaultQueue::default(),
+            stats: Stats::default(),
+            keys: HashMap::new(),
+            budget: Budget::default(),
+            next_id: 0,
+            next_seq: 0,
+            next_request_id: 0,
+        }
+    }
+
+    /// Clears runtime data (messages, threads, synthesised prospects, the request record,
+    /// faults, stats, idempotency keys, every rate-limit window); seeds, settings and ids
+    /// already handed out stay.
+    pub fn reset(&mut self) {
+        self.prospects.retain(|p| !p.synthesised);
+        self.threads.clear();
+        self.messages.clear();
+        self.requests.clear();
+        self.faults.clear();
+        self.stats = Stats::default();
+        self.keys.clear();
+        self.budget.clear();
+        self.next_seq = 0;
+    }
+
+    /// A new lowercase alphanumeric id: `prefix` + base36 counter, zero-padded.
+    pub fn new_id(&mut self, prefix: char) -> String {
+        self.next_id += 1;
+        let mut n = self.next_id;
+        let mut digits = Vec::new();
+        while n > 0 {
+            digits.push(std::char::from_digit((n % 36) as u32, 36).unwrap_or('0'));
+            n /= 36;
+        }
+        while digits.len() < 10 {
+            digits.push('0');
+        }
+        let mut id = String::from(prefix);
+        id.extend(digits.iter().rev());
+        id
+    }
+
+    /// The next `X-Request-Id` value.
+    pub fn next_request_id(&mut self) -> String {
+        self.next_request_id += 1;
+        format!("req_{}", self.next_request_id)
+    }
+
+    /// Appends a request to the record; returns its `seq`.
+    pub fn record(&mut self, record: RequestRecord) -> u64 {
+        self.next_seq += 1;
+        let seq = self.next_seq;
+        self.requests.push(RequestRecord { seq, ..record });
+        seq
+    }
+
+    /// Updates a record entry (ignored when a reset removed it meanwhile).
+    pub fn update_record(&mut self, seq: u64, f: impl FnOnce(&mut RequestRecord)) {
+        if let Some(r) = self.requests.iter_mut().rev().find(|r| r.seq == seq) {
+            f(r);
+        }
+    }
+
+    /// Counts one authenticated API request against the team windows.
+    pub fn rate_consume(&mut self, now: u64) -> Verdict {
+        self.budget.team(&self.settings.team_limits, now, true)
+    }
+
+    /// The tightest team window without counting a request.
+    pub fn rate_peek(&mut self, now: u64) -> Verdict {
+        self.budget.team(&self.settings.team_limits, now, false)
+    }
+
+    /// Whether an account link may send one more DM (`Some` = refused, with the window).
+    pub fn sender_refusal(&mut self, account_link_id: &str, now: u64) -> Option<Verdict> {
+        self.budget
+            .sender_refusal(&self.settings.sender_limits, account_link_id, now)
+    }
+
+    /// Every sender's windows (for `GET /__emulator/stats`).
+    pub fn sender_usage(&self, now: u64) -> serde_json::Value {
+        self.budget.sender_usage(&self.settings.sender_limits, now)
+    }
+
+    /// Account link by id.
+    pub fn account_link(&self, id: &str) -> Option<&AccountLink> {
+        self.account_links.iter().find(|a| a.id == id)
+    }
+
+    /// Prospect by X user id.
+    pub fn prospect_by_platform_id(&self, id: &str) -> Option<&Prospect> {
+        self.prospects.iter().find(|p| p.platform_id == id)
+    }
+
+    /// Prospect by Inbox external id.
+    pub fn prospect_by_external_id(&self, id: &str) -> Option<&Prospect> {
+        self.prospects.iter().find(|p| p.external_id == id)
+    }
+
+    /// Thread by id.
+    pub fn thread(&self, id: &str) -> Option<&Thread> {
+        self.threads.iter().find(|t| t.id == id)
+    }
+
+    /// The thread between an account link and a prospect, if any.
+    pub fn find_thread(
+        &self,
+        account_link_id: &str,
+        prospect_platform_id: &str,
+    ) -> Option<&Thread> {
+        self.threads.iter().find(|t| {
+            t.account_link_id == account_link_id && t.prospect_platform_id == prospect_platform_id
+        })
+    }
+
+    /// Stores a message, creating the thread (and a synthesised prospect) when needed, and
+    /// counts it against the sender's windows. Returns the message and its thread.
+    pub fn store_message(
+        &mut self,
+        account_link_id: &str,
+        prospect: Prospect,
+        content: &str,
+        now: u64,
+        sent: Sent,
+    ) -> (Message, Thread) {
+        if self
+            .prospect_by_platform_id(&prospect.platform_id)
+            .is_none()
+        {
+            self.prospects.push(prospect.clone());
+        }
+        let thread_idx = match self.threads.iter().position(|t| {
+            t.account_link_id == account_link_id && t.prospect_platform_id == prospect.platform_id
+        }) {
+            Some(i) => i,
+            None => {
+                let sender = self
+                    .account_link(account_link_id)
+                    .map(|a| a.platform_id)
+                    .unwrap_or("0");
+                let platform_id = conversation_id(sender, &prospect.platform_id);
+                let id = self.new_id('t');
+                self.threads.push(Thread {
+                    id,
+                    account_link_id: account_link_id.to_string(),
+                    prospect_platform_id: prospect.platform_id.clone(),
+                    platform_id,
+                    created_at: now,
+                    last_message_id: None,
+                });
+                self.threads.len() - 1
+            }
+        };
+        let id = self.new_id('m');
+        let message = Message {
+            platform_id: (1_900_000_000_000_000_000u64 + self.next_id).to_string(),
+            id: id.clone(),
+            thread_id: self.threads[thread_idx].id.clone(),
+            author_id: account_link_id.to_string(),
+            content: content.to_string(),
+            created_at: now,
+            api: sent.api,
+            idempotency_key: sent.idempotency_key,
+            reply_to: sent.reply_to,
+        };
+        self.messages.push(message.clone());
+        self.threads[thread_idx].last_message_id = Some(id);
+        self.budget
+            .sender_count(&self.settings.sender_limits, account_link_id, now);
+        match sent.api {
+            "v2" => self.stats.sent_v2 += 1,
+            _ => self.stats.sent_v1 += 1,
+        }
+        (message, self.threads[thread_idx].clone())
+    }
+
+    /// Display name for an avatar file name (username), if known.
+    pub fn display_name_for(&self, username: &str) -> Option<String> {
+        self.prospects
+            .iter()
+            .find(|p| p.username.eq_ignore_ascii_case(username))
+            .map(|p| p.display_name.clone())
+            .or_else(|| {
+                self.account_links
+                    .iter()
+                    .find(|a| a.username.eq_ignore_ascii_case(username))
+                    .map(|a| a.name.to_string())
+            })
+    }
+}
+
+/// X's DM conversation id: the two user ids, smaller first, joined by `-`.
+fn conversation_id(a: &str, b: &str) -> String {
+    let key = |s: &str| (s.len(), s.to_string());
+    if key(a) <= key(b) {
+        format!("{a}-{b}")
+    } else {
+        format!("{b}-{a}")
+    }
+}
