@@ -12,11 +12,10 @@ use web_sys::AbortSignal;
 use crate::decide::answer::Call;
 use crate::decide::decode;
 use crate::decide::error::Error;
-use crate::decide::rate_limit::RateLimit;
 use crate::decide::retry::Limits;
 use crate::input::options::{self, ClientOptions};
 use crate::input::types::{
-    Message, SendMessageRequest, SendMessageResponse, SendRequest, SendResult, SentBody,
+    Message, RateLimit, SendMessageRequest, SendMessageResponse, SendRequest, SendResult, SentBody,
 };
 use crate::input::{body, validate};
 use crate::io::delivery::{lost, Delivered, Delivery, Outcome, Rejection};
@@ -91,6 +90,7 @@ impl Client {
             options.timeout_ms,
             limits,
             options.pace,
+            options.fetch,
         );
         Ok(Client {
             session: Rc::new(session),
@@ -124,7 +124,9 @@ impl Client {
     ) -> Result<SendMessageResponse, Error> {
         let job = self.v1_job(request, options)?;
         let delivered = self.run(job, options).await?;
-        decoded(&delivered, true)
+        let mut response: SendMessageResponse = decoded(&delivered, true)?;
+        response.meta = delivered.meta;
+        Ok(response)
     }
 
     /// Sends a DM through v2, exactly once: every attempt of this call carries the same
@@ -142,14 +144,15 @@ impl Client {
         Ok(SendResult {
             message: body.message,
             thread: body.thread,
-            replayed: delivered.status == 200,
+            replayed: delivered.meta.status == 200,
+            meta: delivered.meta,
         })
     }
 
     /// Finds out whether a v1 DM that failed with `maybe_sent` landed: the message, or `None`.
     /// `since_ms` is when that send started (Unix ms). Reads the thread newest first, page by
     /// page, down to `since_ms` less a 2-minute clock-skew allowance, and returns the newest
-    /// message from the sending account link whose content equals the request's byte for byte.
+    /// message not written by the prospect whose content equals the request's byte for byte.
     pub async fn find_sent(
         &self,
         request: &SendMessageRequest,
@@ -282,6 +285,7 @@ impl Client {
         let delivery = Delivery::new(session, job.call, job.key, timeout_ms, outcome, rejection);
         Ok(transport::deliver(
             delivery,
+            self.session.fetch.as_ref(),
             &job.url,
             &wire.authorization,
             job.body.as_deref(),

@@ -45,12 +45,11 @@ static ALLOCATOR: allocator::Buckets = allocator::Buckets::new();
 
 pub use client::{Client, SendOptions};
 pub use decide::error::{Cause, Details, Error, ErrorKind};
-pub use decide::rate_limit::RateLimit;
 pub use input::options::{ClientOptions, DEFAULT_BASE_URL};
 pub use input::token::Token;
 pub use input::types::{
-    Message, MessageV2, Recipient, SendMessageRequest, SendMessageResponse, SendRequest,
-    SendResult, Target, Thread, ThreadV2,
+    Message, MessageV2, Meta, RateLimit, Recipient, SendMessageRequest, SendMessageResponse,
+    SendRequest, SendResult, Target, Thread, ThreadV2,
 };
 pub use input::validate::Invalid;
 pub use input::{types, validate};

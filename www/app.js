@@ -335,7 +335,10 @@ function prospectCard(prospect) {
 }
 
 function bubble(message, thread, sentId) {
-  const outgoing = message.authorId === thread.accountLinkId;
+  // The vendor documents authorId as the account link's or the prospect's id, in more than one
+  // form: a message is ours unless the prospect wrote it.
+  const prospect = thread.prospect ?? {};
+  const outgoing = message.authorId !== prospect.platformId && message.authorId !== prospect.externalId;
   const isNew = message.id === sentId;
   return el(
     "li",

@@ -153,10 +153,11 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
         attempts: context.attempts,
         body: body
             .text
-            .and_then(|t| redact::excerpt(&t, token, BODY_EXCERPT_BYTES)),
+            .and_then(|t| redact::excerpt(&t, token, BODY_EXCERPT_BYTES, reach)),
         cause: None,
         idempotency_key: context.key.map(str::to_owned),
         message_id: clean(body.message_id),
+        rate_limit: None,
     };
     match context.call {
         Call::SendV1 => classify(status, details),

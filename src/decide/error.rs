@@ -5,6 +5,7 @@ use std::fmt;
 
 use wasm_bindgen::JsValue;
 
+use crate::input::types::RateLimit;
 use crate::input::validate::Invalid;
 use crate::text::push_decimal;
 
@@ -148,6 +149,8 @@ pub struct Details {
     /// For a v2 send the server is still confirming (`sendUnconfirmed`, `sendInProgress`): the
     /// message's id.
     pub message_id: Option<String>,
+    /// The team's budget as the last answer that reported one said (`X-RateLimit-*`).
+    pub rate_limit: Option<RateLimit>,
 }
 
 /// A failure the JavaScript runtime reported (what `fetch` threw), kept as the error's

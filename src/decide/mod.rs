@@ -9,7 +9,6 @@ pub(crate) mod decode;
 pub mod error;
 pub(crate) mod fault;
 pub(crate) mod pace;
-pub mod rate_limit;
 pub(crate) mod reconcile;
 pub(crate) mod redact;
 pub(crate) mod retry;

@@ -1,7 +1,7 @@
 //! Pacing: whether a request may go now, given the team budget the last answers reported and
 //! the client's own requests in flight, or how long to hold it so it draws no 429.
 
-use crate::decide::rate_limit::RateLimit;
+use crate::input::types::RateLimit;
 
 /// How often a held request asks again while the budget is not known yet (the first answer
 /// is still on its way) or a full window's worth of requests is in flight.

@@ -1,6 +1,12 @@
 //! Did an uncertain v1 send land? Reading a thread's messages newest first, page by page: the
-//! newest message with exactly the request's content, written by the sending account link, at
-//! or after the time the send started (less a clock-skew allowance).
+//! newest message with exactly the request's content, not written by the prospect, at or
+//! after the time the send started (less a clock-skew allowance).
+//!
+//! "Not written by the prospect" is the only author rule the vendor's contract allows: it
+//! documents `authorId` as "the `accountLinkId` or the `externalId` of the thread", in the form
+//! of "a cuid2 or a legacy external ID", so the sender's own messages may carry the account
+//! link id, its X user id or an id never seen before. A rule that wanted the account link id
+//! would miss a DM that landed, and the caller would send it twice.
 
 /// How far the server's clock may be behind the caller's: messages this much older than the
 /// send's start still count. 2 minutes.
@@ -12,7 +18,17 @@ pub(crate) struct Page {
     /// The messages, newest first.
     pub(crate) messages: Vec<Entry>,
     /// The cursor of the next (older) page.
-    pub(crate) next_cursor: Option<String>,
+    pub(crate) next_cursor: Option<Cursor>,
+}
+
+/// Where the next page starts: v1's `nextCursor` object, sent back as `cursorId` and
+/// `cursorTimestamp` (the API wants both).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Cursor {
+    /// The id of the message the next page starts after.
+    pub(crate) id: String,
+    /// That message's time (ISO 8601).
+    pub(crate) timestamp: String,
 }
 
 /// A message on a page: only what identifies it and its author.
@@ -20,7 +36,7 @@ pub(crate) struct Page {
 pub(crate) struct Entry {
     /// Its text.
     pub(crate) content: Option<String>,
-    /// The account link id, or the prospect's external id, of its author.
+    /// Its author's id: the account link's, the prospect's, in any form the API uses.
     pub(crate) author_id: Option<String>,
     /// When it was created (ISO 8601).
     pub(crate) created_at: Option<String>,
@@ -32,17 +48,19 @@ pub(crate) enum Scan {
     /// The message at this index is the DM.
     Found(usize),
     /// Not on this page; read the page at this cursor.
-    Next(String),
+    Next(Cursor),
     /// Not there: the rest is older than the bound, or there is no more.
     Absent,
 }
 
-/// Scans one page for the DM `content` sent from `account_link_id` at or after `bound_ms`
-/// (Unix ms; the send's start less [`SKEW_MS`]). `date_ms` reads an ISO 8601 time.
+/// Scans one page for the DM `content` created at or after `bound_ms` (Unix ms; the send's
+/// start less [`SKEW_MS`]) by anyone but the prospect: `prospect` says whether an author id is
+/// one of theirs (the request's recipient ids, the thread's prospect ids). `date_ms` reads an
+/// ISO 8601 time.
 pub(crate) fn scan(
     page: &Page,
     content: &str,
-    account_link_id: &str,
+    prospect: impl Fn(&str) -> bool,
     bound_ms: f64,
     date_ms: impl Fn(&str) -> Option<f64>,
 ) -> Scan {
@@ -52,9 +70,10 @@ pub(crate) fn scan(
             // Newest first: everything after this is older still.
             return Scan::Absent;
         }
-        // Byte for byte, and never one the prospect wrote.
-        let ours = entry.author_id.as_deref() == Some(account_link_id);
-        if ours && entry.content.as_deref() == Some(content) {
+        // Byte for byte, and never one the prospect wrote (a message without an author id is
+        // not the prospect's by any id we know).
+        let theirs = entry.author_id.as_deref().is_some_and(&prospect);
+        if !theirs && entry.content.as_deref() == Some(content) {
             return Scan::Found(index);
         }
     }
@@ -76,35 +95,84 @@ mod tests {
             .map(|s| s * 1000.0)
     }
 
-    fn entry(content: &str, author: &str, at_s: u32) -> Entry {
+    fn by(content: &str, author: Option<&str>, at_s: u32) -> Entry {
         Entry {
             content: Some(content.to_owned()),
-            author_id: Some(author.to_owned()),
+            author_id: author.map(str::to_owned),
             created_at: Some(format!("t{at_s}")),
+        }
+    }
+
+    fn entry(content: &str, author: &str, at_s: u32) -> Entry {
+        by(content, Some(author), at_s)
+    }
+
+    fn cursor(id: &str) -> Cursor {
+        Cursor {
+            id: id.to_owned(),
+            timestamp: "2026-01-01T00:00:00.000Z".to_owned(),
         }
     }
 
     fn page(messages: Vec<Entry>, next: Option<&str>) -> Page {
         Page {
             messages,
-            next_cursor: next.map(str::to_owned),
+            next_cursor: next.map(cursor),
         }
     }
 
     const BOUND: f64 = 1_000_000.0; // t1000
+    /// The prospect's ids: the request's platform id, the thread's prospect external id.
+    const PROSPECT: &[&str] = &["1566123362161725440", "p1maya"];
+
+    fn theirs(author: &str) -> bool {
+        PROSPECT.contains(&author)
+    }
 
     #[test]
-    fn the_newest_matching_message_from_the_sender_is_found() {
+    fn the_sender_counts_in_every_form_of_author_id() {
+        // The vendor: "the accountLinkId or the externalId of the thread", "a cuid2 or a
+        // legacy external ID". The sender's own message in each form the API may use.
+        for author in [
+            Some("acct1sales"),                // the account link id
+            Some("1690000000000000001"),       // the account's X user id
+            Some("ckz9w3m0x0001qv7h2a8d5j6e"), // an unknown cuid2
+            Some(""),                          // empty
+            None,                              // missing
+        ] {
+            let p = page(vec![by("hello", author, 1_100)], None);
+            assert_eq!(
+                scan(&p, "hello", theirs, BOUND, date_ms),
+                Scan::Found(0),
+                "{author:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_prospect_never_counts_by_any_of_their_ids() {
+        for author in PROSPECT {
+            let p = page(vec![entry("hello", author, 1_100)], None);
+            assert_eq!(
+                scan(&p, "hello", theirs, BOUND, date_ms),
+                Scan::Absent,
+                "{author}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_newest_matching_message_not_from_the_prospect_is_found() {
         let p = page(
             vec![
-                entry("hello", "p1maya", 1_300), // the prospect's, same words
-                entry("hello!", "acct1", 1_200), // not byte for byte
-                entry("hello", "acct1", 1_100),  // this one
-                entry("hello", "acct1", 1_050),  // older duplicate
+                entry("hello", "p1maya", 1_300),      // the prospect's, same words
+                entry("hello!", "acct1sales", 1_200), // not byte for byte
+                entry("hello", "1690000000000000001", 1_100), // this one
+                entry("hello", "acct1sales", 1_050),  // older duplicate
             ],
             Some("c2"),
         );
-        assert_eq!(scan(&p, "hello", "acct1", BOUND, date_ms), Scan::Found(2));
+        assert_eq!(scan(&p, "hello", theirs, BOUND, date_ms), Scan::Found(2));
     }
 
     #[test]
@@ -113,16 +181,16 @@ mod tests {
             vec![entry("x", "acct1", 1_500), entry("hello", "acct1", 999)],
             Some("c9"),
         );
-        assert_eq!(scan(&older, "hello", "acct1", BOUND, date_ms), Scan::Absent);
+        assert_eq!(scan(&older, "hello", theirs, BOUND, date_ms), Scan::Absent);
         let more = page(vec![entry("x", "acct1", 1_500)], Some("c2"));
         assert_eq!(
-            scan(&more, "hello", "acct1", BOUND, date_ms),
-            Scan::Next("c2".into())
+            scan(&more, "hello", theirs, BOUND, date_ms),
+            Scan::Next(cursor("c2"))
         );
         let last = page(vec![entry("x", "acct1", 1_500)], None);
-        assert_eq!(scan(&last, "hello", "acct1", BOUND, date_ms), Scan::Absent);
+        assert_eq!(scan(&last, "hello", theirs, BOUND, date_ms), Scan::Absent);
         assert_eq!(
-            scan(&page(vec![], Some("c3")), "hello", "acct1", BOUND, date_ms),
+            scan(&page(vec![], Some("c3")), "hello", theirs, BOUND, date_ms),
             Scan::Absent
         );
     }
@@ -138,12 +206,12 @@ mod tests {
             None,
         );
         assert_eq!(
-            scan(&p, "cafe\u{301}", "acct1", BOUND, date_ms),
+            scan(&p, "cafe\u{301}", theirs, BOUND, date_ms),
             Scan::Absent
         );
-        assert_eq!(scan(&p, "hi", "acct1", BOUND, date_ms), Scan::Absent);
+        assert_eq!(scan(&p, "hi", theirs, BOUND, date_ms), Scan::Absent);
         assert_eq!(
-            scan(&p, "caf\u{e9}", "acct1", BOUND, date_ms),
+            scan(&p, "caf\u{e9}", theirs, BOUND, date_ms),
             Scan::Found(0)
         );
     }

@@ -13,20 +13,26 @@ const MARK: &str = "***";
 /// `text` with every echo of `secret` replaced by `***`.
 #[inline(never)]
 pub(crate) fn redact(text: &str, secret: &str) -> String {
+    redact_before(text, secret, text.len())
+}
+
+/// The first `end` bytes of `text` (a character boundary) with every echo of `secret` that
+/// starts there replaced by `***`, even one that runs past `end`.
+fn redact_before(text: &str, secret: &str, end: usize) -> String {
     let (bytes, secret) = (text.as_bytes(), secret.as_bytes());
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(end);
     let (mut copied, mut at) = (0, 0);
-    while at < bytes.len() {
+    while at < end {
         match echo_end(bytes, at, secret) {
-            Some(end) if end > at => {
+            Some(echo) if echo > at => {
                 out.push_str(text.get(copied..at).unwrap_or_default());
                 out.push_str(MARK);
-                (copied, at) = (end, end);
+                (copied, at) = (echo, echo);
             }
             _ => at += 1,
         }
     }
-    out.push_str(text.get(copied..).unwrap_or_default());
+    out.push_str(text.get(copied..end.max(copied)).unwrap_or_default());
     out
 }
 
@@ -37,20 +43,30 @@ pub(crate) fn reach(secret: &str) -> u32 {
 }
 
 /// The start of a server text for an error: redacted first, then cut to at most `bytes` bytes
-/// on a character boundary. `None` for an empty text.
-pub(crate) fn excerpt(text: &str, secret: &str, bytes: usize) -> Option<String> {
+/// on a character boundary. `None` for an empty text. `read_units` is how many UTF-16 units of
+/// the body were read: when `text` is that long, the read cut the body, and an echo that
+/// starts in its last [`reach`] bytes may have been cut in half, where no form matches it, so
+/// that tail is dropped rather than kept.
+pub(crate) fn excerpt(text: &str, secret: &str, bytes: usize, read_units: u32) -> Option<String> {
     if text.is_empty() {
         return None;
     }
-    let mut clean = redact(text, secret);
-    if clean.len() > bytes {
-        let mut cut = bytes;
-        while !clean.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        clean.truncate(cut);
+    let mut end = text.len();
+    if text.encode_utf16().count() >= read_units as usize {
+        end = floor_boundary(text, end.saturating_sub(reach(secret) as usize));
     }
+    let mut clean = redact_before(text, secret, end);
+    clean.truncate(floor_boundary(&clean, bytes));
     Some(clean)
+}
+
+/// The largest character boundary of `text` at or below `at`.
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Where an echo of `secret` (ASCII: the token rules make it so) that starts at `at` ends,
@@ -197,7 +213,7 @@ mod tests {
                 // starting just after it.
                 for start in BYTES.saturating_sub(len + 3)..BYTES + 3 {
                     let body = format!("{}{echo}{}", ".".repeat(start), ".".repeat(50));
-                    let cut = excerpt(&body, token, BYTES).unwrap();
+                    let cut = excerpt(&body, token, BYTES, u32::MAX).unwrap();
                     assert!(cut.len() <= BYTES);
                     assert!(
                         cut.chars().all(|c| c == '.' || c == '*'),
@@ -209,13 +225,61 @@ mod tests {
         }
     }
 
+    /// A body read only up to `units` UTF-16 units, as the I/O layer reads one.
+    fn read(body: &str, units: usize) -> String {
+        String::from_utf16_lossy(&body.encode_utf16().take(units).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn nothing_the_read_limit_cut_survives() {
+        const BYTES: usize = 2048;
+        for token in TOKENS {
+            let units = BYTES + reach(token) as usize;
+            // A piece of the token long enough to mean something, in none of its forms.
+            let piece = &token[..4.min(token.len())];
+            for echo in echoes(token) {
+                // Echoes before the limit shrink on redaction (`***` is shorter), so the
+                // redacted text is under the excerpt's size and no cut of its own happens.
+                let lead = format!("{echo} ").repeat(units / (echo.len() + 1) / 2);
+                for offset in 0..echo.len() + 4 {
+                    let start = units.saturating_sub(offset);
+                    let pad = ".".repeat(start.saturating_sub(lead.len()));
+                    let body = format!("{lead}{pad}{echo}{}", ".".repeat(60));
+                    let text = read(&body, units);
+                    let cut = excerpt(&text, token, BYTES, units as u32).unwrap();
+                    assert!(cut.len() <= BYTES);
+                    for form in echoes(piece) {
+                        assert!(
+                            !cut.contains(&form),
+                            "{token:?} as {echo:?}, cut {offset} before the limit: {:?}",
+                            cut.get(cut.len().saturating_sub(60)..)
+                        );
+                    }
+                    assert!(!cut.contains(piece), "{token:?} as {echo:?} at {offset}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_body_the_read_limit_did_not_cut_is_kept_whole() {
+        let body = format!("{}tok", ".".repeat(100));
+        assert_eq!(
+            excerpt(&body, "tok", 2048, 2048 + 18).unwrap(),
+            format!("{}***", ".".repeat(100))
+        );
+    }
+
     #[test]
     fn excerpts_cut_on_character_boundaries() {
         let body = "😀".repeat(2000);
-        let cut = excerpt(&body, "tok", 2047).unwrap();
+        let cut = excerpt(&body, "tok", 2047, u32::MAX).unwrap();
         assert_eq!(cut.len(), 2044);
-        assert_eq!(excerpt("", "tok", 10), None);
-        assert_eq!(excerpt("short", "tok", 10).as_deref(), Some("short"));
+        assert_eq!(excerpt("", "tok", 10, u32::MAX), None);
+        assert_eq!(
+            excerpt("short", "tok", 10, u32::MAX).as_deref(),
+            Some("short")
+        );
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub struct ClientOptions {
     /// Hold requests the team budget says would be refused until the window resets, instead of
     /// drawing a 429. Default true.
     pub pace: bool,
+    /// The function every request goes through, called as `fetch(url, init)`, instead of the
+    /// global `fetch` (which is then looked up at each request): for proxies, instrumentation
+    /// and runtimes whose `fetch` needs binding. Default `None`.
+    pub fetch: Option<js_sys::Function>,
 }
 
 impl ClientOptions {
@@ -46,7 +50,15 @@ impl ClientOptions {
             max_retries: DEFAULT_MAX_RETRIES,
             max_retry_delay_ms: DEFAULT_MAX_RETRY_DELAY_MS,
             pace: true,
+            fetch: None,
         }
+    }
+
+    /// Sends every request through `fetch` (called as `fetch(url, init)`) instead of the
+    /// global `fetch`.
+    pub fn fetch(mut self, fetch: js_sys::Function) -> Self {
+        self.fetch = Some(fetch);
+        self
     }
 
     /// Turns pacing on (the default) or off.

@@ -18,15 +18,18 @@ pub(crate) fn lookup_path(request: &SendMessageRequest) -> String {
     path
 }
 
-/// `/api/v1/threads/{threadId}/messages?limit=100[&cursorId=…]`: a page of a thread's
-/// messages, newest first.
-pub(crate) fn messages_path(thread_id: &str, cursor: Option<&str>) -> String {
+/// `/api/v1/threads/{threadId}/messages?limit=100[&cursorId=…&cursorTimestamp=…]`: a page of
+/// a thread's messages, newest first, after the message `cursor` names (its id and time: the
+/// API takes them together).
+pub(crate) fn messages_path(thread_id: &str, cursor: Option<(&str, &str)>) -> String {
     let mut path = "/api/v1/threads/".to_owned();
     push_encoded(&mut path, thread_id);
     path.push_str("/messages?limit=100");
-    if let Some(cursor) = cursor {
+    if let Some((id, timestamp)) = cursor {
         path.push_str("&cursorId=");
-        push_encoded(&mut path, cursor);
+        push_encoded(&mut path, id);
+        path.push_str("&cursorTimestamp=");
+        push_encoded(&mut path, timestamp);
     }
     path
 }
@@ -78,8 +81,8 @@ mod tests {
             "/api/v1/threads/t1/messages?limit=100"
         );
         assert_eq!(
-            messages_path("t1", Some("m 9")),
-            "/api/v1/threads/t1/messages?limit=100&cursorId=m%209"
+            messages_path("t1", Some(("m 9", "2026-01-02T03:04:05.000Z"))),
+            "/api/v1/threads/t1/messages?limit=100&cursorId=m%209&cursorTimestamp=2026-01-02T03%3A04%3A05.000Z"
         );
     }
 }

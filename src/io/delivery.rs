@@ -12,35 +12,38 @@ use crate::decide::answer::{self, Call, Context, ErrorBody, Header, Reply, Verdi
 use crate::decide::error::{Cause, Details, Error, ErrorKind};
 use crate::decide::fault::Fault;
 use crate::decide::pace;
-use crate::decide::rate_limit::RateLimit;
 use crate::decide::retry::{self, Next};
+use crate::input::types::{Meta, RateLimit};
 use crate::io::parse;
 use crate::io::session::Session;
 use crate::io::thrown::describe;
 
 /// A delivered DM (or a read's answer): the parsed body (for JavaScript callers), its text (for
-/// Rust callers), the status and the attempts it took.
+/// Rust callers), and what the answer said besides (status, request id, attempts, budget).
 #[derive(Debug)]
 pub(crate) struct Delivered {
-    /// The body as `JSON.parse` made it; for a v2 send, with `replayed` set.
+    /// The body as `JSON.parse` made it; for a JavaScript caller's send, with `meta` set (and
+    /// `replayed` for v2).
     pub(crate) value: JsValue,
-    /// The HTTP status (`200` for a v2 replay, `201` for a new v2 send).
-    pub(crate) status: u16,
     /// The body text.
     pub(crate) text: JsValue,
-    /// HTTP attempts made.
-    pub(crate) attempts: u32,
+    /// The answer's status (`200` for a v2 replay, `201` for a new v2 send), request id and
+    /// budget, and the attempts made.
+    pub(crate) meta: Meta,
 }
 
 impl Delivered {
     /// The `decode` error for this body: `problem` says what does not fit. `maybe_sent` for a
     /// send (the request went through), not for a read.
     pub(crate) fn undecodable(&self, problem: String, maybe_sent: bool) -> Error {
+        let meta = &self.meta;
         let details = Details {
-            status: Some(self.status),
+            status: Some(meta.status),
             message: Some(problem),
             maybe_sent,
-            attempts: self.attempts,
+            attempts: meta.attempts,
+            request_id: meta.request_id.clone(),
+            rate_limit: meta.rate_limit,
             ..Details::default()
         };
         Error::failed(ErrorKind::Decode, details)
@@ -86,6 +89,8 @@ pub struct Delivery {
     uncertain: bool,
     /// The message id an earlier answer named (v2 `sendUnconfirmed` / `sendInProgress`).
     message_id: Option<String>,
+    /// The budget the last answer that reported one said, for the caller's error.
+    reported: Option<RateLimit>,
     outcome: Rc<Cell<Option<Outcome>>>,
     rejection: Option<Rejection>,
 }
@@ -119,18 +124,21 @@ impl Delivery {
             attempts: 0,
             uncertain: false,
             message_id: None,
+            reported: None,
             outcome,
             rejection,
         }
     }
 
-    /// Ends the send with `outcome`. An error carries what earlier attempts left uncertain.
+    /// Ends the send with `outcome`. An error carries what earlier attempts left uncertain,
+    /// and the last budget an answer reported.
     fn end(&self, mut outcome: Outcome) -> i32 {
         if let Err(Error::Failed(_, details)) = &mut outcome {
             details.maybe_sent |= self.uncertain;
             if details.message_id.is_none() {
                 details.message_id = self.message_id.clone();
             }
+            details.rate_limit = self.reported;
         }
         self.outcome.set(Some(outcome));
         -1
@@ -175,9 +183,12 @@ impl Delivery {
         if !matches!(fault, Fault::Refused | Fault::Idle) {
             self.attempts += 1;
         }
+        // The budget this answer reported (for its `meta`), remembered for an error.
+        let mut reported = None;
         if let Some(response) = &response {
             self.session.answered.set(true);
-            self.remember_budget(response);
+            reported = self.remember_budget(response);
+            self.reported = reported.or(self.reported);
         }
         let mut reply = JsReply {
             status: response.as_ref().map(Response::status),
@@ -196,14 +207,18 @@ impl Delivery {
         };
         match answer::judge(&mut reply, fault, &context) {
             Verdict::Sent => {
-                let value = reply.value.unwrap_or_default();
-                let status = reply.status.unwrap_or_default();
-                self.end(Ok(Delivered {
-                    value,
-                    status,
-                    text,
+                let meta = Meta {
+                    status: reply.status.unwrap_or_default(),
+                    request_id: reply.header(Header::RequestId),
                     attempts: self.attempts,
-                }))
+                    rate_limit: reported,
+                };
+                let value = reply.value.unwrap_or_default();
+                // A JavaScript caller's result carries its meta; a Rust caller reads it here.
+                if self.rejection.is_some() {
+                    parse::set_meta(&value, &meta);
+                }
+                self.end(Ok(Delivered { value, text, meta }))
             }
             Verdict::Failed(error) => self.end(Err(error)),
             Verdict::Retry(error) => {
@@ -276,23 +291,20 @@ impl Delivery {
 }
 
 impl Delivery {
-    /// Keeps the budget the answer's `X-RateLimit-*` headers report.
-    fn remember_budget(&self, response: &Response) {
+    /// Keeps the budget the answer's `X-RateLimit-*` headers report, and returns it.
+    fn remember_budget(&self, response: &Response) -> Option<RateLimit> {
         let header = |name| parse::header_value(response, name);
         // Without a limit there is no budget: the other two are not read.
-        let Some(limit) = header(Header::RateLimit) else {
-            return;
-        };
+        let limit = header(Header::RateLimit)?;
         let limits = RateLimit::from_headers(
             Some(&limit),
             header(Header::RateRemaining).as_deref(),
             header(Header::RateReset).as_deref(),
-        );
-        if let Some(limits) = limits {
-            self.session.rate_limit.set(Some(limits));
-            let budget = &self.session.budget;
-            budget.set(Some(pace::merge(budget.get(), limits)));
-        }
+        )?;
+        self.session.rate_limit.set(Some(limits));
+        let budget = &self.session.budget;
+        budget.set(Some(pace::merge(budget.get(), limits)));
+        Some(limits)
     }
 }
 

@@ -12,7 +12,7 @@ use web_sys::AbortSignal;
 
 use crate::decide::answer::Call;
 use crate::decide::error::Error;
-use crate::decide::reconcile::{self, Scan};
+use crate::decide::reconcile::{self, Cursor, Scan};
 use crate::input::query;
 use crate::input::types::SendMessageRequest;
 use crate::io::delivery::{lost, Delivered, Delivery, Outcome, Rejection};
@@ -33,10 +33,12 @@ extern "C" {
 enum Step {
     /// The thread is looked up next.
     Lookup,
-    /// A page of the thread's messages is read next.
+    /// A page of the thread's messages is read next; messages by `prospect` (the thread's
+    /// prospect ids, beside the request's) never count.
     Page {
         thread_id: String,
-        cursor: Option<String>,
+        prospect: [Option<String>; 2],
+        cursor: Option<Cursor>,
     },
     /// Over: the page holding the DM and its index, nothing, or the error.
     Done(Result<Option<(Delivered, usize)>, Error>),
@@ -103,21 +105,38 @@ impl Finder {
         self.step = match (std::mem::replace(&mut self.step, Step::Lookup), outcome) {
             (_, Err(error)) => Step::Done(Err(error)),
             (Step::Lookup, Ok(lookup)) => match parse::lookup_thread(&lookup.value) {
-                Ok(Some(thread_id)) => Step::Page {
-                    thread_id,
+                Ok(Some(looked)) => Step::Page {
+                    thread_id: looked.thread_id,
+                    prospect: looked.prospect,
                     cursor: None,
                 },
                 Ok(None) => Step::Done(Ok(None)),
                 Err(problem) => Step::Done(Err(lookup.undecodable(problem.to_owned(), false))),
             },
-            (Step::Page { thread_id, .. }, Ok(page)) => {
-                let request = &self.request;
+            (
+                Step::Page {
+                    thread_id,
+                    prospect,
+                    ..
+                },
+                Ok(page),
+            ) => {
                 let date_ms =
                     |text: &str| Some(js_sys::Date::parse(text)).filter(|ms| !ms.is_nan());
+                // The prospect's ids: the request's and the thread's.
+                let recipient = &self.request.recipient;
+                let [thread_platform_id, thread_external_id] = &prospect;
+                let theirs = |author: &str| {
+                    let is = |id: Option<&str>| id == Some(author);
+                    is(recipient.platform_id())
+                        || is(recipient.external_id())
+                        || is(thread_platform_id.as_deref())
+                        || is(thread_external_id.as_deref())
+                };
                 let scan = reconcile::scan(
                     &parse::page(&page.value),
-                    &request.content,
-                    &request.account_link_id,
+                    &self.request.content,
+                    theirs,
                     self.bound_ms,
                     date_ms,
                 );
@@ -125,6 +144,7 @@ impl Finder {
                     Scan::Found(index) => Step::Done(Ok(Some((page, index)))),
                     Scan::Next(cursor) => Step::Page {
                         thread_id,
+                        prospect,
                         cursor: Some(cursor),
                     },
                     Scan::Absent => Step::Done(Ok(None)),
@@ -154,7 +174,14 @@ impl Finder {
         }
         let path = match &self.step {
             Step::Lookup => query::lookup_path(&self.request),
-            Step::Page { thread_id, cursor } => query::messages_path(thread_id, cursor.as_deref()),
+            Step::Page {
+                thread_id, cursor, ..
+            } => query::messages_path(
+                thread_id,
+                cursor
+                    .as_ref()
+                    .map(|c| (c.id.as_str(), c.timestamp.as_str())),
+            ),
             Step::Done(_) => return None,
         };
         let delivery = Delivery::new(
@@ -170,6 +197,7 @@ impl Finder {
         let authorization = &self.session.wire().authorization;
         Some(transport::deliver(
             delivery,
+            self.session.fetch.as_ref(),
             &url,
             authorization,
             None,

@@ -62,25 +62,28 @@ export function errorBody(text, units) {
 }
 
 /**
- * The thread id of a parsed `GET /threads/lookup` answer, `null` for `null` (no thread).
- * Throws 7 when it is not an object, 6 when its id is not a string (`PROBLEMS`).
+ * A parsed `GET /threads/lookup` answer as `[thread id, prospect.platformId,
+ * prospect.externalId]` (the prospect's ids `undefined` unless strings), `null` for `null` (no
+ * thread). Throws 7 when it is not an object, 6 when its id is not a string (`PROBLEMS`).
  */
 export function lookupThread(value) {
   if (value === null) return null;
   if (!object(value)) throw 7;
   if (typeof value.id != "string") throw 6;
-  return value.id;
+  const prospect = object(value.prospect) ?? {};
+  return [value.id, string(prospect.platformId), string(prospect.externalId)];
 }
 
 /**
  * A parsed page of `GET /threads/{id}/messages` as far as reconciling reads it, flat:
- * `[nextCursor, then content, authorId, createdAt of each message]`; a field of the wrong
- * type (or of an entry that is not an object) is `undefined`, so entry `i` is
- * `messages[i]`.
+ * `[nextCursor.id, nextCursor.timestamp, then content, authorId, createdAt of each message]`;
+ * a field of the wrong type (or of an entry that is not an object) is `undefined`, so entry
+ * `i` is `messages[i]`.
  */
 export function pageEntries(value) {
   const page = object(value) ?? {};
-  const flat = [string(page.nextCursor)];
+  const cursor = object(page.nextCursor) ?? {};
+  const flat = [string(cursor.id), string(cursor.timestamp)];
   if (Array.isArray(page.messages)) {
     for (const m of page.messages) {
       const { content, authorId, createdAt } = object(m) ?? {};
@@ -88,6 +91,19 @@ export function pageEntries(value) {
     }
   }
   return flat;
+}
+
+/**
+ * Sets `value.meta` to `{ status, requestId, attempts, rateLimit }`, leaving out the request
+ * id when `undefined` and the budget unless `limit` is given.
+ */
+export function withMeta(value, status, requestId, attempts, limit, remaining, resetAt) {
+  const meta = { status };
+  if (requestId !== undefined) meta.requestId = requestId;
+  meta.attempts = attempts;
+  // The shape of `RateLimit` (src/js/rate_limit.js makes it for the JavaScript surface).
+  if (limit !== undefined) meta.rateLimit = { limit, remaining, resetAt };
+  value.meta = meta;
 }
 
 /** `value.messages[index]` of a parsed page (the message found). */

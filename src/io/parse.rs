@@ -7,7 +7,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::Response;
 
 use crate::decide::answer::{ErrorBody, Header};
-use crate::decide::reconcile::{Entry, Page};
+use crate::decide::reconcile::{Cursor, Entry, Page};
+use crate::input::types::Meta;
 
 #[wasm_bindgen(module = "/src/io/parse.js")]
 extern "C" {
@@ -19,15 +20,41 @@ extern "C" {
     /// `[code, message, requestId, messageId, retryAfterSeconds, text start]`.
     #[wasm_bindgen(js_name = errorBody)]
     fn error_fields(text: &JsValue, units: u32) -> Array;
-    /// The thread id, or `null`; throws a [`PROBLEMS`] index.
+    /// `[thread id, prospect.platformId, prospect.externalId]`, or `null`; throws a
+    /// [`PROBLEMS`] index.
     #[wasm_bindgen(js_name = lookupThread, catch)]
-    fn lookup(value: &JsValue) -> Result<Option<String>, JsValue>;
-    /// `[nextCursor, content, authorId, createdAt, content, ...]`.
+    fn lookup(value: &JsValue) -> Result<Option<Array>, JsValue>;
+    /// `[nextCursor.id, nextCursor.timestamp, content, authorId, createdAt, content, ...]`.
     #[wasm_bindgen(js_name = pageEntries)]
     fn page_entries(value: &JsValue) -> Array;
     /// `value.messages[index]`.
     #[wasm_bindgen(js_name = pageItem)]
     pub(crate) fn page_item(value: &JsValue, index: u32) -> JsValue;
+    /// Sets `value.meta`; the budget when `limit` is given.
+    #[wasm_bindgen(js_name = withMeta)]
+    fn with_meta(
+        value: &JsValue,
+        status: u16,
+        request_id: Option<&str>,
+        attempts: u32,
+        limit: Option<f64>,
+        remaining: f64,
+        reset_at: f64,
+    );
+}
+
+/// Sets a parsed answer's `meta` for a JavaScript caller.
+pub(crate) fn set_meta(value: &JsValue, meta: &Meta) {
+    let budget = meta.rate_limit;
+    with_meta(
+        value,
+        meta.status,
+        meta.request_id.as_deref(),
+        meta.attempts,
+        budget.map(|b| b.limit as f64),
+        budget.map_or(0.0, |b| b.remaining as f64),
+        budget.map_or(0.0, |b| b.reset_at_ms as f64),
+    );
 }
 
 /// What can be wrong with a body, by the number `parse.js` throws.
@@ -64,10 +91,23 @@ pub(crate) fn body(
     success(text, strict, replayed).map_err(problem)
 }
 
-/// The thread id of a parsed `GET /threads/lookup` answer; `None` for `null` (no thread).
+/// The thread a `GET /threads/lookup` answer names: its id and its prospect's ids.
+#[derive(Debug)]
+pub(crate) struct Looked {
+    /// The thread id.
+    pub(crate) thread_id: String,
+    /// The prospect's `platformId` and `externalId`, where given.
+    pub(crate) prospect: [Option<String>; 2],
+}
+
+/// The thread of a parsed `GET /threads/lookup` answer; `None` for `null` (no thread).
 /// `Err` when the answer is neither `null` nor a thread.
-pub(crate) fn lookup_thread(value: &JsValue) -> Result<Option<String>, &'static str> {
-    lookup(value).map_err(problem)
+pub(crate) fn lookup_thread(value: &JsValue) -> Result<Option<Looked>, &'static str> {
+    let found = lookup(value).map_err(problem)?;
+    Ok(found.map(|fields| Looked {
+        thread_id: fields.get(0).as_string().unwrap_or_default(),
+        prospect: [fields.get(1).as_string(), fields.get(2).as_string()],
+    }))
 }
 
 /// A parsed page of `GET /threads/{id}/messages`, as far as reconciling reads it. Fields of the
@@ -75,15 +115,19 @@ pub(crate) fn lookup_thread(value: &JsValue) -> Result<Option<String>, &'static 
 pub(crate) fn page(value: &JsValue) -> Page {
     let flat = page_entries(value);
     let text = |index: u32| flat.get(index).as_string();
+    let next_cursor = match (text(0), text(1)) {
+        (Some(id), Some(timestamp)) => Some(Cursor { id, timestamp }),
+        _ => None,
+    };
     Page {
-        messages: (0..(flat.length() - 1) / 3)
+        messages: (0..(flat.length() - 2) / 3)
             .map(|i| Entry {
-                content: text(3 * i + 1),
-                author_id: text(3 * i + 2),
-                created_at: text(3 * i + 3),
+                content: text(3 * i + 2),
+                author_id: text(3 * i + 3),
+                created_at: text(3 * i + 4),
             })
             .collect(),
-        next_cursor: text(0),
+        next_cursor,
     }
 }
 

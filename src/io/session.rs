@@ -4,11 +4,11 @@
 use std::cell::{Cell, OnceCell};
 use std::fmt;
 
-use js_sys::JsString;
+use js_sys::{Function, JsString};
 
-use crate::decide::rate_limit::RateLimit;
 use crate::decide::retry::Limits;
 use crate::input::token::Token;
+use crate::input::types::RateLimit;
 
 /// The v1 send path, after the base URL.
 pub(crate) const V1_SEND_PATH: &str = "/api/v1/threads/messages";
@@ -38,6 +38,8 @@ pub(crate) struct Session {
     pub(crate) in_flight: Cell<u32>,
     /// Whether any answer (with headers) has arrived yet.
     pub(crate) answered: Cell<bool>,
+    /// The function every request goes through instead of the global `fetch`.
+    pub(crate) fetch: Option<Function>,
     /// The JavaScript strings of every send, from the first send on.
     wire: OnceCell<Wire>,
 }
@@ -50,6 +52,7 @@ impl Session {
         timeout_ms: u32,
         limits: Limits,
         pace: bool,
+        fetch: Option<Function>,
     ) -> Self {
         let mut endpoint = base.clone();
         endpoint.push_str(V1_SEND_PATH);
@@ -64,6 +67,7 @@ impl Session {
             budget: Cell::new(None),
             in_flight: Cell::new(0),
             answered: Cell::new(false),
+            fetch,
             wire: OnceCell::new(),
         }
     }

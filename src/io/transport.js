@@ -8,12 +8,13 @@
 
 /**
  * Runs `delivery` to its end and settles with its answer. Each attempt POSTs `body` to `url`
- * (a GET when there is no body), with `key` as its `Idempotency-Key` when given, its own
- * timeout (`timeoutMs`) and the caller's `signal`, both of which cancel the fetch itself.
+ * (a GET when there is no body) through `fetcher` (the client's `fetch` option; else the
+ * global `fetch`, looked up at each attempt), with `key` as its `Idempotency-Key` when given,
+ * its own timeout (`timeoutMs`) and the caller's `signal`, both of which cancel the fetch itself.
  * Before each attempt the delivery admits it or says how long to hold it (pacing); between
  * attempts the loop waits as long as the delivery says, or until `signal`.
  */
-export async function deliver(delivery, url, authorization, body, key, timeoutMs, signal) {
+export async function deliver(delivery, fetcher, url, authorization, body, key, timeoutMs, signal) {
   const headers = { authorization };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (key !== undefined) headers["idempotency-key"] = key;
@@ -26,7 +27,7 @@ export async function deliver(delivery, url, authorization, body, key, timeoutMs
       let wait = signal?.aborted
         ? delivery.settle(undefined, undefined, undefined, false, false, false)
         : delivery.admit();
-      if (wait === 0) wait = await attempt(delivery, url, init, timeoutMs, signal);
+      if (wait === 0) wait = await attempt(delivery, fetcher, url, init, timeoutMs, signal);
       if (wait < 0) return delivery.finish();
       await pause(wait, signal);
     }
@@ -57,11 +58,11 @@ export function newKey() {
 }
 
 /**
- * One fetch with the whole body read as text. Reports to `delivery.settle` the response (if
+ * One fetch (called as `fetch(url, init)`) with the whole body read as text. Reports to `delivery.settle` the response (if
  * its headers arrived), the text (if it all arrived), what was thrown, and whether the
  * caller's signal or the timeout had fired, or the runtime could not even build the request.
  */
-async function attempt(delivery, url, init, timeoutMs, signal) {
+async function attempt(delivery, fetcher, url, init, timeoutMs, signal) {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -73,7 +74,7 @@ async function attempt(delivery, url, init, timeoutMs, signal) {
   init.signal = controller.signal;
   let response, text, cause, aborted = false, refused = false;
   try {
-    response = await fetch(url, init);
+    response = await (fetcher ?? fetch)(url, init);
     text = await response.text();
   } catch (error) {
     cause = error;

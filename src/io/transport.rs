@@ -1,10 +1,11 @@
 //! The binding to `transport.js`, the fetch loop: it runs the attempts a [`Delivery`] asks for
-//! with the global `fetch` and reports how each one ended back to it.
+//! with the client's `fetch` option or the global `fetch`, and reports how each one ended back
+//! to it.
 //!
 //! Only JavaScript functions and promises are involved: no Rust closure crosses the boundary,
 //! so nothing leaks when a send is abandoned.
 
-use js_sys::{JsString, Promise};
+use js_sys::{Function, JsString, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
@@ -13,10 +14,13 @@ use crate::io::delivery::Delivery;
 #[wasm_bindgen(module = "/src/io/transport.js")]
 extern "C" {
     /// Runs `delivery` to its end: resolves with `Delivery::finish`'s value, rejects with its
-    /// error. POSTs `body` (a GET without one), with `key` as the `Idempotency-Key`. The
-    /// delivery is freed when it settles.
+    /// error. POSTs `body` (a GET without one), with `key` as the `Idempotency-Key`, through
+    /// `fetcher` (the global `fetch`, looked up at each attempt, when `None`). The delivery is
+    /// freed when it settles.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn deliver(
         delivery: Delivery,
+        fetcher: Option<&Function>,
         url: &JsString,
         authorization: &JsString,
         body: Option<&str>,

@@ -3,6 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::rate_limit_value;
 use crate::decide::error::{Details, Error};
 
 #[wasm_bindgen(module = "/src/js/error.js")]
@@ -24,8 +25,12 @@ extern "C" {
         body: Option<&str>,
         idempotency_key: Option<&str>,
         message_id: Option<&str>,
+        rate_limit: &JsValue,
         cause: &JsValue,
     ) -> JsValue;
+
+    /// `{ field, rule, message }`: what `validate` finds wrong.
+    pub(crate) fn problem(field: &str, rule: &str, message: &str) -> JsValue;
 
 }
 
@@ -51,6 +56,10 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
         details.body.as_deref(),
         details.idempotency_key.as_deref(),
         details.message_id.as_deref(),
+        &details
+            .rate_limit
+            .as_ref()
+            .map_or(JsValue::UNDEFINED, rate_limit_value),
         details
             .cause
             .as_ref()

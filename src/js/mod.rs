@@ -16,9 +16,10 @@ use wasm_bindgen::prelude::*;
 
 use crate::client::{Client, Job, SendOptions};
 use crate::decide::error::Error;
-use crate::input::types::{SendMessageRequest, SendRequest};
+use crate::input::types::{RateLimit, SendMessageRequest, SendRequest};
+use crate::input::validate;
 use crate::io::finder;
-use error::to_js_error;
+use error::{problem, to_js_error};
 use read::Extra;
 use types::{JsClientOptions, JsFindSentOptions, JsIdempotentOptions, JsRateLimit, JsSendOptions};
 
@@ -107,6 +108,31 @@ impl InboxClient {
         }
     }
 
+    /// Checks a request with exactly the rules a send applies, with no I/O: a v2 request (one
+    /// with `target`) as `send` would, any other as `sendMessage` would. Returns `null`, or the
+    /// first problem: `{ field, rule, message }`, the field and rule the send would reject
+    /// with and the sentence its `InboxError` would say.
+    #[wasm_bindgen(unchecked_return_type = "RequestProblem | null")]
+    pub fn validate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SendMessageRequest | SendRequest")] request: JsValue,
+    ) -> JsValue {
+        let v2 = js_sys::Reflect::has(&request, &JsValue::from_str("target")).unwrap_or(false);
+        let checked = if v2 {
+            read::send_request(&request).and_then(|r| validate::send_request(&r))
+        } else {
+            read::request(&request).and_then(|r| validate::request(&r))
+        };
+        match checked {
+            Ok(()) => JsValue::NULL,
+            Err(invalid) => {
+                let field = invalid.field.clone();
+                let rule = invalid.rule;
+                problem(&field, rule, &Error::from(invalid).message())
+            }
+        }
+    }
+
     /// Starts a validated job, or rejects with why it could not start.
     fn launch(&self, job: Result<(Job, SendOptions), Error>) -> Promise {
         job.and_then(|(job, options)| {
@@ -120,11 +146,7 @@ impl InboxClient {
     #[wasm_bindgen(getter, js_name = rateLimit)]
     pub fn rate_limit(&self) -> Option<JsRateLimit> {
         let limits = self.client.rate_limit()?;
-        Some(rate_limit_object(
-            limits.limit as f64,
-            limits.remaining as f64,
-            limits.reset_at_ms as f64,
-        ))
+        Some(rate_limit_value(&limits).unchecked_into())
     }
 }
 
@@ -132,5 +154,14 @@ impl InboxClient {
 extern "C" {
     /// `{ limit, remaining, resetAt }`.
     #[wasm_bindgen(js_name = rateLimit)]
-    fn rate_limit_object(limit: f64, remaining: f64, reset_at: f64) -> JsRateLimit;
+    fn rate_limit_object(limit: f64, remaining: f64, reset_at: f64) -> JsValue;
+}
+
+/// A budget as the JavaScript object `{ limit, remaining, resetAt }`.
+pub(crate) fn rate_limit_value(budget: &RateLimit) -> JsValue {
+    rate_limit_object(
+        budget.limit as f64,
+        budget.remaining as f64,
+        budget.reset_at_ms as f64,
+    )
 }

@@ -8,10 +8,10 @@
  * The shapes Rust reads, by number (`Shape` in read.rs, same order): the place named when the
  * value itself is wrong, the prefix of its fields' names, then its fields, each with the
  * kind of value it takes: `s` a string (well-formed), `b` a boolean, `g` an `AbortSignal`,
- * none: any value (Rust checks it).
+ * `f` a function, none: any value (Rust checks it).
  */
 const SHAPES = [
-  "options  token:s baseUrl:s timeoutMs maxRetries maxRetryDelayMs pace:b",
+  "options  token:s baseUrl:s timeoutMs maxRetries maxRetryDelayMs pace:b fetch:f",
   "options  signal:g timeoutMs",
   "options  signal:g timeoutMs idempotencyKey:s",
   "options  signal:g timeoutMs since",
@@ -28,6 +28,7 @@ const KINDS = {
   s: [(v) => typeof v == "string", 4],
   b: [(v) => typeof v == "boolean", 7],
   g: [(v) => v instanceof AbortSignal, 6],
+  f: [(v) => typeof v == "function", 8],
 };
 
 /**

@@ -28,7 +28,7 @@ extern "C" {
 /// The shapes `read.js` knows, in its `SHAPES` order; each lists its fields in that order.
 #[derive(Clone, Copy, Debug)]
 enum Shape {
-    /// `token, baseUrl, timeoutMs, maxRetries, maxRetryDelayMs, pace`.
+    /// `token, baseUrl, timeoutMs, maxRetries, maxRetryDelayMs, pace, fetch`.
     ClientOptions,
     /// `signal, timeoutMs` (`sendMessage`).
     SendOptions,
@@ -45,7 +45,7 @@ enum Shape {
 }
 
 /// The rules `read.js` reports by number.
-const RULES: [&str; 8] = [
+const RULES: [&str; 9] = [
     "must be an object",
     "could not be read: listing its keys threw",
     "is not a known field; check its spelling",
@@ -54,6 +54,7 @@ const RULES: [&str; 8] = [
     "must be well-formed text (it contains an unpaired UTF-16 surrogate)",
     "must be an AbortSignal",
     "must be true or false",
+    "must be a function, called as fetch(url, init)",
 ];
 
 /// A value's fields as `shape` lists them, each of the type it allows.
@@ -127,6 +128,10 @@ pub(crate) fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> 
     if let Some(pace) = fields.get(5).as_bool() {
         options = options.pace(pace);
     }
+    // `read.js` checked that it is a function.
+    options.fetch = Some(fields.get(6))
+        .filter(|fetch| !fetch.is_undefined())
+        .map(JsCast::unchecked_into);
     Ok(options)
 }
 

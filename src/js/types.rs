@@ -1,5 +1,5 @@
 //! The TypeScript declarations of the JavaScript surface that tsify does not derive: the
-//! options objects, the budget and `InboxError`.
+//! options objects, `validate`'s problem and `InboxError`.
 
 use wasm_bindgen::prelude::*;
 
@@ -33,6 +33,13 @@ export interface InboxClientOptions {
      * Default: true.
      */
     pace?: boolean;
+    /**
+     * The function every request goes through instead of the global `fetch`, called as
+     * `fetch(url, init)` (a plain call: bind it first if it needs a `this`): for proxies,
+     * instrumentation, tests, and runtimes whose `fetch` needs binding. Default: the global
+     * `fetch`, looked up at each request.
+     */
+    fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /** Options for one `sendMessage` call. */
@@ -59,14 +66,14 @@ export interface FindSentOptions extends SendOptions {
     since: number;
 }
 
-/** The team's rate-limit budget from the last response's `X-RateLimit-*` headers. */
-export interface RateLimit {
-    /** Requests allowed in the current window. */
-    limit: number;
-    /** Requests left in the current window. */
-    remaining: number;
-    /** When the window resets, in Unix milliseconds. */
-    resetAt: number;
+/** What `client.validate` finds wrong with a request (`null` when nothing is). */
+export interface RequestProblem {
+    /** The input field as you spell it (`content`, `target.platformId`, ...). */
+    field: string;
+    /** The rule it breaks, a phrase that follows the field name. */
+    rule: string;
+    /** The sentence the send's `InboxError` would carry. */
+    message: string;
 }
 
 /** The stable kinds of `InboxError`. */
@@ -104,6 +111,11 @@ export interface InboxError extends Error {
     idempotencyKey?: string;
     /** For v2 `sendUnconfirmed` / `sendInProgress`: the message the server is confirming. */
     messageId?: string;
+    /**
+     * The team's budget as the last answer that reported one said (`X-RateLimit-*`), when an
+     * answer arrived: where the API's window stands after this failure.
+     */
+    rateLimit?: RateLimit;
 }
 "#;
 

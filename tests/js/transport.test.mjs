@@ -56,7 +56,7 @@ function recording(plan) {
 const send = (
   delivery,
   { timeoutMs = 30_000, signal, url = `${emulator.url}/api/v1/threads/messages`, authorization = `Bearer ${emulator.token}` } = {},
-) => deliver(delivery, url, authorization, BODY, undefined, timeoutMs, signal);
+) => deliver(delivery, undefined, url, authorization, BODY, undefined, timeoutMs, signal);
 
 test("a complete answer is reported with its text, then finish's value resolves and the delivery is freed", async () => {
   const delivery = recording(() => -1);

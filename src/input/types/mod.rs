@@ -2,12 +2,14 @@
 //! through tsify.
 
 mod lenient;
+mod meta;
 mod open_enum;
 mod request;
 mod response;
 mod send;
 mod sent;
 
+pub use meta::{Meta, RateLimit};
 pub use open_enum::{
     MessageOrigin, Platform, ProfileType, ProspectSource, ThreadStatus, ThreadVariant, Verified,
 };

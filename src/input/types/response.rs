@@ -10,6 +10,7 @@ use serde_json::Value;
 use tsify::Tsify;
 
 use super::lenient::lenient_struct;
+use super::meta::Meta;
 use super::open_enum::{
     MessageOrigin, Platform, ProfileType, ProspectSource, ThreadStatus, ThreadVariant, Verified,
 };
@@ -23,6 +24,10 @@ pub struct SendMessageResponse {
     pub message: Message,
     /// The thread it belongs to, created if it did not exist.
     pub thread: Thread,
+    /// What the answer said besides: status, request id, attempts, the team's budget. Set by
+    /// the client, not sent by the server.
+    #[serde(default)]
+    pub meta: Meta,
 }
 
 lenient_struct! {

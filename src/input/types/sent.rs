@@ -10,6 +10,7 @@ use serde_json::Value;
 use tsify::Tsify;
 
 use super::lenient::lenient_struct;
+use super::meta::Meta;
 use super::open_enum::Platform;
 
 /// What a v2 send returns: the stored message, its thread, and whether this answer replays an
@@ -25,6 +26,9 @@ pub struct SendResult {
     /// True when the server answered `200` (a replay of this key: the DM was sent by an earlier
     /// attempt or call), false for `201` (sent now). Set by the client from the status.
     pub replayed: bool,
+    /// What the answer said besides: status (`201` or `200`), request id, attempts, the team's
+    /// budget. Set by the client.
+    pub meta: Meta,
 }
 
 /// The body of a v2 send's answer, before the client adds `replayed` from the status.
