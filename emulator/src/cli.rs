@@ -2,12 +2,14 @@
 
 use std::path::PathBuf;
 
+use crate::model::authors::AuthorIds;
 use crate::model::keys::DEFAULT_KEY_TTL_MS;
-use crate::model::limits::{self, Limit};
+use crate::model::limits::{self, Limit, Windows};
 
 /// Usage text for `--help` and errors.
 pub const USAGE: &str = "usage: inbox-emulator [--port N] [--token T] [--rate-limit-per-minute N]
        [--rate-limit-window-ms MS] [--team-limits LIST] [--sender-limits LIST]
+       [--windows MODE] [--team-background F] [--author-ids FORM]
        [--idempotency-key-ttl-ms MS] [--account-links N] [--serve-dir DIR] [--log]
 
   --port N                     port on 127.0.0.1 (default 0: an ephemeral port)
@@ -18,6 +20,13 @@ pub const USAGE: &str = "usage: inbox-emulator [--port N] [--token T] [--rate-li
                                (default 300/60000,10000/3600000,100000/86400000)
   --sender-limits LIST         per-account-link X windows, COUNT/MS comma-separated, or none
                                (default 200/900000,1000/86400000)
+  --windows MODE               where windows start: clock (on whole multiples of their
+                               length since the epoch) or first-request (default:
+                               $INBOX_EMULATOR_WINDOWS, else clock)
+  --team-background F          share 0 <= F < 1 of every team window another client
+                               spends, evenly over the window (default 0)
+  --author-ids FORM            authorId of the account's messages in v1 answers: link,
+                               x-user, cuid2 or missing (default link)
   --idempotency-key-ttl-ms MS  how long v2 idempotency keys are kept (default 86400000)
   --account-links N            N more account links beside the two seeded: acct01bulk,
                                acct02bulk, ... (default 0; at most 999)
@@ -31,6 +40,9 @@ pub struct Args {
     pub token: String,
     pub team_limits: Vec<Limit>,
     pub sender_limits: Vec<Limit>,
+    pub windows: Windows,
+    pub team_background: f64,
+    pub author_ids: AuthorIds,
     pub idempotency_key_ttl_ms: u64,
     /// Extra account links beside the seeded two.
     pub extra_account_links: usize,
@@ -39,18 +51,42 @@ pub struct Args {
     pub help: bool,
 }
 
+/// The environment variables that give defaults.
+#[derive(Debug, Default)]
+pub struct Env {
+    /// `INBOX_EMULATOR_TOKEN`
+    pub token: Option<String>,
+    /// `INBOX_EMULATOR_WINDOWS`
+    pub windows: Option<String>,
+}
+
+impl Env {
+    /// Reads the process environment.
+    pub fn read() -> Self {
+        Env {
+            token: std::env::var("INBOX_EMULATOR_TOKEN").ok(),
+            windows: std::env::var("INBOX_EMULATOR_WINDOWS").ok(),
+        }
+    }
+}
+
 /// Parses the arguments (without the program name).
-pub fn parse(
-    args: impl IntoIterator<Item = String>,
-    env_token: Option<String>,
-) -> Result<Args, String> {
+pub fn parse(args: impl IntoIterator<Item = String>, env: Env) -> Result<Args, String> {
+    let windows = match env.windows.as_deref().filter(|w| !w.is_empty()) {
+        Some(w) => Windows::parse(w).map_err(|e| format!("INBOX_EMULATOR_WINDOWS: {e}"))?,
+        None => Windows::Clock,
+    };
     let mut out = Args {
         port: 0,
-        token: env_token
+        token: env
+            .token
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| "dev-token".to_string()),
         team_limits: limits::default_team_limits(),
         sender_limits: limits::default_sender_limits(),
+        windows,
+        team_background: 0.0,
+        author_ids: AuthorIds::Link,
         idempotency_key_ttl_ms: DEFAULT_KEY_TTL_MS,
         extra_account_links: 0,
         serve_dir: None,
@@ -103,6 +139,24 @@ pub fn parse(
                 out.sender_limits = limits::parse_list(&value("--sender-limits")?)
                     .map_err(|e| format!("--sender-limits: {e}"))?;
             }
+            "--windows" => {
+                out.windows =
+                    Windows::parse(&value("--windows")?).map_err(|e| format!("--windows: {e}"))?;
+            }
+            "--team-background" => {
+                let v = value("--team-background")?;
+                out.team_background = v
+                    .parse()
+                    .ok()
+                    .filter(|f: &f64| (0.0..1.0).contains(f))
+                    .ok_or_else(|| {
+                        format!("--team-background: a share at least 0 and below 1, got {v:?}")
+                    })?;
+            }
+            "--author-ids" => {
+                out.author_ids = AuthorIds::parse(&value("--author-ids")?)
+                    .map_err(|e| format!("--author-ids: {e}"))?;
+            }
             "--idempotency-key-ttl-ms" => {
                 let v = value("--idempotency-key-ttl-ms")?;
                 out.idempotency_key_ttl_ms = v
@@ -149,15 +203,70 @@ pub fn parse(
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{parse, Env};
+    use crate::model::authors::AuthorIds;
+    use crate::model::limits::Windows;
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
     }
 
+    fn env_token(token: &str) -> Env {
+        Env {
+            token: Some(token.into()),
+            windows: None,
+        }
+    }
+
+    #[test]
+    fn window_modes_background_and_author_ids() {
+        let a = parse(args(&[]), Env::default()).expect("defaults");
+        assert_eq!(
+            (a.windows, a.team_background, a.author_ids),
+            (Windows::Clock, 0.0, AuthorIds::Link)
+        );
+        let env = || Env {
+            token: None,
+            windows: Some("first-request".into()),
+        };
+        assert_eq!(
+            parse(args(&[]), env()).expect("env").windows,
+            Windows::FirstRequest
+        );
+        let a = parse(
+            args(&[
+                "--windows=clock",
+                "--team-background",
+                "0.3",
+                "--author-ids",
+                "cuid2",
+            ]),
+            env(),
+        )
+        .expect("flags");
+        assert_eq!(
+            (a.windows, a.team_background, a.author_ids),
+            (Windows::Clock, 0.3, AuthorIds::Cuid2)
+        );
+        for bad in [
+            &["--windows", "rolling"][..],
+            &["--team-background", "1"],
+            &["--team-background", "-0.1"],
+            &["--author-ids", "email"],
+        ] {
+            assert!(parse(args(bad), Env::default()).is_err(), "{bad:?}");
+        }
+        let wrong_env = Env {
+            token: None,
+            windows: Some("sliding".into()),
+        };
+        let err = parse(args(&[]), wrong_env).expect_err("bad env");
+        assert!(err.starts_with("INBOX_EMULATOR_WINDOWS"), "{err}");
+    }
+
     #[test]
     fn defaults_and_flags() {
-        let a = parse(args(&[]), None).expect("defaults");
+        let a = parse(args(&[]), Env::default()).expect("defaults");
         assert_eq!(
             (a.port, a.token.as_str(), a.team_limits[0].limit),
             (0, "dev-token", 300)
@@ -171,7 +280,7 @@ mod tests {
                 "--rate-limit-per-minute",
                 "5",
             ]),
-            Some("env".into()),
+            env_token("env"),
         )
         .expect("flags");
         assert_eq!(
@@ -187,7 +296,7 @@ mod tests {
                 "--idempotency-key-ttl-ms",
                 "500",
             ]),
-            None,
+            Env::default(),
         )
         .expect("limits");
         assert_eq!(
@@ -196,12 +305,12 @@ mod tests {
         );
         assert!(a.sender_limits.is_empty());
         assert_eq!(a.idempotency_key_ttl_ms, 500);
-        assert!(parse(args(&["--team-limits", "none"]), None).is_err());
+        assert!(parse(args(&["--team-limits", "none"]), Env::default()).is_err());
         assert_eq!(
-            parse(args(&[]), Some("env".into())).expect("env").token,
+            parse(args(&[]), env_token("env")).expect("env").token,
             "env"
         );
-        assert!(parse(args(&["--port", "x"]), None).is_err());
-        assert!(parse(args(&["--bogus"]), None).is_err());
+        assert!(parse(args(&["--port", "x"]), Env::default()).is_err());
+        assert!(parse(args(&["--bogus"]), Env::default()).is_err());
     }
 }

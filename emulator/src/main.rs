@@ -23,10 +23,7 @@ use tokio::net::TcpListener;
 use crate::model::state::{Settings, State};
 
 fn main() -> ExitCode {
-    let args = match cli::parse(
-        std::env::args().skip(1),
-        std::env::var("INBOX_EMULATOR_TOKEN").ok(),
-    ) {
+    let args = match cli::parse(std::env::args().skip(1), cli::Env::read()) {
         Ok(a) => a,
         Err(msg) => {
             eprintln!("inbox-emulator: {msg}\n{}", cli::USAGE);
@@ -80,6 +77,9 @@ async fn run(args: cli::Args) -> ExitCode {
         origin,
         team_limits: args.team_limits,
         sender_limits: args.sender_limits,
+        windows: args.windows,
+        team_background: args.team_background,
+        author_ids: args.author_ids,
         idempotency_key_ttl_ms: args.idempotency_key_ttl_ms,
         extra_account_links: args.extra_account_links,
         serve_dir: args.serve_dir,

@@ -291,7 +291,7 @@ fn unknown_account_link_and_prospect_are_404() {
 
 #[test]
 fn rate_limit_answers_429_with_retry_after_and_does_not_store() {
-    let emu = Emulator::start(&["--rate-limit-per-minute", "2"]);
+    let emu = Emulator::start(&["--windows", "first-request", "--rate-limit-per-minute", "2"]);
     let body = json!({"accountLinkId": "acct1sales", "content": "hi", "externalId": "p2theo"});
     assert_eq!(emu.send(&body).status, 200);
     let second = emu.send(&body);
@@ -325,7 +325,7 @@ fn rate_limit_answers_429_with_retry_after_and_does_not_store() {
 
 #[test]
 fn rate_limit_window_is_a_runtime_setting() {
-    let emu = Emulator::start(&[]);
+    let emu = Emulator::start(&["--windows", "first-request"]);
     let config = emu.control("GET", "/__emulator/config", None);
     assert_eq!(config["rateLimitWindowMs"], 60_000);
     let config = emu.control(

@@ -18,7 +18,7 @@ fn v1(account: &str, content: &str) -> Value {
 
 #[test]
 fn the_sender_limit_refuses_the_next_dm_in_both_shapes_until_the_window_ends() {
-    let emu = Emulator::start(&[]);
+    let emu = Emulator::start(&["--windows", "first-request"]);
     let config = emu.control("GET", "/__emulator/config", None);
     assert_eq!(
         config["senderLimits"],
@@ -85,7 +85,7 @@ fn the_sender_limit_refuses_the_next_dm_in_both_shapes_until_the_window_ends() {
 
 #[test]
 fn sender_limits_come_from_flags_and_can_be_turned_off() {
-    let emu = Emulator::start(&["--sender-limits", "1/60000"]);
+    let emu = Emulator::start(&["--windows", "first-request", "--sender-limits", "1/60000"]);
     assert_eq!(emu.send(&v1("acct1sales", "a")).status, 200);
     assert_eq!(emu.send(&v1("acct1sales", "b")).status, 429);
     // Failed sends do not count: an unknown prospect is a 404, and the other sender still has its one.
@@ -102,7 +102,12 @@ fn sender_limits_come_from_flags_and_can_be_turned_off() {
 
 #[test]
 fn several_team_windows_report_the_tightest_and_refuse_in_the_v2_shape() {
-    let emu = Emulator::start(&["--team-limits", "50/60000,3/700,1000/86400000"]);
+    let emu = Emulator::start(&[
+        "--windows",
+        "first-request",
+        "--team-limits",
+        "50/60000,3/700,1000/86400000",
+    ]);
     let first = emu.send_v2(Some("t1"), &v2("acct1sales", "t1"));
     assert_eq!(
         first.header("x-ratelimit-limit"),

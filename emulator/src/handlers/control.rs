@@ -6,8 +6,9 @@ use serde_json::{json, Value};
 
 use crate::handlers::v1::views::message_json;
 use crate::http::{Request, Response};
+use crate::model::authors::AuthorIds;
 use crate::model::faults::Fault;
-use crate::model::limits::Limit;
+use crate::model::limits::{Limit, Windows};
 use crate::model::state::State;
 
 #[derive(Deserialize)]
@@ -22,6 +23,12 @@ struct ConfigBody {
     /// Every per-sender window (replaces the list; `[]` turns them off).
     sender_limits: Option<Vec<Limit>>,
     idempotency_key_ttl_ms: Option<u64>,
+    /// `clock` or `first-request` (a change forgets every open window).
+    windows: Option<Windows>,
+    /// The share of every team window another client spends, 0 ≤ share < 1.
+    team_background: Option<f64>,
+    /// `link`, `x-user`, `cuid2` or `missing`.
+    author_ids: Option<AuthorIds>,
 }
 
 fn apply_config(state: &mut State, c: ConfigBody) -> Result<(), Response> {
@@ -35,6 +42,9 @@ fn apply_config(state: &mut State, c: ConfigBody) -> Result<(), Response> {
         if list.iter().flatten().any(|l| l.window_ms == 0) {
             return Err(bad(format!("{name}: windowMs must be at least 1")));
         }
+    }
+    if c.team_background.is_some_and(|f| !(0.0..1.0).contains(&f)) {
+        return Err(bad("teamBackground: must be at least 0 and below 1".into()));
     }
     if c.team_limits.as_ref().is_some_and(Vec::is_empty) {
         return Err(bad("teamLimits: at least one team window is needed".into()));
@@ -53,6 +63,16 @@ fn apply_config(state: &mut State, c: ConfigBody) -> Result<(), Response> {
     }
     if let Some(ms) = c.idempotency_key_ttl_ms {
         state.settings.idempotency_key_ttl_ms = ms;
+    }
+    if let Some(mode) = c.windows.filter(|m| *m != state.settings.windows) {
+        state.settings.windows = mode;
+        state.clear_windows();
+    }
+    if let Some(share) = c.team_background {
+        state.settings.team_background = share;
+    }
+    if let Some(form) = c.author_ids {
+        state.settings.author_ids = form;
     }
     Ok(())
 }
@@ -91,6 +111,7 @@ pub fn handle(state: &mut State, req: &Request, now: u64) -> Response {
             stats["requests"] = json!(state.requests.len());
             stats["idempotencyKeys"] = json!(state.keys.len());
             stats["senders"] = state.sender_usage(now);
+            stats["background"] = state.background_usage();
             Ok(Response::json(200, &stats))
         }
         ("GET", "/requests") => serde_json::to_value(&state.requests)
@@ -101,7 +122,8 @@ pub fn handle(state: &mut State, req: &Request, now: u64) -> Response {
                 .messages
                 .iter()
                 .map(|m| {
-                    let mut v = message_json(m);
+                    let mut v = message_json(state, m);
+                    v["accountLinkId"] = json!(m.account_link_id);
                     v["api"] = json!(m.api);
                     v["idempotencyKey"] = json!(m.idempotency_key);
                     v["replyToMessageId"] = json!(m.reply_to);
@@ -146,6 +168,9 @@ fn config(state: &State) -> Response {
             "teamLimits": state.settings.team_limits,
             "senderLimits": state.settings.sender_limits,
             "idempotencyKeyTtlMs": state.settings.idempotency_key_ttl_ms,
+            "windows": state.settings.windows,
+            "teamBackground": state.settings.team_background,
+            "authorIds": state.settings.author_ids,
         }),
     )
 }

@@ -6,55 +6,78 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 
 use crate::model::clock::iso8601;
-use crate::model::limits::{self, Limit, Verdict, Window};
+use crate::model::limits::{self, Rules, Verdict, Window};
 
 /// The open windows of the team and of every account link that sent.
 #[derive(Debug, Default)]
 pub struct Budget {
-    team: Vec<Window>,
-    senders: HashMap<String, Vec<Window>>,
+    team: Vec<Option<Window>>,
+    senders: HashMap<String, Vec<Option<Window>>>,
 }
 
 impl Budget {
-    /// Forgets every window (a reset).
+    /// Forgets every window (a reset, or a change of window mode).
     pub fn clear(&mut self) {
         self.team.clear();
         self.senders.clear();
     }
 
     /// Checks the team windows and, with `count`, counts one request in each.
-    pub fn team(&mut self, limits: &[Limit], now: u64, count: bool) -> Verdict {
-        limits::check(limits, &mut self.team, now, count).unwrap_or_else(|| unlimited(now))
+    pub fn team(&mut self, rules: &Rules, now: u64, count: bool) -> Verdict {
+        limits::check(rules, &mut self.team, now, count).unwrap_or_else(|| unlimited(now))
     }
 
     /// The sender window that refuses one more DM from this account link, if any.
-    pub fn sender_refusal(&mut self, limits: &[Limit], id: &str, now: u64) -> Option<Verdict> {
+    pub fn sender_refusal(&mut self, rules: &Rules, id: &str, now: u64) -> Option<Verdict> {
         let windows = self.senders.entry(id.to_string()).or_default();
-        limits::check(limits, windows, now, false).filter(|v| v.limited)
+        limits::check(rules, windows, now, false).filter(|v| v.limited)
     }
 
     /// Counts one stored DM against the account link's windows.
-    pub fn sender_count(&mut self, limits: &[Limit], id: &str, now: u64) {
+    pub fn sender_count(&mut self, rules: &Rules, id: &str, now: u64) {
         let windows = self.senders.entry(id.to_string()).or_default();
-        limits::check(limits, windows, now, true);
+        limits::check(rules, windows, now, true);
     }
 
     /// Every sender's windows (for `GET /__emulator/stats`).
-    pub fn sender_usage(&self, limits: &[Limit], now: u64) -> Value {
+    pub fn sender_usage(&self, rules: &Rules, now: u64) -> Value {
         let mut out = serde_json::Map::new();
         for (id, windows) in &self.senders {
-            let used: Vec<Value> = limits
+            let used: Vec<Value> = rules
+                .limits
                 .iter()
                 .enumerate()
                 .map(|(i, l)| {
                     let mut one = vec![windows.get(i).copied().flatten()];
-                    let v = limits::check(std::slice::from_ref(l), &mut one, now, false);
+                    let single = Rules {
+                        limits: std::slice::from_ref(l),
+                        ..*rules
+                    };
+                    let v = limits::check(&single, &mut one, now, false);
                     json!({"limit": l.limit, "windowMs": l.window_ms, "remaining": v.map(|v| v.remaining), "resetAt": v.map(|v| iso8601(v.reset_ms))})
                 })
                 .collect();
             out.insert(id.clone(), Value::Array(used));
         }
         Value::Object(out)
+    }
+
+    /// The background another client spent in the team windows, as the emulator's decisions
+    /// counted it (for `GET /__emulator/stats`): per window, the share in the window open at
+    /// the last decision and the total since the last reset; `counted` is the first window's
+    /// total.
+    pub fn background_usage(&self, rules: &Rules) -> Value {
+        let windows: Vec<Value> = rules
+            .limits
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let w = self.team.get(i).copied().flatten().unwrap_or_default();
+                json!({"limit": l.limit, "windowMs": l.window_ms, "inWindow": w.background, "counted": w.background_total})
+            })
+            .collect();
+        let counted = windows.first().map_or(json!(0), |w| w["counted"].clone());
+        json!({"share": rules.background, "counted": counted, "windows": windows})
     }
 }
 

@@ -1,6 +1,9 @@
 //! Fixed-window rate limiting, pure over plain data: the team's windows (300/minute,
 //! 10,000/hour, 100,000/day by default) and each sender's X windows (200 per 15 minutes,
-//! 1,000 per day). A window starts with the first request after the previous one ended.
+//! 1,000 per day). A window of length W starts on a whole multiple of W since the Unix epoch
+//! ([`Windows::Clock`], so a minute window resets on a whole minute) or with the first request
+//! after the previous one ended ([`Windows::FirstRequest`]). Another client may spend a share
+//! of every window (the background): at t into a window, `floor(share · limit · t / W)`.
 
 use serde::{Deserialize, Serialize};
 
@@ -73,15 +76,81 @@ pub fn parse_list(text: &str) -> Result<Vec<Limit>, String> {
         .collect()
 }
 
-/// A window's start and count so far.
-pub type Window = Option<(u64, u32)>;
+/// Where a window starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Windows {
+    /// On a whole multiple of its length since the Unix epoch (the vendor's model).
+    Clock,
+    /// With the first request after the previous window ended.
+    FirstRequest,
+}
 
-/// The state of one window at `now`: a fresh one when it has ended.
-fn current(limit: &Limit, w: Window, now: u64) -> (u64, u32) {
-    match w {
-        Some((start, count)) if now < start.saturating_add(limit.window_ms) => (start, count),
-        _ => (now, 0),
+impl Windows {
+    /// Parses `clock` or `first-request`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "clock" => Ok(Windows::Clock),
+            "first-request" => Ok(Windows::FirstRequest),
+            other => Err(format!("expected clock or first-request, got {other:?}")),
+        }
     }
+
+    /// The start of a window of `window_ms` opened at `now`.
+    fn start(self, window_ms: u64, now: u64) -> u64 {
+        match self {
+            Windows::Clock => now - now % window_ms,
+            Windows::FirstRequest => now,
+        }
+    }
+}
+
+/// How a list of windows counts: their limits, where they start, and the share of each that
+/// another client spends (`0.0` for none).
+#[derive(Debug, Clone, Copy)]
+pub struct Rules<'a> {
+    pub limits: &'a [Limit],
+    pub windows: Windows,
+    pub background: f64,
+}
+
+/// One open window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Window {
+    /// Unix ms when it started.
+    pub start: u64,
+    /// Requests counted in it.
+    pub count: u32,
+    /// Background requests in it at the last check.
+    pub background: u32,
+    /// Background requests counted at this position since the last reset, this window's too.
+    pub background_total: u64,
+}
+
+/// The background another client has spent `elapsed` ms into a window.
+fn background(rules: &Rules, limit: &Limit, elapsed: u64) -> u32 {
+    let share = rules.background * f64::from(limit.limit) * elapsed as f64 / limit.window_ms as f64;
+    // The nudge keeps a share such as 0.29 · 100 (28.999…96 in binary) from losing one.
+    (share + 1e-9).floor() as u32
+}
+
+/// The state of one window at `now`: a fresh one when it has ended, its background brought up
+/// to `now`.
+fn current(rules: &Rules, limit: &Limit, w: Option<Window>, now: u64) -> Window {
+    let mut w = match w {
+        Some(w) if now < w.start.saturating_add(limit.window_ms) => w,
+        old => Window {
+            start: rules.windows.start(limit.window_ms, now),
+            background_total: old.map_or(0, |o| o.background_total),
+            ..Window::default()
+        },
+    };
+    let spent = background(rules, limit, now.saturating_sub(w.start));
+    if spent > w.background {
+        w.background_total += u64::from(spent - w.background);
+        w.background = spent;
+    }
+    w
 }
 
 /// What a check found, for headers and error bodies.
@@ -101,21 +170,23 @@ pub struct Verdict {
 }
 
 /// Checks the windows and, when `count` is true and none is full, counts one request in each.
-/// `None` when there are no windows.
+/// The background counts as used. `None` when there are no windows.
 pub fn check(
-    limits: &[Limit],
-    windows: &mut Vec<Window>,
+    rules: &Rules,
+    windows: &mut Vec<Option<Window>>,
     now: u64,
     count: bool,
 ) -> Option<Verdict> {
+    let limits = rules.limits;
     windows.resize(limits.len(), None);
-    let states: Vec<(u64, u32)> = limits
+    let states: Vec<Window> = limits
         .iter()
         .zip(windows.iter())
-        .map(|(l, w)| current(l, *w, now))
+        .map(|(l, w)| current(rules, l, *w, now))
         .collect();
+    let used = |i: usize| states[i].count.saturating_add(states[i].background);
     let verdict = |i: usize, used: u32, limited: bool| {
-        let end = states[i].0.saturating_add(limits[i].window_ms);
+        let end = states[i].start.saturating_add(limits[i].window_ms);
         Verdict {
             limited,
             index: i,
@@ -126,21 +197,24 @@ pub fn check(
         }
     };
     let full = (0..limits.len())
-        .filter(|&i| states[i].1 >= limits[i].limit)
-        .max_by_key(|&i| states[i].0.saturating_add(limits[i].window_ms));
+        .filter(|&i| used(i) >= limits[i].limit)
+        .max_by_key(|&i| states[i].start.saturating_add(limits[i].window_ms));
     if let Some(i) = full {
         for (w, s) in windows.iter_mut().zip(&states) {
             *w = Some(*s);
         }
-        return Some(verdict(i, states[i].1, true));
+        return Some(verdict(i, used(i), true));
     }
     let added = u32::from(count);
     for (w, s) in windows.iter_mut().zip(&states) {
-        *w = Some((s.0, s.1 + added));
+        *w = Some(Window {
+            count: s.count + added,
+            ..*s
+        });
     }
     (0..limits.len())
-        .min_by_key(|&i| limits[i].limit.saturating_sub(states[i].1 + added))
-        .map(|i| verdict(i, states[i].1 + added, false))
+        .min_by_key(|&i| limits[i].limit.saturating_sub(used(i) + added))
+        .map(|i| verdict(i, used(i) + added, false))
 }
 
 /// A window's name in the v2 `rateLimited` details: by position (minute, hour, day).
@@ -163,6 +237,62 @@ pub fn window_words(ms: u64) -> String {
 mod tests {
     use super::*;
 
+    fn rules(limits: &[Limit], windows: Windows, background: f64) -> Rules<'_> {
+        Rules {
+            limits,
+            windows,
+            background,
+        }
+    }
+
+    fn first(limits: &[Limit]) -> Rules<'_> {
+        rules(limits, Windows::FirstRequest, 0.0)
+    }
+
+    #[test]
+    fn clock_windows_start_on_whole_multiples_of_their_length() {
+        let limits = [Limit {
+            limit: 2,
+            window_ms: 60_000,
+        }];
+        let clock = rules(&limits, Windows::Clock, 0.0);
+        let mut w = Vec::new();
+        let a = check(&clock, &mut w, 125_000, true).expect("verdict");
+        assert_eq!((a.reset_ms, a.retry_after_ms), (180_000, 55_000));
+        check(&clock, &mut w, 179_000, true);
+        assert!(check(&clock, &mut w, 179_999, true).expect("v").limited);
+        let b = check(&clock, &mut w, 180_000, true).expect("verdict");
+        assert_eq!((b.limited, b.remaining, b.reset_ms), (false, 1, 240_000));
+        let mut w = Vec::new();
+        let c = check(&first(&limits), &mut w, 125_000, true).expect("verdict");
+        assert_eq!(c.reset_ms, 185_000);
+    }
+
+    #[test]
+    fn the_background_spends_its_share_evenly_and_is_totalled() {
+        let limits = [Limit {
+            limit: 100,
+            window_ms: 1000,
+        }];
+        let shared = rules(&limits, Windows::Clock, 0.3);
+        let mut w = Vec::new();
+        // Half-way through: 15 of the 30 already spent, the request is the 16th.
+        let a = check(&shared, &mut w, 10_500, true).expect("verdict");
+        assert_eq!(a.remaining, 84);
+        let w0 = w[0].expect("window");
+        assert_eq!((w0.background, w0.background_total), (15, 15));
+        // Near the end, 29 spent: 71 of ours in all fill it.
+        for _ in 0..70 {
+            check(&shared, &mut w, 10_990, true);
+        }
+        let full = check(&shared, &mut w, 10_990, true).expect("verdict");
+        assert_eq!((full.limited, full.remaining), (true, 0));
+        // The next window starts with none spent; the total carries on.
+        let next = check(&shared, &mut w, 11_000, true).expect("verdict");
+        assert_eq!(next.remaining, 99);
+        assert_eq!(w[0].expect("window").background_total, 29);
+    }
+
     #[test]
     fn counts_refuses_and_reopens() {
         let limits = [
@@ -176,18 +306,18 @@ mod tests {
             },
         ];
         let mut w = Vec::new();
-        let a = check(&limits, &mut w, 0, true).expect("verdict");
+        let a = check(&first(&limits), &mut w, 0, true).expect("verdict");
         assert_eq!((a.limited, a.index, a.remaining), (false, 0, 1));
-        let b = check(&limits, &mut w, 10, true).expect("verdict");
+        let b = check(&first(&limits), &mut w, 10, true).expect("verdict");
         assert_eq!((b.limited, b.remaining), (false, 0));
-        let c = check(&limits, &mut w, 20, true).expect("verdict");
+        let c = check(&first(&limits), &mut w, 20, true).expect("verdict");
         assert_eq!((c.limited, c.index, c.retry_after_ms), (true, 0, 80));
         // The minute window reopens; the long window has one left, then is full.
-        let d = check(&limits, &mut w, 100, true).expect("verdict");
+        let d = check(&first(&limits), &mut w, 100, true).expect("verdict");
         assert_eq!((d.limited, d.index, d.remaining), (false, 1, 0));
-        let e = check(&limits, &mut w, 250, true).expect("verdict");
+        let e = check(&first(&limits), &mut w, 250, true).expect("verdict");
         assert_eq!((e.limited, e.index, e.retry_after_ms), (true, 1, 750));
-        assert!(check(&[], &mut w, 0, true).is_none());
+        assert!(check(&first(&[]), &mut w, 0, true).is_none());
     }
 
     #[test]
@@ -198,11 +328,11 @@ mod tests {
         }];
         let mut w = Vec::new();
         assert_eq!(
-            check(&limits, &mut w, 0, false).map(|v| v.remaining),
+            check(&first(&limits), &mut w, 0, false).map(|v| v.remaining),
             Some(1)
         );
-        assert!(!check(&limits, &mut w, 0, true).expect("v").limited);
-        assert!(check(&limits, &mut w, 1, true).expect("v").limited);
+        assert!(!check(&first(&limits), &mut w, 0, true).expect("v").limited);
+        assert!(check(&first(&limits), &mut w, 1, true).expect("v").limited);
     }
 
     #[test]

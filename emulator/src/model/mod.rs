@@ -2,6 +2,7 @@
 //! in-memory store, the request record, the rate windows, the scripted faults, the clock. It
 //! names nothing above it (no HTTP types, no handlers).
 
+pub mod authors;
 pub mod budget;
 pub mod clock;
 pub mod faults;

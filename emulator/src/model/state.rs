@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::model::authors::AuthorIds;
 use crate::model::budget::Budget;
 use crate::model::faults::FaultQueue;
 use crate::model::keys::KeyEntry;
-use crate::model::limits::{Limit, Verdict};
+use crate::model::limits::{Limit, Rules, Verdict, Windows};
 use crate::model::record::RequestRecord;
 use crate::model::seed::{self, AccountLink, Prospect};
 use crate::model::stats::Stats;
@@ -40,7 +41,8 @@ pub struct Message {
     pub id: String,
     pub thread_id: String,
     pub platform_id: String,
-    pub author_id: String,
+    /// The account link that sent it (the emulator stores no message written by a prospect).
+    pub account_link_id: String,
     pub content: String,
     pub created_at: u64,
     /// `v1` or `v2`: which endpoint stored it.
@@ -68,6 +70,12 @@ pub struct Settings {
     pub team_limits: Vec<Limit>,
     /// Per-account-link (X) windows, counted on stored DMs only; may be empty.
     pub sender_limits: Vec<Limit>,
+    /// Where every window (team and sender) starts.
+    pub windows: Windows,
+    /// The share of every team window another client on the token spends (0 ≤ share < 1).
+    pub team_background: f64,
+    /// The form of `authorId` on the account's messages in v1 answers.
+    pub author_ids: AuthorIds,
     /// How long a v2 `Idempotency-Key` is remembered, from its first use.
     pub idempotency_key_ttl_ms: u64,
     /// Account links made beside the seeded two (`acct01bulk`, ...), for many-sender tests.
@@ -172,23 +180,41 @@ impl State {
 
     /// Counts one authenticated API request against the team windows.
     pub fn rate_consume(&mut self, now: u64) -> Verdict {
-        self.budget.team(&self.settings.team_limits, now, true)
+        self.budget.team(&team_rules(&self.settings), now, true)
     }
 
     /// The tightest team window without counting a request.
     pub fn rate_peek(&mut self, now: u64) -> Verdict {
-        self.budget.team(&self.settings.team_limits, now, false)
+        self.budget.team(&team_rules(&self.settings), now, false)
     }
 
     /// Whether an account link may send one more DM (`Some` = refused, with the window).
     pub fn sender_refusal(&mut self, account_link_id: &str, now: u64) -> Option<Verdict> {
         self.budget
-            .sender_refusal(&self.settings.sender_limits, account_link_id, now)
+            .sender_refusal(&sender_rules(&self.settings), account_link_id, now)
     }
 
     /// Every sender's windows (for `GET /__emulator/stats`).
     pub fn sender_usage(&self, now: u64) -> serde_json::Value {
-        self.budget.sender_usage(&self.settings.sender_limits, now)
+        self.budget.sender_usage(&sender_rules(&self.settings), now)
+    }
+
+    /// The background counted in the team windows (for `GET /__emulator/stats`).
+    pub fn background_usage(&self) -> serde_json::Value {
+        self.budget.background_usage(&team_rules(&self.settings))
+    }
+
+    /// Forgets every open window (the window mode changed).
+    pub fn clear_windows(&mut self) {
+        self.budget.clear();
+    }
+
+    /// The `authorId` v1 answers give a message (`None`: the field is absent).
+    pub fn author_id(&self, m: &Message) -> Option<String> {
+        match self.account_link(&m.account_link_id) {
+            Some(link) => self.settings.author_ids.of(link),
+            None => Some(m.account_link_id.clone()),
+        }
     }
 
     /// Account link by id.
@@ -265,7 +291,7 @@ impl State {
             platform_id: (1_900_000_000_000_000_000u64 + self.next_id).to_string(),
             id: id.clone(),
             thread_id: self.threads[thread_idx].id.clone(),
-            author_id: account_link_id.to_string(),
+            account_link_id: account_link_id.to_string(),
             content: content.to_string(),
             created_at: now,
             api: sent.api,
@@ -275,7 +301,7 @@ impl State {
         self.messages.push(message.clone());
         self.threads[thread_idx].last_message_id = Some(id);
         self.budget
-            .sender_count(&self.settings.sender_limits, account_link_id, now);
+            .sender_count(&sender_rules(&self.settings), account_link_id, now);
         match sent.api {
             "v2" => self.stats.sent_v2 += 1,
             _ => self.stats.sent_v1 += 1,
@@ -295,6 +321,24 @@ impl State {
                     .find(|a| a.username.eq_ignore_ascii_case(username))
                     .map(|a| a.name.to_string())
             })
+    }
+}
+
+/// How the team windows count: the configured mode and background.
+fn team_rules(settings: &Settings) -> Rules<'_> {
+    Rules {
+        limits: &settings.team_limits,
+        windows: settings.windows,
+        background: settings.team_background,
+    }
+}
+
+/// How the sender windows count: the configured mode, no background (X counts per sender).
+fn sender_rules(settings: &Settings) -> Rules<'_> {
+    Rules {
+        limits: &settings.sender_limits,
+        windows: settings.windows,
+        background: 0.0,
     }
 }
 

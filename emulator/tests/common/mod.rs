@@ -46,8 +46,16 @@ impl Resp {
 }
 
 impl Emulator {
+    /// Starts the binary with these flags (and no `INBOX_EMULATOR_WINDOWS` from outside).
     pub fn start(extra: &[&str]) -> Self {
+        Emulator::start_with_env(extra, &[])
+    }
+
+    /// Starts the binary with these flags and environment variables.
+    pub fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_inbox-emulator"))
+            .env_remove("INBOX_EMULATOR_WINDOWS")
+            .envs(env.iter().copied())
             .args(["--token", TOKEN])
             .args(extra)
             .stdout(Stdio::piped())
@@ -271,4 +279,20 @@ pub fn is_iso_ms(s: &str) -> bool {
         && s.chars()
             .enumerate()
             .all(|(i, c)| [4, 7, 10, 13, 16, 19, 23].contains(&i) || c.is_ascii_digit())
+}
+
+/// Unix ms of a `YYYY-MM-DDTHH:MM:SS.mmmZ` timestamp.
+pub fn iso_ms(s: &str) -> u64 {
+    assert!(is_iso_ms(s), "{s:?}");
+    let n = |a: usize, b: usize| s[a..b].parse::<i64>().expect("digits");
+    let (y, m, d) = (n(0, 4), n(5, 7), n(8, 10));
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + n(11, 13) * 3600 + n(14, 16) * 60 + n(17, 19);
+    (secs * 1000 + n(20, 23)) as u64
 }

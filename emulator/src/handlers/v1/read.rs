@@ -79,7 +79,7 @@ pub fn list_messages(state: &State, req: &Request, thread_id: &str) -> Result<Re
         (true, Some(m)) => json!({"id": m.id, "timestamp": iso8601(m.created_at)}),
         _ => Value::Null,
     };
-    let messages: Vec<Value> = all.into_iter().map(message_json).collect();
+    let messages: Vec<Value> = all.into_iter().map(|m| message_json(state, m)).collect();
     Ok(Response::json(
         200,
         &json!({"teamId": TEAM_ID, "threadId": thread_id, "messages": messages, "nextCursor": next_cursor, "isSyncing": false}),

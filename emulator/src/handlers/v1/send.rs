@@ -107,6 +107,7 @@ pub fn send(state: &mut State, body: &[u8], now: u64) -> Result<(Response, Strin
         ..Sent::default()
     };
     let (message, thread) = state.store_message(account_link_id, prospect, content, now, sent);
-    let body = json!({"message": message_json(&message), "thread": thread_json(state, &thread)});
+    let body =
+        json!({"message": message_json(state, &message), "thread": thread_json(state, &thread)});
     Ok((Response::json(200, &body), message.id))
 }

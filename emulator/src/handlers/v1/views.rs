@@ -33,14 +33,13 @@ pub fn thread_json(state: &State, t: &Thread) -> Value {
         "isSyncing": false,
         "isRequest": false,
         "typingIndicatorsEnabled": null,
-        "lastMessage": last.map(|m| json!({
+        "lastMessage": last.map(|m| with_author(state, m, json!({
             "id": m.id,
             "content": m.content,
-            "authorId": m.author_id,
             "createdAt": iso8601(m.created_at),
             "userId": USER_ID,
             "campaignId": null,
-        })),
+        }))),
         "prospect": prospect,
     })
 }
@@ -65,10 +64,18 @@ fn avatar_url(origin: &str, username: &str) -> String {
     format!("{origin}/avatars/{username}.svg")
 }
 
+/// Sets `authorId` in the form the settings ask for (or leaves it out).
+fn with_author(state: &State, m: &Message, mut view: Value) -> Value {
+    if let (Some(id), Some(obj)) = (state.author_id(m), view.as_object_mut()) {
+        obj.insert("authorId".into(), json!(id));
+    }
+    view
+}
+
 /// Full `Message` JSON.
-pub fn message_json(m: &Message) -> Value {
+pub fn message_json(state: &State, m: &Message) -> Value {
     let ts = iso8601(m.created_at);
-    json!({
+    let view = json!({
         "platform": "twitter",
         "teamId": TEAM_ID,
         "threadId": m.thread_id,
@@ -79,7 +86,6 @@ pub fn message_json(m: &Message) -> Value {
         "platformId": m.platform_id,
         "content": m.content,
         "campaignId": null,
-        "authorId": m.author_id,
         "origin": "api",
         "replyData": null,
         "forwardData": null,
@@ -90,7 +96,8 @@ pub fn message_json(m: &Message) -> Value {
         "isEdited": false,
         "deletedAt": null,
         "platformDeletedAt": null,
-    })
+    });
+    with_author(state, m, view)
 }
 
 /// Full `Prospect` JSON with `platformData` and `context`.

@@ -17,13 +17,13 @@ pub fn message_v2_json(state: &State, m: &Message) -> Value {
                 "messageId": r.id,
                 "platformId": r.platform_id,
                 "content": r.content,
-                "authorName": state.account_link(&r.author_id).map(|a| a.name),
+                "authorName": state.account_link(&r.account_link_id).map(|a| a.name),
             })
         });
     json!({
         "id": m.id,
         "threadId": m.thread_id,
-        "accountLinkId": m.author_id,
+        "accountLinkId": m.account_link_id,
         "platform": "twitter",
         "platformId": m.platform_id,
         "direction": "outbound",
