@@ -7,8 +7,12 @@ const root = new URL("../../", import.meta.url).pathname;
 
 /** Starts the emulator on a free loopback port; resolves to { url, token, stop, control }. */
 export async function startEmulator(args = []) {
+  // Windows from the first request unless a test asks otherwise (`--windows` or the variable):
+  // the timing of these tests' short windows assumes it; the emulator's default is `clock`.
+  const env = { ...process.env, INBOX_EMULATOR_WINDOWS: process.env.INBOX_EMULATOR_WINDOWS ?? "first-request" };
   const child = spawn(`${root}target/release/inbox-emulator`, ["--port", "0", ...args], {
     stdio: ["ignore", "pipe", "inherit"],
+    env,
   });
   const lines = createInterface({ input: child.stdout });
   const seen = [];
