@@ -1,6 +1,13 @@
-// Rate budgets as plain data: fixed windows that start with the first grant after the previous
-// one ended (the way the Inbox API and X count). Pure functions, no clock, no storage: the
-// Durable Objects pass `now` in and persist the state they get back (test/budget.test.mjs).
+// Rate budgets as plain data. Pure functions, no clock, no storage: the Durable Objects pass
+// `now` in and persist the state they get back (test/budget.test.mjs runs them natively).
+//
+// - The team budget (`grant`, `settle`) follows what the Inbox API reports: every answer's
+//   X-RateLimit-Remaining / -Reset, and 429s. It never grants more than the API said remains
+//   (minus what was granted since, and what was in flight when that answer's request left), it
+//   asks with one request when it does not know where the API's window stands, it spreads a
+//   window's budget over the window, and it holds at most `maxInFlight` requests out at once.
+// - X's per-sender limit (`slidingAvailable`) is a sliding log of send times: no interval of a
+//   window's length (plus the guard) holds more than its limit, however X counts.
 
 /**
  * Parses "300/60s,10000/3600s" (units ms, s, m, h, d; none = ms) into [{ limit, windowMs }].
@@ -25,94 +32,183 @@ export function parseLimits(text, name = "limits") {
   return windows;
 }
 
-/** A fresh state for `windows`: nothing counted, nothing blocked. */
-export const emptyBudget = (windows) => ({ windows: windows.map(() => ({ start: null, count: 0 })), blockedUntil: 0 });
+/** Requests per millisecond the tightest of `windows` allows (for ETAs and the floor). */
+export const tightestRate = (windows) => Math.min(...windows.map((w) => w.limit / w.windowMs));
 
-/** The state with windows that ended (plus `guardMs`) reset; a state for other limits is re-shaped. */
-function current(state, windows, now, guardMs) {
-  const base = state && state.windows?.length === windows.length ? state : emptyBudget(windows);
+// --- The team budget ----------------------------------------------------------------------
+//
+// State (JSON, kept in the TeamBudget object's storage):
+//   seq        grants made so far (each grant is a lease numbered by it)
+//   leases     [[seq, grantedAt]] granted and not settled yet
+//   known      { remaining, end, unknown, reported, others, othersAt } what the API said about
+//              its current window: the fewest remaining any answer reported (every answered
+//              request is counted in it: the API counts down one per request, so the fewest
+//              came last), the latest the window can end, how many requests settled since
+//              without an answer (they may have been counted after it), how many answers it
+//              has, and the rate (per ms, as of othersAt) at which other clients spend it;
+//              null = not known
+//   epoch      answers to requests granted before this time describe an earlier window
+//   nextAt     pacing: when the next grant may be made
+//   promised   the latest time a waiting asker was told to come back (askers are staggered)
+//   blockedUntil  a team 429 said nothing may go before this
+
+/** A fresh team budget: nothing known, nothing out. */
+export const emptyTeam = () => ({ seq: 0, leases: [], known: null, epoch: 0, nextAt: 0, promised: 0, blockedUntil: 0 });
+
+/**
+ * The state at `now`: leases older than `leaseMs` (their holder died) dropped, and the window
+ * forgotten once it ended (plus the guard), so the next grant asks where the new one stands.
+ */
+function current(state, now, { guardMs, leaseMs }) {
+  const s = { ...emptyTeam(), ...state };
+  const lapsed = s.leases.filter(([, at]) => now >= at + leaseMs && at >= s.epoch).length;
+  s.leases = s.leases.filter(([, at]) => now < at + leaseMs);
+  if (s.known && lapsed > 0) s.known = { ...s.known, unknown: s.known.unknown + lapsed };
+  if (s.known && now >= s.known.end + guardMs) {
+    s.epoch = Math.max(s.epoch, s.known.end + guardMs);
+    s.known = null;
+  }
+  return s;
+}
+
+/**
+ * What may still go in the known window: the fewest remaining reported, less what is out (it
+ * may not have been counted yet), what ended without an answer, and what other clients will
+ * spend by the window's end at the rate they spent so far.
+ */
+function leftNow(known, out) {
+  const others = Math.ceil((known.others ?? 0) * Math.max(0, known.end - (known.othersAt ?? known.end)) - 1e-9);
+  return known.remaining - out - known.unknown - others;
+}
+
+/**
+ * Tells a waiting asker when to come back: `at` or later, not the moment another was told, but
+ * never after `latest` (the window's last slot: its credit is not left unspent).
+ */
+function staggered(s, at, stepMs, latest = Infinity) {
+  const when = Math.max(at, Math.min(s.promised, latest));
+  s.promised = when + stepMs;
+  return when;
+}
+
+/**
+ * Grants up to `wanted` requests now. Returns { state, granted, first, retryAt }: the leases
+ * are numbered first … first + granted - 1 (settle each with `settle`), and `retryAt` says when
+ * to ask again for the rest (null when everything was granted).
+ *
+ * `opts`: { maxInFlight, guardMs, leaseMs }. With nothing known it grants one call (a probe:
+ * `probeSize` requests, 1 for a send, 2 for a findSent check) unless one is already out; with a known window it grants what remains, spread evenly until
+ * the window's last `guardMs` (at most `maxInFlight` at once, counting what is out).
+ */
+export function grant(state, now, wanted, opts, probeSize = 1) {
+  const s = current(state, now, opts);
+  const { maxInFlight, guardMs } = opts;
+  const step = Math.max(1, Math.round(guardMs / 20));
+  // `granted` leases now; the rest may be asked for again at `at` (staggered by `stepMs`).
+  const result = (granted, at, stepMs = step, latest = Infinity) => {
+    const first = s.seq + 1;
+    for (let k = 0; k < granted; k += 1) s.leases.push([s.seq + 1 + k, now]);
+    s.seq += granted;
+    return { state: s, granted, first, retryAt: granted < wanted ? staggered(s, at, stepMs, latest) : null };
+  };
+  if (wanted <= 0) return result(0, now);
+  if (now < s.blockedUntil) return result(0, s.blockedUntil);
+  const room = maxInFlight - s.leases.length;
+  if (!s.known) {
+    const probing = s.leases.some(([, at]) => at >= s.epoch);
+    return result(probing || room <= 0 ? 0 : Math.min(wanted, probeSize, room), now + step);
+  }
+  const left = leftNow(s.known, s.leases.length);
+  const stopAt = s.known.end - guardMs;
+  if (left <= 0 || now >= stopAt) return result(0, s.known.end + guardMs);
+  // The slots fall evenly before stopAt, the last one an interval ahead of it.
+  const interval = (stopAt - now) / (left + 1);
+  const base = Math.max(s.nextAt, now - (maxInFlight - 1) * interval);
+  const credit = now >= base ? 1 + Math.floor((now - base) / interval) : 0;
+  const granted = Math.max(0, Math.min(wanted, left, room, credit));
+  s.nextAt = base + granted * interval;
+  const latest = Math.max(now, stopAt - 1);
+  return result(granted, Math.min(room - granted <= 0 ? now + step : Math.max(s.nextAt, now), latest), Math.max(step, interval), latest);
+}
+
+/**
+ * What happened to granted requests: [{ seq, at, rateLimit?, blockedUntil? }] — `at` when the
+ * answer came, `rateLimit` the answer's { limit, remaining, resetAt } (resetAt in Unix ms),
+ * `blockedUntil` when a team 429 said to come back. A lease settled without a `rateLimit` (a
+ * timeout, a dropped connection, a sender that died) just ends.
+ *
+ * `opts`: { guardMs, leaseMs, windows } — `windows` the configured team limits: an answer
+ * counted in a window of `windowMs` that came at `at` says that window ends by `at + windowMs`,
+ * a tighter bound than X-RateLimit-Reset's whole seconds.
+ */
+export function settle(state, now, outcomes, opts) {
+  const s = current(state, now, opts);
+  for (const { seq, at, rateLimit, blockedUntil } of outcomes) {
+    const i = s.leases.findIndex(([n]) => n === seq);
+    const lease = i >= 0 ? s.leases.splice(i, 1)[0] : null;
+    if (blockedUntil) {
+      s.blockedUntil = Math.max(s.blockedUntil, blockedUntil + opts.guardMs);
+      s.known = null;
+      s.epoch = Math.max(s.epoch, now);
+      continue;
+    }
+    if (!lease) continue;
+    const [, grantedAt] = lease;
+    if (grantedAt < s.epoch || now < s.blockedUntil) continue; // about an earlier window
+    if (!rateLimit || !Number.isFinite(rateLimit.remaining) || !Number.isFinite(rateLimit.resetAt)) {
+      if (s.known) s.known.unknown += 1;
+      continue;
+    }
+    const windowMs = opts.windows?.find((w) => w.limit === rateLimit.limit)?.windowMs;
+    const end = Math.min(rateLimit.resetAt, windowMs ? at + windowMs : Infinity);
+    const k = s.known ?? { remaining: Infinity, end, unknown: 0, reported: 0, others: 0 };
+    const known = { ...k, remaining: Math.min(k.remaining, rateLimit.remaining), end: Math.min(k.end, end), reported: k.reported + 1 };
+    if (windowMs) {
+      // Other clients on the token: what this window used beyond our answered requests (all
+      // counted by the fewest remaining), as a rate since the window began. It is kept for them.
+      const start = known.end - windowMs;
+      const spent = Math.max(0, rateLimit.limit - known.remaining - known.reported);
+      known.others = spent / Math.max(at - start, windowMs / 20);
+      known.othersAt = at;
+    }
+    if (!s.known) {
+      s.nextAt = now;
+      s.promised = Math.min(s.promised, now);
+    }
+    s.known = known;
+  }
+  return s;
+}
+
+/** What the team budget looks like at `now` (for the dashboard and tests). */
+export function teamView(state, now, opts) {
+  const s = current(state, now, opts);
   return {
-    blockedUntil: base.blockedUntil ?? 0,
-    windows: base.windows.map((w, i) =>
-      w.start !== null && now >= w.start + windows[i].windowMs + guardMs ? { start: null, count: 0 } : { ...w },
-    ),
+    inFlight: s.leases.length,
+    known: s.known ? { remaining: Math.max(0, leftNow(s.known, s.leases.length)), endsAt: s.known.end } : null,
+    blockedUntil: s.blockedUntil > now ? s.blockedUntil : null,
   };
 }
 
+// --- X's per-sender limit -----------------------------------------------------------------
+
 /**
- * How many requests may go now, and when to ask again when that is fewer than wanted.
- *
- * `guardMs` absorbs the distance between our clock and the server's window: a window is only
- * considered over `guardMs` after it ends here, and no grant is made in its last `guardMs`
- * (a request granted then could arrive after the server's window ended and spill into the next).
- * Returns { available, retryAt } (retryAt: when more becomes available, or null).
+ * How many sends may go now given the earlier send times `times` (ascending, ms), so that no
+ * interval of a window's length plus `guardMs` holds more than its limit; and when one more may
+ * go when none may now. Returns { available, retryAt }.
  */
-export function available(state, windows, now, guardMs = 0) {
-  const s = current(state, windows, now, guardMs);
-  if (now < s.blockedUntil) return { available: 0, retryAt: s.blockedUntil };
+export function slidingAvailable(times, windows, now, guardMs = 0) {
   let count = Infinity;
   let retryAt = null;
-  s.windows.forEach((w, i) => {
-    const { limit, windowMs } = windows[i];
-    if (w.start === null) {
-      count = Math.min(count, limit);
-      return;
-    }
-    const end = w.start + windowMs + guardMs;
-    const left = now >= w.start + windowMs - guardMs ? 0 : limit - w.count;
-    if (left <= 0) retryAt = Math.max(retryAt ?? 0, end);
+  for (const { limit, windowMs } of windows) {
+    const span = windowMs + guardMs;
+    const inside = times.filter((t) => t > now - span);
+    const left = limit - inside.length;
+    if (left <= 0) retryAt = Math.max(retryAt ?? 0, inside[inside.length - limit] + span);
     count = Math.min(count, Math.max(0, left));
-  });
+  }
   return { available: count, retryAt: count > 0 ? null : retryAt };
 }
 
-/**
- * Takes up to `wanted` requests now. Returns { state, granted, retryAt } where retryAt says when
- * to come back for the rest (null when everything was granted).
- */
-export function take(state, windows, now, wanted, guardMs = 0) {
-  const s = current(state, windows, now, guardMs);
-  const { available: free, retryAt } = available(s, windows, now, guardMs);
-  const granted = Math.max(0, Math.min(wanted, free));
-  if (granted > 0) {
-    s.windows = s.windows.map((w) => ({ start: w.start ?? now, count: w.count + granted }));
-  }
-  let next = null;
-  if (granted < wanted) next = granted === free && free > 0 ? available(s, windows, now, guardMs).retryAt : retryAt;
-  return { state: s, granted, retryAt: next };
-}
-
-/** Nothing may go before `until` (a 429's Retry-After). */
-export function block(state, windows, now, until, guardMs = 0) {
-  const s = current(state, windows, now, guardMs);
-  s.blockedUntil = Math.max(s.blockedUntil, until);
-  return s;
-}
-
-/**
- * The server reported `remaining` for its tightest window during our window that started at
- * `windowStart`: when that is fewer than we believe, count the difference as used. A report from
- * an earlier window is ignored (it would wrongly shrink the new one).
- */
-export function observe(state, windows, now, { windowStart, remaining }, guardMs = 0) {
-  const s = current(state, windows, now, guardMs);
-  if (!Number.isFinite(remaining) || windowStart == null) return s;
-  if (s.windows[0]?.start !== windowStart) return s;
-  // The server reports its tightest window: correct ours with the fewest remaining.
-  let tightest = 0;
-  s.windows.forEach((w, i) => {
-    const left = (j) => windows[j].limit - s.windows[j].count;
-    if (w.start !== null && left(i) < left(tightest)) tightest = i;
-  });
-  const w = s.windows[tightest];
-  if (w.start !== null && remaining < windows[tightest].limit - w.count) {
-    s.windows[tightest] = { ...w, count: windows[tightest].limit - remaining };
-  }
-  return s;
-}
-
-/** The start of the first window (the one a grant is tagged with), or null. */
-export const windowStart = (state) => state?.windows?.[0]?.start ?? null;
-
-/** Requests per millisecond the tightest of `windows` allows (for ETAs and the floor). */
-export const tightestRate = (windows) => Math.min(...windows.map((w) => w.limit / w.windowMs));
+/** The longest window plus the guard: send times older than this can be forgotten. */
+export const longestSpan = (windows, guardMs = 0) => Math.max(...windows.map((w) => w.windowMs)) + guardMs;

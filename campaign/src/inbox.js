@@ -1,5 +1,5 @@
-// The package (../../pkg, built by scripts/build.sh), its settings from the environment, and
-// what the Inbox API said about the team budget in its X-RateLimit-* headers.
+// The package (../../pkg, built by scripts/build.sh) and the Worker's settings from the
+// environment.
 import wasm from "../../pkg/inbox_sender_bg.wasm";
 import { initSync, InboxClient } from "../../pkg/inbox_sender.js";
 import { parseLimits } from "./budget.js";
@@ -23,11 +23,13 @@ export function settings(env) {
     maxAttempts: number(env.MAX_ATTEMPTS, 8),
     v1GraceMs: number(env.V1_GRACE_MS, 30_000),
     perAlarm: number(env.SENDS_PER_ALARM, 100),
+    maxInFlight: number(env.MAX_IN_FLIGHT, 10),
     testFaults: env.TEST_FAULTS ? JSON.parse(env.TEST_FAULTS) : {},
   };
   for (const key of ["timeoutMs", "guardMs", "retryBaseMs", "maxAttempts", "v1GraceMs", "perAlarm"]) {
     if (!Number.isInteger(s[key]) || s[key] < 0) throw new Error(`${key} must be a whole number ≥ 0`);
   }
+  if (!Number.isInteger(s.maxInFlight) || s.maxInFlight < 1) throw new Error("MAX_IN_FLIGHT must be a whole number ≥ 1");
   return s;
 }
 
@@ -46,32 +48,9 @@ export function campaignClient(env, s = settings(env)) {
   });
 }
 
-// --- X-RateLimit-* observation ------------------------------------------------------------
-// The package returns the message and thread, not the response headers, so the team budget is
-// corrected from them by watching the global fetch the package calls (src/io/transport.js
-// calls `fetch(url, init)` at request time). Only responses from the Inbox base URL are read.
-// Keyed by the request's Idempotency-Key, so each Durable Object reads only its own requests'
-// reports (several share this isolate). v1 requests carry no key and are not read.
-const reports = new Map(); // idempotency key -> remaining
-const originalFetch = globalThis.fetch;
-globalThis.fetch = async function observingFetch(input, init) {
-  const response = await originalFetch(input, init);
-  const key = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)).get("idempotency-key");
-  const remaining = response.headers.get("x-ratelimit-remaining");
-  if (key !== null && remaining !== null && remaining !== "" && Number.isFinite(Number(remaining))) {
-    reports.set(key, Number(remaining));
-  }
-  return response;
-};
-
-/** The fewest remaining requests the API reported for these keys (each report read once). */
-export function takeRateLimitReport(keys) {
-  let fewest = null;
-  for (const key of keys) {
-    const remaining = reports.get(key);
-    if (remaining === undefined) continue;
-    reports.delete(key);
-    fewest = fewest === null ? remaining : Math.min(fewest, remaining);
-  }
-  return fewest;
+/** The v2 target of a campaign DM: a profile for an X user id, else a contact. */
+export function v2Target(dm) {
+  return dm.externalPlatformId != null
+    ? { type: "profile", accountLinkId: dm.accountLinkId, platform: "twitter", platformId: dm.externalPlatformId }
+    : { type: "contact", accountLinkId: dm.accountLinkId, contactId: dm.externalId };
 }

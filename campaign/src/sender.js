@@ -9,8 +9,8 @@
 // crashed): v2 sends it again with the same Idempotency-Key (the API replays, never a second DM);
 // v1 asks `findSent` after a grace period and leaves what stays unknown `unconfirmed`.
 import { DurableObject } from "cloudflare:workers";
-import { available, block, take } from "./budget.js";
-import { campaignClient, settings, takeRateLimitReport } from "./inbox.js";
+import { longestSpan, slidingAvailable } from "./budget.js";
+import { campaignClient, settings, v2Target } from "./inbox.js";
 
 const PERMANENT = new Set(["invalid_request", "bad_request", "unauthorized", "forbidden", "not_found", "unprocessable", "unexpected_status"]);
 const FINDSENT_TOKENS = 2; // a lookup and one page of messages, each a request against the team budget
@@ -31,6 +31,8 @@ export class SenderLedger extends DurableObject {
         checks INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, first_try_at INTEGER,
         error_kind TEXT, error_message TEXT, message_id TEXT, thread_id TEXT);
       CREATE INDEX IF NOT EXISTS ledger_due ON ledger (state, held, next_at);
+      CREATE TABLE IF NOT EXISTS xlog (at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS xlog_at ON xlog (at);
       CREATE TABLE IF NOT EXISTS campaigns (id TEXT PRIMARY KEY, status TEXT NOT NULL);`);
   }
 
@@ -40,8 +42,9 @@ export class SenderLedger extends DurableObject {
   }
 
   /**
-   * Takes DMs into the ledger: [{ campaign, idx, api, dm }] → [{ idx, state }] where `state` is
-   * the ledger's state for that DM ("queued" when new; "sent" when a redelivery found it done).
+   * Takes DMs into the ledger: [{ campaign, idx, api, dm }] → [{ idx, state, attempts, errorKind,
+   * errorMessage, messageId, threadId }], the ledger's own record of each ("queued" when new; a
+   * final state when a redelivery or the campaign's watchdog finds it done), and re-arms the alarm.
    */
   async accept(sender, items) {
     const now = Date.now();
@@ -53,7 +56,13 @@ export class SenderLedger extends DurableObject {
         "INSERT OR IGNORE INTO ledger (key, campaign, idx, api, dm, state, next_at) VALUES (?, ?, ?, ?, ?, 'queued', ?)",
         key, campaign, idx, api, JSON.stringify(dm), now,
       );
-      answers.push({ idx, state: this.sql.exec("SELECT state FROM ledger WHERE key = ?", key).one().state });
+      const row = this.sql
+        .exec("SELECT state, attempts, error_kind, error_message, message_id, thread_id FROM ledger WHERE key = ?", key)
+        .one();
+      answers.push({
+        idx, state: row.state, attempts: row.attempts, errorKind: row.error_kind, errorMessage: row.error_message,
+        messageId: row.message_id, threadId: row.thread_id,
+      });
     }
     await this.#wakeAt(now);
     return answers;
@@ -72,9 +81,28 @@ export class SenderLedger extends DurableObject {
     await this.#wakeAt(Date.now());
   }
 
+  /** X's budget for this sender now: its log of send times, and a platformRateLimited hold. */
+  #xAvailable(s, now) {
+    this.sql.exec("DELETE FROM xlog WHERE at <= ?", now - longestSpan(s.senderLimits, s.guardMs));
+    const held = Number(this.sql.exec("SELECT v FROM meta WHERE k = 'xHeldUntil'").toArray()[0]?.v ?? 0);
+    if (now < held) return { available: 0, retryAt: held };
+    const times = this.sql.exec("SELECT at FROM xlog ORDER BY at").toArray().map((r) => r.at);
+    return slidingAvailable(times, s.senderLimits, now, s.guardMs);
+  }
+
+  /** X refused this sender (platformRateLimited): nothing of it goes before `until`. */
+  #holdX(until) {
+    this.sql.exec(
+      "INSERT INTO meta (k, v) VALUES ('xHeldUntil', ?) ON CONFLICT (k) DO UPDATE SET v = MAX(CAST(v AS INTEGER), excluded.v)",
+      String(until),
+    );
+  }
+
   async #wakeAt(at) {
+    // An alarm already due (current < at) is set again: a runtime that restarted may hold it in
+    // storage without having re-armed it.
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (current !== at) await this.ctx.storage.setAlarm(at);
   }
 
   async alarm() {
@@ -121,20 +149,20 @@ export class SenderLedger extends DurableObject {
     const checks = running.filter((r) => r.state === "checking");
 
     // Budgets: X's for this sender (sends only), then the team's for every request.
-    let xState = await this.ctx.storage.get("x");
-    const x = available(xState, s.senderLimits, now, s.guardMs);
-    const sendWanted = Math.min(sends.length, x.available, s.perAlarm);
-    const checkWanted = Math.min(checks.length, 10);
+    const x = this.#xAvailable(s, now);
+    const sendWanted = Math.min(sends.length, x.available, s.maxInFlight);
+    const checkWanted = Math.min(checks.length, Math.floor(s.maxInFlight / FINDSENT_TOKENS));
     const wanted = sendWanted + FINDSENT_TOKENS * checkWanted;
-    const grant = wanted > 0 ? await this.#team().acquire(wanted) : { granted: 0, retryAt: null, windowStart: null };
+    const grant = wanted > 0 ? await this.#team().acquire(wanted, sendWanted > 0 ? 1 : FINDSENT_TOKENS) : { granted: 0, first: 0, retryAt: null };
     const batch = sends.slice(0, Math.min(sendWanted, grant.granted));
     const checkBatch = checks.slice(0, Math.min(checkWanted, Math.floor((grant.granted - batch.length) / FINDSENT_TOKENS)));
+    // Each request's lease in the team budget; leases granted beyond what is used end at once.
+    const leases = Array.from({ length: grant.granted }, (_, k) => grant.first + k);
 
     if (batch.length > 0) {
-      xState = take(xState, s.senderLimits, now, batch.length, s.guardMs).state;
-      await this.ctx.storage.put("x", xState);
       for (const row of batch) {
         row.attempts += 1;
+        this.sql.exec("INSERT INTO xlog (at) VALUES (?)", now);
         this.sql.exec(
           "UPDATE ledger SET state = 'sending', attempts = ?, first_try_at = COALESCE(first_try_at, ?) WHERE key = ?",
           row.attempts, now, row.key,
@@ -156,23 +184,24 @@ export class SenderLedger extends DurableObject {
     ]);
 
     const crashEvery = s.testFaults.senderCrashAfterSendEvery;
-    [...batch.map((row, i) => [row, sent[i]]), ...checkBatch.map((row, i) => [row, checked[i]])].forEach(([row, outcome]) => {
-      if (crashEvery && row.state !== "checking" && ++this.#sendsSinceCrash >= crashEvery) {
-        // Test fault: the object "dies" after the request, before the outcome is written.
+    const settled = [];
+    [...batch.map((row, i) => [row, sent[i]]), ...checkBatch.map((row, i) => [row, checked[i]])].forEach(([row, outcome], i) => {
+      const seqs = i < batch.length ? [leases[i]] : leases.slice(batch.length + (i - batch.length) * FINDSENT_TOKENS, batch.length + (i - batch.length + 1) * FINDSENT_TOKENS);
+      if (crashEvery && i < batch.length && ++this.#sendsSinceCrash >= crashEvery) {
+        // Test fault: the object "dies" after the request, before the outcome is written (and
+        // before its lease is settled: the team budget lets it lapse).
         this.#sendsSinceCrash = 0;
         return;
       }
       this.#record(row, outcome);
-      if (outcome.block === "team") this.ctx.waitUntil(this.#team().blockUntil(outcome.until));
-      if (outcome.block === "sender") {
-        xState = block(xState, s.senderLimits, now, outcome.until + s.guardMs, s.guardMs);
+      if (outcome.block === "sender") this.#holdX(outcome.until + s.guardMs);
+      for (const seq of seqs) {
+        settled.push({ seq, at: outcome.at ?? Date.now(), rateLimit: outcome.rateLimit, blockedUntil: outcome.block === "team" ? outcome.until : undefined });
       }
       if (outcome.public) tell(row, outcome.public);
     });
-    if (sent.some((o) => o.block === "sender")) await this.ctx.storage.put("x", xState);
-
-    const remaining = takeRateLimitReport(batch.filter((r) => r.api === "v2").map((r) => r.key));
-    if (remaining !== null && grant.windowStart !== null) await this.#team().report(grant.windowStart, remaining);
+    for (const seq of leases.slice(batch.length + checkBatch.length * FINDSENT_TOKENS)) settled.push({ seq, at: Date.now() });
+    await this.#team().settle(settled);
 
     // The next moment anything can go.
     const earliest = this.sql
@@ -181,7 +210,7 @@ export class SenderLedger extends DurableObject {
     let next = null;
     if (earliest !== null) {
       next = Math.max(earliest, Date.now());
-      const xNow = available(xState, s.senderLimits, Date.now(), s.guardMs);
+      const xNow = this.#xAvailable(s, Date.now());
       if (sends.length > batch.length && xNow.available === 0 && xNow.retryAt) next = Math.max(next, xNow.retryAt);
       if (grant.granted < wanted && grant.retryAt) next = Math.max(next, grant.retryAt);
       await this.ctx.storage.setAlarm(next);
@@ -194,16 +223,13 @@ export class SenderLedger extends DurableObject {
     const dm = JSON.parse(row.dm);
     try {
       if (row.api === "v2") {
-        const target = dm.externalPlatformId
-          ? { type: "profile", accountLinkId: dm.accountLinkId, platform: "twitter", platformId: dm.externalPlatformId }
-          : { type: "contact", accountLinkId: dm.accountLinkId, contactId: dm.externalId };
-        const { message, thread, replayed } = await client.send({ target, content: dm.content }, { idempotencyKey: row.key });
-        return sentOutcome(row, message.id, thread.id, replayed);
+        const { message, thread, replayed, meta } = await client.send({ target: v2Target(dm), content: dm.content }, { idempotencyKey: row.key });
+        return { ...sentOutcome(row, message.id, thread.id, replayed), at: Date.now(), rateLimit: meta?.rateLimit };
       }
-      const { message, thread } = await client.sendMessage(dm);
-      return sentOutcome(row, message.id, thread.id, false);
+      const { message, thread, meta } = await client.sendMessage(dm);
+      return { ...sentOutcome(row, message.id, thread.id, false), at: Date.now(), rateLimit: meta?.rateLimit };
     } catch (error) {
-      return failureOutcome(row, error, s);
+      return { ...failureOutcome(row, error, s), at: Date.now(), rateLimit: error?.rateLimit };
     }
   }
 
@@ -272,9 +298,10 @@ function failureOutcome(row, error, s) {
 
   if (kind === "rate_limited") {
     // The budgets were wrong (another client, a server-side change): wait as told, then retry.
-    // A 429 stores nothing, so it does not count as an attempt.
+    // A 429 stores nothing, so it does not count as an attempt. X's limit holds this sender
+    // alone; the team's holds everyone until its window resets (details.resetAt when given).
     const senderLimit = error.apiCode === "platformRateLimited" || /X limit/.test(message);
-    const until = now + wait;
+    const until = senderLimit ? now + wait : Math.max(now + wait, resetAtOf(error) ?? 0);
     row.attempts -= 1;
     return { state: "retry", nextAt: until + s.guardMs, public: { ...queued, attempts: row.attempts }, block: senderLimit ? "sender" : "team", until };
   }
@@ -292,6 +319,16 @@ function failureOutcome(row, error, s) {
   }
   // v2 (every transient failure: the key makes the retry safe) or a v1 failure that sent nothing.
   return { state: "retry", nextAt: now + wait, public: queued };
+}
+
+/** A 429's `details.resetAt` (Unix ms), when its body names one. */
+function resetAtOf(error) {
+  try {
+    const at = Date.parse(JSON.parse(error.body ?? "null")?.error?.details?.resetAt);
+    return Number.isFinite(at) ? at : null;
+  } catch {
+    return null;
+  }
 }
 
 function explain(kind, message, error) {

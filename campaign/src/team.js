@@ -1,43 +1,36 @@
-// One per team (one Inbox API token): the Inbox budget every sender draws from. It lives in
-// storage, is counted before a request leaves, and is corrected from the API's X-RateLimit-*
-// reports and 429s.
+// One per team (one Inbox API token): the Inbox budget every sender draws from, in storage.
+// It follows what the API reports (src/budget.js): senders ask it for leases before a request
+// leaves and settle each lease with what the answer said.
 import { DurableObject } from "cloudflare:workers";
-import { available, block, observe, take } from "./budget.js";
+import { grant, settle, teamView } from "./budget.js";
 import { settings } from "./inbox.js";
 
 export class TeamBudget extends DurableObject {
-  #config() {
+  #opts() {
     const s = settings(this.env);
-    return { windows: s.teamLimits, guardMs: s.guardMs };
+    // A lease whose holder never settles it (the sender died mid-send) ends after the longest
+    // a request can take.
+    return { windows: s.teamLimits, guardMs: s.guardMs, maxInFlight: s.maxInFlight, leaseMs: 2 * s.timeoutMs + 1_000 };
   }
 
-  /** Grants up to `wanted` requests now: { granted, retryAt, windowStart }. */
-  async acquire(wanted) {
-    const { windows, guardMs } = this.#config();
-    const now = Date.now();
-    const result = take(await this.ctx.storage.get("budget"), windows, now, wanted, guardMs);
-    if (result.granted > 0 || result.state.blockedUntil) await this.ctx.storage.put("budget", result.state);
-    return { granted: result.granted, retryAt: result.retryAt, windowStart: result.state.windows[0].start };
+  /**
+   * Leases up to `wanted` requests now: { granted, first, retryAt } (leases first … first +
+   * granted - 1). `probeSize`: the requests of one call, granted while the window is unknown.
+   */
+  async acquire(wanted, probeSize = 1) {
+    const result = grant(await this.ctx.storage.get("team"), Date.now(), wanted, this.#opts(), probeSize);
+    await this.ctx.storage.put("team", result.state);
+    return { granted: result.granted, first: result.first, retryAt: result.retryAt };
   }
 
-  /** A 429 from the team limit said to come back at `until` (ms since the epoch). */
-  async blockUntil(until) {
-    const { windows, guardMs } = this.#config();
-    const now = Date.now();
-    await this.ctx.storage.put("budget", block(await this.ctx.storage.get("budget"), windows, now, until + guardMs, guardMs));
+  /** What happened to leased requests: [{ seq, at, rateLimit?, blockedUntil? }] (see budget.js). */
+  async settle(outcomes) {
+    if (outcomes.length === 0) return;
+    await this.ctx.storage.put("team", settle(await this.ctx.storage.get("team"), Date.now(), outcomes, this.#opts()));
   }
 
-  /** The API reported `remaining` for requests granted in the window that started at `windowStart`. */
-  async report(windowStart, remaining) {
-    const { windows, guardMs } = this.#config();
-    const now = Date.now();
-    const state = observe(await this.ctx.storage.get("budget"), windows, now, { windowStart, remaining }, guardMs);
-    await this.ctx.storage.put("budget", state);
-  }
-
-  /** What is left now (for the dashboard and ETAs). */
+  /** What the budget looks like now: { inFlight, known: { remaining, endsAt } | null, blockedUntil }. */
   async peek() {
-    const { windows, guardMs } = this.#config();
-    return available(await this.ctx.storage.get("budget"), windows, Date.now(), guardMs);
+    return teamView(await this.ctx.storage.get("team"), Date.now(), this.#opts());
   }
 }

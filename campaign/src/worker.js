@@ -1,6 +1,6 @@
 // The campaign Worker (SPEC 11): an HTTP API to create and steer campaigns, a queue consumer
 // that hands each DM to its sender's ledger, a dead-letter consumer, and the Durable Objects.
-import { InboxClient, settings } from "./inbox.js";
+import { InboxClient, settings, v2Target } from "./inbox.js";
 import { dashboard } from "./dashboard.js";
 
 export { Campaign } from "./campaign.js";
@@ -184,8 +184,10 @@ async function create(request, env) {
     return misconfigured(`${error.field ?? ""} ${error.rule ?? error.message} (check INBOX_API_TOKEN, INBOX_BASE_URL and the limits).`);
   }
   try {
-    const checked = await Promise.all(messages.map((message, index) => validate(client, api, message, index)));
-    for (const problem of checked) if (problem) problems.push(problem);
+    messages.forEach((message, index) => {
+      const problem = validate(client, api, message, index);
+      if (problem) problems.push(problem);
+    });
   } finally {
     client.free();
   }
@@ -230,33 +232,14 @@ async function create(request, env) {
 }
 
 /**
- * The package's own validation, without sending: with a signal that has already fired, an
- * invalid message rejects with `invalid_request` (field, rule) and a valid one with `aborted`,
- * `attempts: 0` — in both cases before any request is built.
+ * The package's own rules, without any I/O (`client.validate`): the message as a v1 request,
+ * and for v2 also as the target it is sent to. Returns the first { index, field, rule } or null.
  */
-async function validate(client, api, message, index) {
-  const signal = AbortSignal.abort();
-  const problem = (error, field = error.field) => ({ index, field, rule: error.rule ?? error.message });
-  try {
-    await client.sendMessage(message, { signal });
-  } catch (error) {
-    if (error?.kind === "invalid_request") return problem(error);
-    if (error?.kind !== "aborted") return { index, field: "message", rule: error?.message ?? String(error) };
-  }
-  if (api !== "v2") return null;
-  // v2's own rules on the same DM (profile target for a platform id, contact for an externalId).
-  const target = message.externalPlatformId != null
-    ? { type: "profile", accountLinkId: message.accountLinkId, platform: "twitter", platformId: message.externalPlatformId }
-    : { type: "contact", accountLinkId: message.accountLinkId, contactId: message.externalId };
-  try {
-    await client.send({ target, content: message.content }, { idempotencyKey: `x:${index}`, signal });
-  } catch (error) {
-    if (error?.kind === "invalid_request") {
-      const field = { "target.accountLinkId": "accountLinkId", "target.platformId": "externalPlatformId", "target.contactId": "externalId" }[error.field] ?? error.field;
-      return problem(error, field);
-    }
-  }
-  return null;
+function validate(client, api, message, index) {
+  const problem = client.validate(message) ?? (api === "v2" ? client.validate({ target: v2Target(message), content: message.content }) : null);
+  if (!problem) return null;
+  const field = { "target.accountLinkId": "accountLinkId", "target.platformId": "externalPlatformId", "target.contactId": "externalId" }[problem.field] ?? problem.field;
+  return { index, field, rule: problem.rule };
 }
 
 async function fingerprint(dm) {

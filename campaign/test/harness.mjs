@@ -6,11 +6,6 @@ import { unstable_readConfig } from "wrangler";
 
 export { startEmulator } from "../../tests/js/helpers.mjs";
 
-// The campaign's budget was built for windows that start at the first request; the emulator
-// reads its window model from this variable when no `--windows` flag is given (an emulator
-// without window modes ignores it).
-process.env.INBOX_EMULATOR_WINDOWS ??= "first-request";
-
 const campaign = new URL("../", import.meta.url).pathname;
 const root = new URL("../../", import.meta.url).pathname;
 export const config = unstable_readConfig({ config: `${campaign}wrangler.toml` });

@@ -1,115 +1,57 @@
-// Scale: thousands of DMs through the real Queue and Durable Objects to the emulator, with
-// faults from both sides, at the rate-limit floor. CAMPAIGN_DMS sets the size (default 5000).
-// Twenty senders: the emulator's bulk account links (`--account-links 20`).
+// Scale in CI: campaigns through the real Queue and Durable Objects to the emulator, in each of
+// its window models and with another client spending 30 % of every team window, with faults
+// from both sides. The verdict gates counts and invariants only (each DM stored once, zero 429s
+// from the limits, every message accounted for, requests per DM); delivery against the floor is
+// printed, and gated only with the margin ten runs showed (README.md). The 10,000-DM runs are
+// `node campaign/bench/scale.mjs`.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { TOKEN, startEmulator, startWorker, until } from "./harness.mjs";
+import { test } from "node:test";
+import { runScale } from "./scale-run.mjs";
 
-const ACCOUNTS = Array.from({ length: 20 }, (_, k) => `acct${String(k + 1).padStart(2, "0")}bulk`);
+const DMS = Number(process.env.CAMPAIGN_DMS ?? 1000);
+// Windows of 6 s with a 100 ms guard: the real ratio of guard to window (1 s per 60 s).
+const BACKGROUND = 0.3;
+// A broken pacer is off by far more than this; ten runs stayed well inside it (README.md).
+const DELIVERY_GATE = 1.25;
 
-const DMS = Number(process.env.CAMPAIGN_DMS ?? 5000);
-const TEAM = { limit: 400, windowMs: 8000 }; // the tightest budget: 50 DMs/s
-const SENDER = { limit: 400, windowMs: 8000 }; // per sender: 50/s, as much as the team
-const ID = "scale";
+function check(f, { retriesPerFault, gateDelivery = true }) {
+  console.log(`campaign scale figures: ${JSON.stringify(f)}`);
+  assert.equal(f.total, f.dms);
+  assert.equal(f.sent + f.failed + f.unconfirmed, f.dms, "every message accounted for");
+  assert.equal(f.failedWithoutReason, 0, "every failure explained");
+  assert.equal(f.duplicates, 0, "no DM stored twice");
+  assert.equal(f.stored, f.sent, "every sent DM is stored, and nothing else");
+  assert.equal(f.limit429s, 0, "zero 429s from the API's own limits");
+  assert.equal(f.faultsLeft, 0, "every fault was hit");
+  const crashes = Math.ceil(f.dms / 700);
+  assert.ok(f.requests <= 1.05 * f.dms + retriesPerFault * f.faults + crashes, `${f.requests} requests for ${f.dms} DMs`);
+  if (gateDelivery) assert.ok(f.ratio <= DELIVERY_GATE, `delivery ${f.deliveryS} s against a floor of ${f.floorS} s`);
+}
 
-let emulator;
-let worker;
-before(async () => {
-  emulator = await startEmulator([
-    "--token", TOKEN,
-    "--account-links", String(ACCOUNTS.length),
-    "--team-limits", `${TEAM.limit}/${TEAM.windowMs},100000/3600000`,
-    "--sender-limits", `${SENDER.limit}/${SENDER.windowMs},${DMS}/600000`,
-  ]);
-  worker = await startWorker({
-    INBOX_BASE_URL: emulator.url,
-    TEAM_LIMITS: `${TEAM.limit}/${TEAM.windowMs}ms,100000/3600s`,
-    SENDER_LIMITS: `${SENDER.limit}/${SENDER.windowMs}ms,${DMS}/600s`,
-    RATE_GUARD_MS: "150",
-    RETRY_BASE_MS: "200",
-    INBOX_TIMEOUT_MS: "1000",
-    TEST_FAULTS: JSON.stringify({ consumerThrowEvery: 7, senderCrashAfterSendEvery: 700 }),
+for (const windows of ["clock", "first-request"]) {
+  test(`v2: ${DMS} DMs over 10 senders, ${windows} windows, ${BACKGROUND * 100} % spent by another client, faults: each stored once, zero 429s`, async () => {
+    const f = await runScale({ dms: DMS, senders: 10, windows, background: BACKGROUND, id: `v2-${windows}` });
+    check(f, { retriesPerFault: 1 });
+    assert.equal(f.unconfirmed, 0, "v2 leaves nothing unconfirmed");
+    assert.equal(f.sent, f.dms, "every DM sent");
   });
-});
-after(async () => {
-  await worker?.mf.dispose();
-  await emulator?.stop();
-});
+}
 
-const dm = (i) => ({ accountLinkId: ACCOUNTS[i % ACCOUNTS.length], content: `Scale DM #${i}: hello from the campaign`, externalPlatformId: String(2_000_000 + i) });
-
-test(`${DMS} DMs over ${ACCOUNTS.length} senders, faults injected: each stored once, zero 429s, at the floor`, async () => {
-  const messages = Array.from({ length: DMS }, (_, i) => dm(i));
-  const started = Date.now();
-  const created = await worker.call("/campaigns", { method: "POST", body: { id: ID, messages } });
-  assert.equal(created.status, 202, created.text);
-  const accepted = Date.now();
-
-  // Faults from the emulator, a third of the way in: 5xx after processing, dropped connections,
-  // timeouts, 429s; and from the test: the same queue messages delivered again.
-  await until(async () => (await worker.call(`/campaigns/${ID}`)).json.sent >= DMS / 3, { timeoutMs: 600_000, everyMs: 500 });
-  await emulator.control.faults(
-    { api: "v2", process: true, status: 502, times: 5 },
-    { api: "v2", process: true, status: 500, times: 3 },
-    { api: "v2", process: true, action: "close", times: 5 },
-    { api: "v2", process: true, action: "hang", times: 3 },
-    { api: "v2", status: 429, headers: { "retry-after-ms": "100" }, times: 5 },
-    { api: "v2", status: 503, times: 5 },
-  );
-  const queue = await worker.mf.getQueueProducer("DMS");
-  const again = Array.from({ length: 100 }, (_, k) => k * Math.floor(DMS / 100));
-  await queue.sendBatch(again.map((i) => ({ body: { c: ID, i, api: "v2", dm: dm(i) }, contentType: "json" })));
-
-  const status = await until(async () => {
-    const { json } = await worker.call(`/campaigns/${ID}`);
-    return json.queued + json.sending === 0 && json;
-  }, { timeoutMs: 900_000, everyMs: 500, what: "the campaign to finish" });
-  const finished = Date.now();
-
-  const stored = (await emulator.control.messages()).filter((m) => m.idempotencyKey?.startsWith(`${ID}:`));
-  const keys = new Set(stored.map((m) => m.idempotencyKey));
-  const stats = await (await fetch(`${emulator.url}/__emulator/stats`)).json();
-  const realLimit429s = stats.rateLimited.team + stats.rateLimited.sender;
-  const times = stored.map((m) => Date.parse(m.createdAt)).sort((a, b) => a - b);
-  const floorMs = (DMS / TEAM.limit) * TEAM.windowMs;
-  const elapsed = finished - accepted;
-  const lastStored = times.at(-1) - accepted;
-  const figures = {
-    dms: DMS,
-    senders: ACCOUNTS.length,
-    tightestBudget: `${TEAM.limit}/${TEAM.windowMs} ms (team; senders ${SENDER.limit}/${SENDER.windowMs} ms each)`,
-    floorS: floorMs / 1000,
-    deliveryS: lastStored / 1000,
-    ratio: Number((lastStored / floorMs).toFixed(3)),
-    // Under fixed windows the last window's DMs can go at its start: the earliest possible end.
-    windowFloorS: ((Math.ceil(DMS / TEAM.limit) - 1) * TEAM.windowMs) / 1000,
-    ratioToWindowFloor: Number((lastStored / ((Math.ceil(DMS / TEAM.limit) - 1) * TEAM.windowMs)).toFixed(3)),
-    untilStatusSaidDoneS: elapsed / 1000,
-    validationAndQueueingS: (accepted - started) / 1000,
-    sent: status.sent,
-    failed: status.failed,
-    unconfirmed: status.unconfirmed,
-    stored: stored.length,
-    duplicates: stored.length - keys.size,
-    realLimit429s,
-    fault429s: stats.rateLimited.fault,
-    replays: stats.replays,
-    requests: stats.requests,
-  };
-  console.log(`campaign scale figures: ${JSON.stringify(figures)}`);
-
-  assert.equal(status.total, DMS);
-  assert.equal(status.sent + status.failed + status.unconfirmed, DMS, "every message accounted for");
-  assert.equal(status.unconfirmed, 0, "v2 leaves nothing unconfirmed");
-  const failed = await worker.call(`/campaigns/${ID}/results?state=failed&limit=1000`);
-  for (const r of failed.json.results) assert.ok(r.error?.message, JSON.stringify(r));
-  assert.equal(stored.length, keys.size, "no DM stored twice");
-  assert.equal(stored.length, status.sent, "every sent DM is stored, and nothing else");
-  assert.equal(realLimit429s, 0, "zero 429s from the API's own limits");
-  assert.deepEqual(await (await fetch(`${emulator.url}/__emulator/faults`)).json(), [], "every fault was hit");
-  assert.ok(lastStored <= floorMs * 1.05, `delivery ${lastStored} ms vs floor ${floorMs} ms`);
-  // Never before the earliest end fixed windows allow (the ratio to it is printed, not gated:
-  // it moves with the machine's load, see README.md).
-  const windowFloorMs = figures.windowFloorS * 1000;
-  assert.ok(lastStored >= windowFloorMs, `faster than the limits allow? ${lastStored} ms < ${windowFloorMs} ms`);
+// v1 has no idempotency key: a failure after the API stored the DM is resolved by findSent,
+// whatever form the API gives the sender's own messages' authorId.
+const V1_FAULTS = [
+  { api: "v1", process: true, status: 500, times: 3 },
+  { api: "v1", process: true, action: "close", times: 3 },
+  { api: "v1", process: true, action: "hang", times: 2 },
+  { api: "v1", status: 502, times: 3 },
+];
+["link", "x-user", "cuid2", "missing"].forEach((authorIds, k) => {
+  const windows = k % 2 === 0 ? "clock" : "first-request";
+  test(`v1: 150 DMs, authorId "${authorIds}", ${windows} windows, faults after processing: none twice, none lost`, async () => {
+    const f = await runScale({ dms: 150, senders: 5, api: "v1", windows, background: BACKGROUND, authorIds, faults: V1_FAULTS, redeliver: 10, id: `v1-${authorIds}` });
+    // Each uncertain fault costs a findSent (a lookup and a page) and maybe the send again. At
+    // this size the end is the findSent grace of the last faults, not the budget: printed only.
+    check(f, { retriesPerFault: 3, gateDelivery: false });
+    assert.equal(f.sent, f.dms, "findSent found every DM that landed, and what did not was sent again");
+  });
 });
