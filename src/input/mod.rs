@@ -7,3 +7,6 @@ pub(crate) mod query;
 pub mod token;
 pub mod types;
 pub mod validate;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod props;
