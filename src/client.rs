@@ -285,7 +285,7 @@ impl Client {
         let delivery = Delivery::new(session, job.call, job.key, timeout_ms, outcome, rejection);
         Ok(transport::deliver(
             delivery,
-            self.session.fetch.as_ref(),
+            self.session.fetch(),
             &job.url,
             &wire.authorization,
             job.body.as_deref(),

@@ -57,6 +57,8 @@ pub(crate) struct ErrorBody {
     /// The start of the raw body: at least the excerpt plus [`redact::reach`] UTF-16 units
     /// (each unit is at least one byte, so that many units cover that many bytes).
     pub(crate) text: Option<String>,
+    /// Whether that start is not the whole body (the read limit cut it).
+    pub(crate) cut: bool,
 }
 
 /// One attempt's answer as the I/O layer read it; each part is read only when a verdict needs
@@ -153,7 +155,7 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
         attempts: context.attempts,
         body: body
             .text
-            .and_then(|t| redact::excerpt(&t, token, BODY_EXCERPT_BYTES, reach)),
+            .and_then(|t| redact::excerpt(&t, token, BODY_EXCERPT_BYTES, body.cut)),
         cause: None,
         idempotency_key: context.key.map(str::to_owned),
         message_id: clean(body.message_id),
@@ -348,6 +350,7 @@ mod tests {
                 message_id: self.body.message_id.clone(),
                 retry_after_seconds: self.body.retry_after_seconds,
                 text: self.body.text.clone(),
+                cut: self.body.cut,
             }
         }
         fn thrown(&self) -> Cause {

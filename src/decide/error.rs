@@ -149,8 +149,9 @@ pub struct Details {
     /// For a v2 send the server is still confirming (`sendUnconfirmed`, `sendInProgress`): the
     /// message's id.
     pub message_id: Option<String>,
-    /// The team's budget as the last answer that reported one said (`X-RateLimit-*`).
-    pub rate_limit: Option<RateLimit>,
+    /// The team's budget as the last answer that reported one said (`X-RateLimit-*`). Boxed:
+    /// most errors carry none, and every error is built with room for it.
+    pub rate_limit: Option<Box<RateLimit>>,
 }
 
 /// A failure the JavaScript runtime reported (what `fetch` threw), kept as the error's

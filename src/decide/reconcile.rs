@@ -47,8 +47,8 @@ pub(crate) struct Entry {
 pub(crate) enum Scan {
     /// The message at this index is the DM.
     Found(usize),
-    /// Not on this page; read the page at this cursor.
-    Next(Cursor),
+    /// Not on this page; read the page at its `next_cursor`.
+    Next,
     /// Not there: the rest is older than the bound, or there is no more.
     Absent,
 }
@@ -78,7 +78,7 @@ pub(crate) fn scan(
         }
     }
     match &page.next_cursor {
-        Some(cursor) if !page.messages.is_empty() => Scan::Next(cursor.clone()),
+        Some(_) if !page.messages.is_empty() => Scan::Next,
         _ => Scan::Absent,
     }
 }
@@ -183,10 +183,7 @@ mod tests {
         );
         assert_eq!(scan(&older, "hello", theirs, BOUND, date_ms), Scan::Absent);
         let more = page(vec![entry("x", "acct1", 1_500)], Some("c2"));
-        assert_eq!(
-            scan(&more, "hello", theirs, BOUND, date_ms),
-            Scan::Next(cursor("c2"))
-        );
+        assert_eq!(scan(&more, "hello", theirs, BOUND, date_ms), Scan::Next);
         let last = page(vec![entry("x", "acct1", 1_500)], None);
         assert_eq!(scan(&last, "hello", theirs, BOUND, date_ms), Scan::Absent);
         assert_eq!(

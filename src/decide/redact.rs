@@ -13,26 +13,20 @@ const MARK: &str = "***";
 /// `text` with every echo of `secret` replaced by `***`.
 #[inline(never)]
 pub(crate) fn redact(text: &str, secret: &str) -> String {
-    redact_before(text, secret, text.len())
-}
-
-/// The first `end` bytes of `text` (a character boundary) with every echo of `secret` that
-/// starts there replaced by `***`, even one that runs past `end`.
-fn redact_before(text: &str, secret: &str, end: usize) -> String {
     let (bytes, secret) = (text.as_bytes(), secret.as_bytes());
-    let mut out = String::with_capacity(end);
+    let mut out = String::with_capacity(text.len());
     let (mut copied, mut at) = (0, 0);
-    while at < end {
+    while at < bytes.len() {
         match echo_end(bytes, at, secret) {
-            Some(echo) if echo > at => {
+            Some(end) if end > at => {
                 out.push_str(text.get(copied..at).unwrap_or_default());
                 out.push_str(MARK);
-                (copied, at) = (echo, echo);
+                (copied, at) = (end, end);
             }
             _ => at += 1,
         }
     }
-    out.push_str(text.get(copied..end.max(copied)).unwrap_or_default());
+    out.push_str(text.get(copied..).unwrap_or_default());
     out
 }
 
@@ -43,19 +37,20 @@ pub(crate) fn reach(secret: &str) -> u32 {
 }
 
 /// The start of a server text for an error: redacted first, then cut to at most `bytes` bytes
-/// on a character boundary. `None` for an empty text. `read_units` is how many UTF-16 units of
-/// the body were read: when `text` is that long, the read cut the body, and an echo that
-/// starts in its last [`reach`] bytes may have been cut in half, where no form matches it, so
-/// that tail is dropped rather than kept.
-pub(crate) fn excerpt(text: &str, secret: &str, bytes: usize, read_units: u32) -> Option<String> {
+/// on a character boundary. `None` for an empty text. `cut` says that `text` is only the start
+/// of the body (the read limit cut it): an echo at its end may then have been cut in half,
+/// where no form matches it, so the last [`reach`] bytes are dropped, not kept.
+pub(crate) fn excerpt(text: &str, secret: &str, bytes: usize, cut: bool) -> Option<String> {
     if text.is_empty() {
         return None;
     }
-    let mut end = text.len();
-    if text.encode_utf16().count() >= read_units as usize {
-        end = floor_boundary(text, end.saturating_sub(reach(secret) as usize));
+    let mut clean = redact(text, secret);
+    if cut {
+        // The text after the last whole echo is copied as it is, so a piece of an echo at the
+        // end of `text` is at the end of `clean`, within `reach` bytes.
+        let end = clean.len().saturating_sub(reach(secret) as usize);
+        clean.truncate(floor_boundary(&clean, end));
     }
-    let mut clean = redact_before(text, secret, end);
     clean.truncate(floor_boundary(&clean, bytes));
     Some(clean)
 }
@@ -213,7 +208,7 @@ mod tests {
                 // starting just after it.
                 for start in BYTES.saturating_sub(len + 3)..BYTES + 3 {
                     let body = format!("{}{echo}{}", ".".repeat(start), ".".repeat(50));
-                    let cut = excerpt(&body, token, BYTES, u32::MAX).unwrap();
+                    let cut = excerpt(&body, token, BYTES, false).unwrap();
                     assert!(cut.len() <= BYTES);
                     assert!(
                         cut.chars().all(|c| c == '.' || c == '*'),
@@ -246,7 +241,7 @@ mod tests {
                     let pad = ".".repeat(start.saturating_sub(lead.len()));
                     let body = format!("{lead}{pad}{echo}{}", ".".repeat(60));
                     let text = read(&body, units);
-                    let cut = excerpt(&text, token, BYTES, units as u32).unwrap();
+                    let cut = excerpt(&text, token, BYTES, text.len() < body.len()).unwrap();
                     assert!(cut.len() <= BYTES);
                     for form in echoes(piece) {
                         assert!(
@@ -265,7 +260,7 @@ mod tests {
     fn a_body_the_read_limit_did_not_cut_is_kept_whole() {
         let body = format!("{}tok", ".".repeat(100));
         assert_eq!(
-            excerpt(&body, "tok", 2048, 2048 + 18).unwrap(),
+            excerpt(&body, "tok", 2048, false).unwrap(),
             format!("{}***", ".".repeat(100))
         );
     }
@@ -273,13 +268,10 @@ mod tests {
     #[test]
     fn excerpts_cut_on_character_boundaries() {
         let body = "😀".repeat(2000);
-        let cut = excerpt(&body, "tok", 2047, u32::MAX).unwrap();
+        let cut = excerpt(&body, "tok", 2047, false).unwrap();
         assert_eq!(cut.len(), 2044);
-        assert_eq!(excerpt("", "tok", 10, u32::MAX), None);
-        assert_eq!(
-            excerpt("short", "tok", 10, u32::MAX).as_deref(),
-            Some("short")
-        );
+        assert_eq!(excerpt("", "tok", 10, false), None);
+        assert_eq!(excerpt("short", "tok", 10, false).as_deref(), Some("short"));
     }
 
     #[test]

@@ -43,7 +43,7 @@ impl Delivered {
             maybe_sent,
             attempts: meta.attempts,
             request_id: meta.request_id.clone(),
-            rate_limit: meta.rate_limit,
+            rate_limit: meta.rate_limit.map(Box::new),
             ..Details::default()
         };
         Error::failed(ErrorKind::Decode, details)
@@ -138,7 +138,7 @@ impl Delivery {
             if details.message_id.is_none() {
                 details.message_id = self.message_id.clone();
             }
-            details.rate_limit = self.reported;
+            details.rate_limit = self.reported.map(Box::new);
         }
         self.outcome.set(Some(outcome));
         -1
@@ -197,6 +197,12 @@ impl Delivery {
             cause: &cause,
             value: None,
             call: self.call,
+            meta: Meta {
+                status: response.as_ref().map_or(0, Response::status),
+                request_id: None,
+                attempts: self.attempts,
+                rate_limit: reported,
+            },
         };
         let context = Context {
             call: self.call,
@@ -207,17 +213,13 @@ impl Delivery {
         };
         match answer::judge(&mut reply, fault, &context) {
             Verdict::Sent => {
-                let meta = Meta {
-                    status: reply.status.unwrap_or_default(),
-                    request_id: reply.header(Header::RequestId),
-                    attempts: self.attempts,
-                    rate_limit: reported,
-                };
-                let value = reply.value.unwrap_or_default();
-                // A JavaScript caller's result carries its meta; a Rust caller reads it here.
-                if self.rejection.is_some() {
-                    parse::set_meta(&value, &meta);
+                // A JavaScript caller's result carries its meta (`parse.js` set it, with the
+                // request id); a Rust caller reads it here.
+                let mut meta = reply.meta;
+                if self.rejection.is_none() {
+                    meta.request_id = parse::header_value_of(reply.response, Header::RequestId);
                 }
+                let value = reply.value.unwrap_or_default();
                 self.end(Ok(Delivered { value, text, meta }))
             }
             Verdict::Failed(error) => self.end(Err(error)),
@@ -274,16 +276,17 @@ impl Delivery {
     }
 
     /// The answer for a JavaScript caller once the send is over: the parsed response, or the
-    /// error to reject with. For Rust callers (no rejection given) this is `undefined`.
-    pub fn finish(&self) -> Result<JsValue, JsValue> {
+    /// error to reject with (an `Error`, which no parsed response is; `transport.js` throws
+    /// it). For Rust callers (no rejection given) this is `undefined`.
+    pub fn finish(&self) -> JsValue {
         let Some(rejection) = self.rejection else {
-            return Ok(JsValue::UNDEFINED);
+            return JsValue::UNDEFINED;
         };
         let outcome = self.outcome.take();
         let answer = match &outcome {
-            Some(Ok(delivered)) => Ok(delivered.value.clone()),
-            Some(Err(error)) => Err(rejection(error)),
-            None => Ok(JsValue::UNDEFINED),
+            Some(Ok(delivered)) => delivered.value.clone(),
+            Some(Err(error)) => rejection(error),
+            None => JsValue::UNDEFINED,
         };
         self.outcome.set(outcome);
         answer
@@ -319,6 +322,8 @@ struct JsReply<'a> {
     /// What was asked: for a read any JSON body is a success (its shape is the caller's to
     /// check).
     call: Call,
+    /// What a delivered answer says besides its body.
+    meta: Meta,
 }
 
 impl Reply for JsReply<'_> {
@@ -331,10 +336,15 @@ impl Reply for JsReply<'_> {
     }
 
     fn check_success(&mut self) -> Result<(), &'static str> {
-        let strict = self.call != Call::Read;
+        // A send's answer is checked and gets its meta; a read's is any JSON.
+        let send = self.response.filter(|_| self.call != Call::Read);
         // A v2 `200` is a replay of the key (`201`: sent now).
         let replayed = (self.call == Call::SendV2).then_some(self.status == Some(200));
-        self.value = Some(parse::body(self.text, strict, replayed)?);
+        self.value = Some(parse::body(
+            self.text,
+            send.zip(Some(&self.meta)),
+            replayed,
+        )?);
         Ok(())
     }
 

@@ -133,8 +133,9 @@ impl Finder {
                         || is(thread_platform_id.as_deref())
                         || is(thread_external_id.as_deref())
                 };
+                let found = parse::page(&page.value);
                 let scan = reconcile::scan(
-                    &parse::page(&page.value),
+                    &found,
                     &self.request.content,
                     theirs,
                     self.bound_ms,
@@ -142,10 +143,10 @@ impl Finder {
                 );
                 match scan {
                     Scan::Found(index) => Step::Done(Ok(Some((page, index)))),
-                    Scan::Next(cursor) => Step::Page {
+                    Scan::Next => Step::Page {
                         thread_id,
                         prospect,
-                        cursor: Some(cursor),
+                        cursor: found.next_cursor,
                     },
                     Scan::Absent => Step::Done(Ok(None)),
                 }
@@ -197,7 +198,7 @@ impl Finder {
         let authorization = &self.session.wire().authorization;
         Some(transport::deliver(
             delivery,
-            self.session.fetch.as_ref(),
+            self.session.fetch(),
             &url,
             authorization,
             None,
@@ -208,16 +209,16 @@ impl Finder {
     }
 
     /// For JavaScript callers, once the search is over: the message found, `null`, or the error
-    /// to reject with.
-    pub fn result(&mut self) -> Result<JsValue, JsValue> {
+    /// to reject with (an `Error`, which no message is; `transport.js` throws it).
+    pub fn result(&mut self) -> JsValue {
         let step = std::mem::replace(&mut self.step, Step::Done(Ok(None)));
         match step {
-            Step::Done(Ok(Some((page, index)))) => Ok(parse::page_item(&page.value, index as u32)),
+            Step::Done(Ok(Some((page, index)))) => parse::page_item(&page.value, index as u32),
             Step::Done(Err(error)) => match self.rejection {
-                Some(rejection) => Err(rejection(&error)),
-                None => Ok(JsValue::UNDEFINED),
+                Some(rejection) => rejection(&error),
+                None => JsValue::UNDEFINED,
             },
-            _ => Ok(JsValue::NULL),
+            _ => JsValue::NULL,
         }
     }
 }

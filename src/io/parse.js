@@ -16,14 +16,14 @@ export function header(response, index) {
  * and `thread.id` must be strings, and `replayed` is set when given. Throws the number of
  * what is wrong (`PROBLEMS` in parse.rs).
  */
-export function success(text, strict, replayed) {
+export function success(text, send, attempts, limit, remaining, resetAt, replayed) {
   let value;
   try {
     value = JSON.parse(text);
   } catch {
     throw text ? 1 : 0;
   }
-  if (!strict) return value;
+  if (!send) return value;
   const { message, thread } = object(value) ?? {};
   if (!object(message)) throw 2;
   if (typeof message.id != "string") throw 3;
@@ -31,6 +31,12 @@ export function success(text, strict, replayed) {
   if (!object(thread)) throw 5;
   if (typeof thread.id != "string") throw 6;
   if (replayed !== undefined) value.replayed = replayed;
+  const meta = { status: send.status };
+  const requestId = header(send, 2);
+  if (requestId !== null) meta.requestId = requestId;
+  meta.attempts = attempts;
+  if (limit !== undefined) meta.rateLimit = { limit, remaining, resetAt };
+  value.meta = meta;
   return value;
 }
 
@@ -38,17 +44,18 @@ export function success(text, strict, replayed) {
  * What an error body (`text`, or nothing) says, in any of the vendor's shapes —
  * `{"error": {"code", "message"}}` (v1), `{"error": "Unauthorized", "message"}` (v1 auth),
  * `{"code", "message", "requestId", "details"}` (v2) — as `[code, message, requestId,
- * details.messageId, details.retryAfterSeconds, the first units of the text]`, each
- * `undefined` unless it is a string (a number for retryAfterSeconds).
+ * details.messageId, details.retryAfterSeconds, the first units of the text, whether that
+ * cut the text]`, each `undefined` unless it is a string (a number for retryAfterSeconds).
  */
 export function errorBody(text, units) {
   if (typeof text != "string") return [];
   const start = text ? text.slice(0, units) : undefined;
+  const cut = text.length > units;
   let value;
   try {
     value = object(JSON.parse(text));
   } catch {}
-  if (!value) return [, , , , , start];
+  if (!value) return [, , , , , start, cut];
   const inner = object(value.error);
   const details = object(value.details) ?? {};
   return [
@@ -58,6 +65,7 @@ export function errorBody(text, units) {
     string(details.messageId),
     typeof details.retryAfterSeconds == "number" ? details.retryAfterSeconds : undefined,
     start,
+    cut,
   ];
 }
 
@@ -91,19 +99,6 @@ export function pageEntries(value) {
     }
   }
   return flat;
-}
-
-/**
- * Sets `value.meta` to `{ status, requestId, attempts, rateLimit }`, leaving out the request
- * id when `undefined` and the budget unless `limit` is given.
- */
-export function withMeta(value, status, requestId, attempts, limit, remaining, resetAt) {
-  const meta = { status };
-  if (requestId !== undefined) meta.requestId = requestId;
-  meta.attempts = attempts;
-  // The shape of `RateLimit` (src/js/rate_limit.js makes it for the JavaScript surface).
-  if (limit !== undefined) meta.rateLimit = { limit, remaining, resetAt };
-  value.meta = meta;
 }
 
 /** `value.messages[index]` of a parsed page (the message found). */

@@ -16,8 +16,17 @@ extern "C" {
     fn header(response: &Response, index: u32) -> Option<String>;
     /// The parsed 2xx body; throws a [`PROBLEMS`] index.
     #[wasm_bindgen(catch)]
-    fn success(text: &JsValue, strict: bool, replayed: Option<bool>) -> Result<JsValue, JsValue>;
-    /// `[code, message, requestId, messageId, retryAfterSeconds, text start]`.
+    #[allow(clippy::too_many_arguments)]
+    fn success(
+        text: &JsValue,
+        send: Option<&Response>,
+        attempts: u32,
+        limit: Option<f64>,
+        remaining: f64,
+        reset_at: f64,
+        replayed: Option<bool>,
+    ) -> Result<JsValue, JsValue>;
+    /// `[code, message, requestId, messageId, retryAfterSeconds, text start, cut]`.
     #[wasm_bindgen(js_name = errorBody)]
     fn error_fields(text: &JsValue, units: u32) -> Array;
     /// `[thread id, prospect.platformId, prospect.externalId]`, or `null`; throws a
@@ -30,31 +39,6 @@ extern "C" {
     /// `value.messages[index]`.
     #[wasm_bindgen(js_name = pageItem)]
     pub(crate) fn page_item(value: &JsValue, index: u32) -> JsValue;
-    /// Sets `value.meta`; the budget when `limit` is given.
-    #[wasm_bindgen(js_name = withMeta)]
-    fn with_meta(
-        value: &JsValue,
-        status: u16,
-        request_id: Option<&str>,
-        attempts: u32,
-        limit: Option<f64>,
-        remaining: f64,
-        reset_at: f64,
-    );
-}
-
-/// Sets a parsed answer's `meta` for a JavaScript caller.
-pub(crate) fn set_meta(value: &JsValue, meta: &Meta) {
-    let budget = meta.rate_limit;
-    with_meta(
-        value,
-        meta.status,
-        meta.request_id.as_deref(),
-        meta.attempts,
-        budget.map(|b| b.limit as f64),
-        budget.map_or(0.0, |b| b.remaining as f64),
-        budget.map_or(0.0, |b| b.reset_at_ms as f64),
-    );
 }
 
 /// What can be wrong with a body, by the number `parse.js` throws.
@@ -75,6 +59,11 @@ fn problem(thrown: JsValue) -> &'static str {
     PROBLEMS.get(index).copied().unwrap_or_default()
 }
 
+/// A header of the response, if one arrived.
+pub(crate) fn header_value_of(response: Option<&Response>, name: Header) -> Option<String> {
+    header(response?, name as u32)
+}
+
 /// A response header's value.
 pub(crate) fn header_value(response: &Response, name: Header) -> Option<String> {
     header(response, name as u32)
@@ -85,10 +74,23 @@ pub(crate) fn header_value(response: &Response, name: Header) -> Option<String> 
 /// given; on failure, says what is wrong.
 pub(crate) fn body(
     text: &JsValue,
-    strict: bool,
+    send: Option<(&Response, &Meta)>,
     replayed: Option<bool>,
 ) -> Result<JsValue, &'static str> {
-    success(text, strict, replayed).map_err(problem)
+    let (response, attempts, budget) = match send {
+        Some((response, meta)) => (Some(response), meta.attempts, meta.rate_limit),
+        None => (None, 0, None),
+    };
+    success(
+        text,
+        response,
+        attempts,
+        budget.map(|b| b.limit as f64),
+        budget.map_or(0.0, |b| b.remaining as f64),
+        budget.map_or(0.0, |b| b.reset_at_ms as f64),
+        replayed,
+    )
+    .map_err(problem)
 }
 
 /// The thread a `GET /threads/lookup` answer names: its id and its prospect's ids.
@@ -148,5 +150,6 @@ pub(crate) fn error_body(text: &JsValue, units: u32) -> ErrorBody {
             .filter(|s| *s >= 0.0)
             .map(|s| s.ceil() as u64),
         text: text(5),
+        cut: fields.get(6).is_truthy(),
     }
 }

@@ -5,6 +5,10 @@ use std::cell::{Cell, OnceCell};
 use std::fmt;
 
 use js_sys::{Function, JsString};
+use wasm_bindgen::JsValue;
+
+/// `undefined`: what `transport.js` takes for "the global `fetch`".
+const GLOBAL_FETCH: &JsValue = &JsValue::UNDEFINED;
 
 use crate::decide::retry::Limits;
 use crate::input::token::Token;
@@ -39,7 +43,7 @@ pub(crate) struct Session {
     /// Whether any answer (with headers) has arrived yet.
     pub(crate) answered: Cell<bool>,
     /// The function every request goes through instead of the global `fetch`.
-    pub(crate) fetch: Option<Function>,
+    fetch: Option<Function>,
     /// The JavaScript strings of every send, from the first send on.
     wire: OnceCell<Wire>,
 }
@@ -70,6 +74,11 @@ impl Session {
             fetch,
             wire: OnceCell::new(),
         }
+    }
+
+    /// The `fetch` every request goes through: the option's, or `undefined` for the global one.
+    pub(crate) fn fetch(&self) -> &JsValue {
+        self.fetch.as_deref().map_or(GLOBAL_FETCH, |f| f)
     }
 
     /// `{base}{path}`.

@@ -28,7 +28,7 @@ export async function deliver(delivery, fetcher, url, authorization, body, key, 
         ? delivery.settle(undefined, undefined, undefined, false, false, false)
         : delivery.admit();
       if (wait === 0) wait = await attempt(delivery, fetcher, url, init, timeoutMs, signal);
-      if (wait < 0) return delivery.finish();
+      if (wait < 0) return settled(delivery.finish());
       await pause(wait, signal);
     }
   } finally {
@@ -43,10 +43,16 @@ export async function deliver(delivery, fetcher, url, authorization, body, key, 
 export async function reconcile(finder) {
   try {
     for (let read; (read = finder.next()); ) await read;
-    return finder.result();
+    return settled(finder.result());
   } finally {
     finder.free();
   }
+}
+
+/** A finished call's answer: returned, or thrown when it is the error to reject with. */
+function settled(answer) {
+  if (answer instanceof Error) throw answer;
+  return answer;
 }
 
 /** A fresh idempotency key: a random UUID (122 random bits). */

@@ -5,7 +5,7 @@
 //! Only JavaScript functions and promises are involved: no Rust closure crosses the boundary,
 //! so nothing leaks when a send is abandoned.
 
-use js_sys::{Function, JsString, Promise};
+use js_sys::{JsString, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
@@ -15,12 +15,12 @@ use crate::io::delivery::Delivery;
 extern "C" {
     /// Runs `delivery` to its end: resolves with `Delivery::finish`'s value, rejects with its
     /// error. POSTs `body` (a GET without one), with `key` as the `Idempotency-Key`, through
-    /// `fetcher` (the global `fetch`, looked up at each attempt, when `None`). The delivery is
+    /// `fetcher` (the global `fetch`, looked up at each attempt, when `undefined`). The delivery is
     /// freed when it settles.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn deliver(
         delivery: Delivery,
-        fetcher: Option<&Function>,
+        fetcher: &JsValue,
         url: &JsString,
         authorization: &JsString,
         body: Option<&str>,

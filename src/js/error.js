@@ -11,7 +11,7 @@ export function inboxError(message, kind, field, rule, status, apiCode, requestI
   return error;
 }
 
-/** What `client.validate` finds wrong with a request: `{ field, rule, message }`. */
-export function problem(field, rule, message) {
+/** What `client.validate` finds wrong with a request: `{ field, rule, message }` of the error a send would reject with. */
+export function problem({ field, rule, message }) {
   return { field, rule, message };
 }

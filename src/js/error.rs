@@ -29,8 +29,8 @@ extern "C" {
         cause: &JsValue,
     ) -> JsValue;
 
-    /// `{ field, rule, message }`: what `validate` finds wrong.
-    pub(crate) fn problem(field: &str, rule: &str, message: &str) -> JsValue;
+    /// `{ field, rule, message }` of an `invalid_request` error: what `validate` finds wrong.
+    pub(crate) fn problem(error: &JsValue) -> JsValue;
 
 }
 
@@ -58,7 +58,7 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
         details.message_id.as_deref(),
         &details
             .rate_limit
-            .as_ref()
+            .as_deref()
             .map_or(JsValue::UNDEFINED, rate_limit_value),
         details
             .cause

@@ -117,7 +117,7 @@ impl InboxClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SendMessageRequest | SendRequest")] request: JsValue,
     ) -> JsValue {
-        let v2 = js_sys::Reflect::has(&request, &JsValue::from_str("target")).unwrap_or(false);
+        let v2 = read::has_target(&request);
         let checked = if v2 {
             read::send_request(&request).and_then(|r| validate::send_request(&r))
         } else {
@@ -125,11 +125,7 @@ impl InboxClient {
         };
         match checked {
             Ok(()) => JsValue::NULL,
-            Err(invalid) => {
-                let field = invalid.field.clone();
-                let rule = invalid.rule;
-                problem(&field, rule, &Error::from(invalid).message())
-            }
+            Err(invalid) => problem(&to_js_error(&invalid.into())),
         }
     }
 

@@ -75,3 +75,12 @@ function wellFormed(text) {
     return false;
   }
 }
+
+/** Whether `value` is an object with a `target` key (a v2 request); false when asking throws. */
+export function hasTarget(value) {
+  try {
+    return "target" in value;
+  } catch {
+    return false;
+  }
+}

@@ -23,6 +23,9 @@ extern "C" {
     /// `[field, rule]` (an index into [`RULES`]) when one is not what its type allows.
     #[wasm_bindgen(catch)]
     fn fields(value: &JsValue, shape: u32) -> Result<Array, JsValue>;
+    /// Whether `value` is an object with a `target` key (a v2 request).
+    #[wasm_bindgen(js_name = hasTarget)]
+    pub(crate) fn has_target(value: &JsValue) -> bool;
 }
 
 /// The shapes `read.js` knows, in its `SHAPES` order; each lists its fields in that order.
@@ -54,7 +57,7 @@ const RULES: [&str; 9] = [
     "must be well-formed text (it contains an unpaired UTF-16 surrogate)",
     "must be an AbortSignal",
     "must be true or false",
-    "must be a function, called as fetch(url, init)",
+    "must be a function",
 ];
 
 /// A value's fields as `shape` lists them, each of the type it allows.

@@ -52,6 +52,7 @@ for (const form of ["link", "x-user", "cuid2", "missing"]) {
 
 test("findSent follows nextCursor ({ id, timestamp }) to a DM on an older page", async () => {
   const emulator = await emulatorWith("link");
+  await emulator.control.reset();
   const c = new InboxClient({ token: emulator.token, baseUrl: emulator.url, pace: false });
   const since = Date.now();
   const target = v1(unique("on page two"));
