@@ -25,6 +25,9 @@ step "package build (pkg/) and size budget"
 scripts/build.sh
 node scripts/check-size.mjs pkg
 
+step "publishable as it stands (LICENSE, CHANGELOG, cargo package and doc, pkg/package.json, npm pack, .d.ts docs)"
+node scripts/check-publish.mjs pkg
+
 step "wasm-bindgen-test: Node, Chromium page, Chromium service worker"
 # One emulator serves all three suites: X's per-sender limit (200 per 15 minutes) would be a
 # budget they share, and they are not about it (tests/js/exactly-once.test.mjs is).

@@ -25,6 +25,7 @@ test("the tarball holds the package's files and nothing else", () => {
   assert.deepEqual(
     files,
     [
+      "package/LICENSE",
       "package/README.md",
       "package/inbox_sender.d.ts",
       "package/inbox_sender.js",
