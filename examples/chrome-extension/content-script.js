@@ -12,8 +12,8 @@
   const PROFILE_TABS = new Set(["", "with_replies", "media", "likes", "highlights", "articles"]);
   const FIELD_NAMES = {
     content: "message",
-    externalPlatformId: "recipient's X user id",
-    accountLinkId: "account link id (extension options)",
+    "target.platformId": "recipient's X user id",
+    "target.accountLinkId": "account link id (extension options)",
     token: "API token (extension options)",
     baseUrl: "base URL (extension options)",
   };
@@ -62,7 +62,7 @@
   function createControl(handle, id) {
     const host = document.createElement("div");
     host.id = HOST_ID;
-    host.dataset.externalPlatformId = id;
+    host.dataset.platformId = id;
     const root = host.attachShadow({ mode: "open" });
     root.innerHTML = `<style>${STYLE}</style>
       <section class="panel" role="dialog" hidden>
@@ -84,6 +84,7 @@
       count.classList.toggle("over", length > MAX_CHARS);
       sendButton.disabled = sending || length === 0 || length > MAX_CHARS;
       sendButton.textContent = sending ? "Sending…" : "Send";
+      for (const retry of result.querySelectorAll(".retry")) retry.disabled = sending;
     };
     update();
     textarea.addEventListener("input", update);
@@ -92,7 +93,12 @@
       if (!panel.hidden) textarea.focus();
     });
     $(".close").addEventListener("click", () => (panel.hidden = true));
-    sendButton.addEventListener("click", async () => {
+    /**
+     * Sends `content` through the service worker and shows the outcome. The worker keeps one
+     * idempotency key per composed DM until the outcome is definite, so sending the same text
+     * again (Retry) after an uncertain outcome can never deliver it twice.
+     */
+    const deliver = async (content) => {
       const shown = profileHandle(location.pathname);
       if (!shown || profileUserId(shown) !== id) return sync(); // the page moved on: never send to a stale id
       sending = true;
@@ -101,33 +107,42 @@
       result.className = "result";
       let answer;
       try {
-        answer = await chrome.runtime.sendMessage({ type: "send", externalPlatformId: id, content: textarea.value });
+        answer = await chrome.runtime.sendMessage({ type: "send", platformId: id, content });
       } catch (error) {
-        // The request may have reached the service worker before it went away.
+        // The worker may have sent the request before it went away; it kept the DM's key.
         answer = {
           ok: false,
+          kind: "extension_stopped",
           maybeSent: true,
-          message: `The extension stopped before answering (${error.message}). Check the thread in Inbox before sending it again.`,
+          message: `The extension stopped before Inbox answered (${error.message}).`,
         };
       }
       sending = false;
-      showResult(result, answer, handle);
-      if (answer?.ok) textarea.value = "";
+      showResult(result, answer, handle, () => deliver(content));
+      if (answer?.ok && textarea.value === content) textarea.value = "";
       update();
-    });
+    };
+    sendButton.addEventListener("click", () => deliver(textarea.value));
     return host;
   }
 
-  function showResult(result, answer, handle) {
-    result.classList.add(answer?.ok ? "sent" : "failed");
+  /** Shows a send's outcome; an uncertain one gets a Retry button that calls `retry`. */
+  function showResult(result, answer, handle, retry) {
+    result.classList.add(answer?.ok ? "sent" : answer?.maybeSent ? "uncertain" : "failed");
     if (answer?.ok) {
       const link = Object.assign(document.createElement("a"), {
         href: answer.threadUrl, target: "_blank", rel: "noopener", textContent: "Open the thread in Inbox",
       });
-      result.append(`Sent to @${handle}. `, link);
+      const earlier = answer.replayed ? " (an earlier try had delivered it)" : "";
+      result.append(`Sent to @${handle}${earlier}. `, link);
       return;
     }
     result.append(describe(answer ?? { message: "No answer from the extension." }));
+    if (answer?.maybeSent) {
+      const button = Object.assign(document.createElement("button"), { type: "button", className: "retry", textContent: "Retry" });
+      button.addEventListener("click", retry);
+      result.append(" ", button);
+    }
     if (answer?.kind === "unauthorized" || answer?.kind === "not_configured") {
       const options = Object.assign(document.createElement("button"), { type: "button", textContent: "Open options" });
       options.addEventListener("click", () => chrome.runtime.sendMessage({ type: "openOptions" }));
@@ -136,8 +151,15 @@
   }
 
   /** A sentence a person can act on, from the InboxError properties the service worker passed on. */
-  function describe({ kind, message, field, rule, retryAfterMs, maybeSent }) {
-    if (maybeSent) return `May have been sent, do not resend blindly. ${message}`; // the message says what to check
+  function describe({ kind, message, field, rule, retryAfterMs, maybeSent, earlierMaybeSent, idempotencyKey }) {
+    if (maybeSent) {
+      // The worker kept this DM's key: a Retry carries it, and Inbox delivers a key at most once.
+      // The package's own message says so when the key came from it; otherwise the panel does.
+      if (idempotencyKey && message.includes(idempotencyKey)) return `Not confirmed yet: ${message}`;
+      const key = idempotencyKey ? ` (${idempotencyKey})` : "";
+      const why = earlierMaybeSent ? `Not sent by this try: ${message} An earlier try may have delivered it.` : message;
+      return `Not confirmed yet: ${why} Retry is safe: it reuses this DM's idempotency key${key}, so it cannot arrive twice.`;
+    }
     switch (kind) {
       case "rate_limited": {
         const when = retryAfterMs == null
@@ -165,7 +187,7 @@
     button { font: inherit; cursor: pointer; border-radius: 999px; border: 1px solid #cfd9de;
       background: #fff; padding: 6px 14px; }
     button:disabled { opacity: .5; cursor: default; }
-    .open, .send { background: #1d9bf0; border-color: #1d9bf0; color: #fff; font-weight: 600; }
+    .open, .send, .retry { background: #1d9bf0; border-color: #1d9bf0; color: #fff; font-weight: 600; }
     .open { display: block; margin-left: auto; box-shadow: 0 2px 8px rgb(0 0 0 / .2); }
     .panel { width: 340px; margin-bottom: 10px; padding: 14px; background: #fff; border-radius: 16px;
       box-shadow: 0 4px 24px rgb(0 0 0 / .25); }
@@ -180,6 +202,7 @@
     .result:not(:empty) { margin-top: 10px; padding: 8px; border-radius: 8px; }
     .result.sent { background: #e8f5fd; }
     .result.failed { background: #fdecee; }
+    .result.uncertain { background: #fff8e1; }
     .result a { color: #1d9bf0; }`;
 
   // The panel lives in a fixed host outside X's React tree, so React never re-renders it.

@@ -1,6 +1,9 @@
 // The only part of the extension that reads the API token and talks to Inbox. Content scripts
-// send {type: "send", externalPlatformId, content} and get plain data back, never the token.
+// send {type: "send", platformId, content} and get plain data back, never the token. Sends go
+// through v2 (`client.send`) with the composition's idempotency key (pending-keys.js), so
+// sending the same DM again after an uncertain outcome can never deliver it twice.
 import init, { InboxClient } from "./inbox_sender.js";
+import { claimKey, releaseKey } from "./pending-keys.js";
 
 const DEFAULT_BASE_URL = "https://inboxapp.com";
 /** Where a sent DM's thread opens in Inbox's web app (whatever API base URL is configured). */
@@ -25,23 +28,40 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return false;
 });
 
-/** Sends one DM with the stored settings; resolves to plain, structured-cloneable data. */
-async function send({ externalPlatformId, content }) {
+/**
+ * Sends one DM to the X user `platformId` with the stored settings and the composition's key;
+ * resolves to plain, structured-cloneable data. `maybeSent` in a failure means the DM may have
+ * been delivered (by this try or an earlier one) and the key is kept: sending the same DM again
+ * reuses it. Any other outcome is definite and forgets the key.
+ */
+async function send({ platformId, content }) {
   const { token, accountLinkId, baseUrl } = await chrome.storage.local.get(["token", "accountLinkId", "baseUrl"]);
   if (!token || !accountLinkId) {
     return { ok: false, kind: "not_configured", message: "Set your Inbox API token and account link id in the extension options." };
   }
   let client;
+  let pending;
   try {
     // Lazily, once per service-worker life: init() caches the instance and retries after a failure.
     await init({ module_or_path: chrome.runtime.getURL("inbox_sender_bg.wasm") });
     client = new InboxClient({ token, baseUrl: baseUrl || DEFAULT_BASE_URL });
-    const { message, thread } = await client.sendMessage({ accountLinkId, content, externalPlatformId });
-    return { ok: true, messageId: message.id, threadId: thread.id, threadUrl: THREAD_URL + encodeURIComponent(thread.id) };
+    pending = await claimKey({ accountLinkId, platformId, content });
+    const target = { type: "profile", accountLinkId, platform: "twitter", platformId };
+    const { message, thread, replayed } = await client.send({ target, content }, { idempotencyKey: pending.key });
+    await releaseKey(pending.slot);
+    return { ok: true, replayed, messageId: message.id, threadId: thread.id, threadUrl: THREAD_URL + encodeURIComponent(thread.id) };
   } catch (error) {
-    if (error?.name !== "InboxError") return { ok: false, kind: "extension_error", message: String(error?.message ?? error) };
-    const { kind, message, status, field, rule, retryAfterMs, maybeSent, requestId } = error;
-    return { ok: false, kind, message, status, field, rule, retryAfterMs, maybeSent, requestId };
+    if (error?.name !== "InboxError") {
+      // Past claimKey, the DM may have gone out before this went wrong: the key stays.
+      return { ok: false, kind: "extension_error", message: String(error?.message ?? error), maybeSent: Boolean(pending), idempotencyKey: pending?.key };
+    }
+    const { kind, message, status, field, rule, retryAfterMs, requestId } = error;
+    // Not sent by this try; but a kept key means an earlier try of this DM may have delivered it.
+    const earlierMaybeSent = !error.maybeSent && Boolean(pending?.retry);
+    const maybeSent = error.maybeSent || earlierMaybeSent;
+    if (pending && !maybeSent) await releaseKey(pending.slot);
+    const idempotencyKey = maybeSent ? pending?.key : undefined;
+    return { ok: false, kind, message, status, field, rule, retryAfterMs, maybeSent, earlierMaybeSent, idempotencyKey, requestId };
   } finally {
     client?.free();
   }

@@ -93,7 +93,7 @@ const control = (page) => page.locator("#inbox-sender");
 
 /** Waits until exactly one control shows for `id`. */
 async function expectControl(page, id) {
-  await page.locator(`#inbox-sender[data-external-platform-id="${id}"]`).waitFor();
+  await page.locator(`#inbox-sender[data-platform-id="${id}"]`).waitFor();
   assert.equal(await control(page).count(), 1, "exactly one control");
 }
 
@@ -109,11 +109,60 @@ async function send(page, content) {
   const panel = page.getByRole("dialog");
   if (!(await panel.isVisible())) await page.getByRole("button", { name: "Message via Inbox" }).click();
   await page.getByRole("textbox", { name: "Message" }).fill(content);
-  await page.getByRole("button", { name: "Send" }).click();
-  const result = page.locator("#inbox-sender .result.sent, #inbox-sender .result.failed");
+  return click(page, "Send");
+}
+
+/** Clicks the panel's `name` button (Send, Retry) and resolves to the result text it ends in. */
+async function click(page, name) {
+  await page.getByRole("button", { name, exact: true }).click();
+  const result = page.locator("#inbox-sender .result:is(.sent, .failed, .uncertain)");
   await result.waitFor();
   return result.textContent();
 }
+
+/** The v2 send requests the emulator received for `content`, oldest first. */
+const sendRequests = async (content) =>
+  (await emulator.control.requests()).filter((r) => r.path === "/api/v2/messages" && JSON.parse(r.body).content === content);
+
+/** Polls the emulator's record until `predicate` holds for the requests of `content`. */
+async function waitForRequests(content, predicate) {
+  let requests;
+  await until(async () => predicate((requests = await sendRequests(content))));
+  return requests;
+}
+
+/** The idempotency keys the service worker keeps (chrome.storage.session), read from an extension page. */
+async function keptKeys() {
+  const page = await context.newPage();
+  try {
+    await page.goto(`chrome-extension://${extensionId}/options.html`);
+    return await page.evaluate(async () => Object.values(await chrome.storage.session.get()).map((entry) => entry.key));
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * The running status of the extension's service worker ("running", "stopping", "stopped",
+ * "starting"), as the DevTools protocol reports each change, and the CDP session to control it.
+ */
+async function workerStatuses(page) {
+  const cdp = await context.newCDPSession(page);
+  const statuses = [];
+  cdp.on("ServiceWorker.workerVersionUpdated", ({ versions }) => {
+    for (const version of versions)
+      if (version.scriptURL === `chrome-extension://${extensionId}/service-worker.js`) statuses.push(version.runningStatus);
+  });
+  await cdp.send("ServiceWorker.enable"); // reports the current versions first
+  return { cdp, statuses };
+}
+
+/** Polls until `condition()` holds. */
+async function until(condition) {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+const clearFaults = () => fetch(`${emulator.url}/__emulator/faults`, { method: "DELETE" });
 
 /** The extension's content-script world on `page`, through the DevTools protocol. */
 async function contentScriptWorld(page) {
@@ -138,8 +187,13 @@ test("a DM sent from a profile arrives once, byte-exact, to the profile's id", a
     const [stored] = await emulator.control.stored(content);
     assert.ok(stored, `stored (result: ${text})`);
     assert.equal((await emulator.control.stored(content)).length, 1, "stored exactly once");
-    const sent = (await emulator.control.requests()).map((r) => JSON.parse(r.body)).filter((b) => b.content === content);
-    assert.deepEqual(sent, [{ accountLinkId: ACCOUNT, content, externalPlatformId: MAYA }]);
+    const requests = await sendRequests(content);
+    assert.deepEqual(requests.map((r) => JSON.parse(r.body)), [
+      { target: { type: "profile", accountLinkId: ACCOUNT, platform: "twitter", platformId: MAYA }, content },
+    ]);
+    assert.match(requests[0].headers["idempotency-key"], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(stored.idempotencyKey, requests[0].headers["idempotency-key"]);
+    assert.deepEqual(await keptKeys(), [], "a sent DM's key is forgotten");
     assert.match(text, /^Sent to @mayabuilds\. Open the thread in Inbox$/);
     const link = page.getByRole("link", { name: "Open the thread in Inbox" });
     assert.equal(await link.getAttribute("href"), `https://inboxapp.com/inbox/${stored.threadId}`);
@@ -202,7 +256,7 @@ test("in-app navigation moves the control to the new profile, never to the wrong
       window.seen = new Set();
       const note = () => {
         for (const host of document.querySelectorAll("#inbox-sender"))
-          window.seen.add(`${location.pathname} ${host.dataset.externalPlatformId}`);
+          window.seen.add(`${location.pathname} ${host.dataset.platformId}`);
       };
       new MutationObserver(note).observe(document.body, { childList: true, subtree: true, attributes: true });
       note();
@@ -235,15 +289,16 @@ test("in-app navigation moves the control to the new profile, never to the wrong
 });
 
 test("a 429 says when to retry and that nothing was sent", async () => {
-  await emulator.control.faults({ status: 429, headers: { "Retry-After": "120" } });
+  await emulator.control.faults({ api: "v2", status: 429, headers: { "Retry-After": "120" } });
   const page = await open("https://x.com/mayabuilds");
   try {
     const content = unique("rate limited");
     const text = await send(page, content);
     assert.match(text, /^Not sent: Inbox is rate-limiting requests\. Try again in 2 minutes \(after .+\)\.$/);
     assert.equal((await emulator.control.stored(content)).length, 0);
-    const attempts = (await emulator.control.requests()).filter((r) => r.body.includes(content));
+    const attempts = await sendRequests(content);
     assert.deepEqual(attempts.map((r) => r.status), [429], "a wait above maxRetryDelayMs is not sat out");
+    assert.deepEqual(await keptKeys(), [], "definitely not sent: the key is forgotten");
   } finally {
     await page.close();
   }
@@ -273,14 +328,98 @@ test("an invalid message names the field; nothing reaches the API", async () => 
   }
 });
 
-test("a 500 after storing says the DM may have gone out", async () => {
-  await emulator.control.faults({ process: true, status: 500 });
+for (const [name, fault] of [
+  ["a 502 after storing", { status: 502 }],
+  ["a dropped connection after storing", { action: "close" }],
+]) {
+  test(`${name}, until retries run out: Retry delivers it exactly once`, async () => {
+    await emulator.control.faults({ api: "v2", process: true, times: 0, ...fault }); // every attempt, until cleared
+    const page = await open("https://x.com/mayabuilds");
+    try {
+      const content = unique(`uncertain ${name}`);
+      const text = await send(page, content);
+      const attempts = await sendRequests(content);
+      const key = attempts[0].headers["idempotency-key"];
+      assert.ok(attempts.length > 1, "the package retried on its own first");
+      assert.ok(attempts.every((r) => r.headers["idempotency-key"] === key), "one key for every attempt");
+      assert.match(text, /^Not confirmed yet: .+ The DM may have been delivered: sending it again with idempotency key (\S+) is safe, it can never arrive twice\..* Retry$/);
+      assert.ok(text.includes(` ${key} `), text);
+      if (fault.status) await page.screenshot({ path: screenshots + "extension-uncertain.png" });
+      assert.deepEqual(await keptKeys(), [key], "the key is kept until the outcome is definite");
+      assert.equal((await emulator.control.stored(content)).length, 1, "the first attempt did store it");
+
+      // A definite "not sent" on the Retry does not make the first try's outcome definite.
+      await clearFaults();
+      await emulator.control.faults({ api: "v2", status: 429, headers: { "Retry-After": "120" } });
+      const limited = await click(page, "Retry");
+      assert.match(limited, /^Not confirmed yet: Not sent by this try: Rate limited .* An earlier try may have delivered it\. Retry is safe: it reuses this DM's idempotency key \((.+)\), so it cannot arrive twice\. Retry$/);
+      assert.ok(limited.includes(`(${key})`), limited);
+      assert.deepEqual(await keptKeys(), [key], "still kept after a definite failure of the Retry");
+
+      const retried = await click(page, "Retry");
+      assert.equal(retried, "Sent to @mayabuilds (an earlier try had delivered it). Open the thread in Inbox");
+      const stored = await emulator.control.stored(content);
+      assert.equal(stored.length, 1, "stored exactly once");
+      assert.equal(stored[0].idempotencyKey, key);
+      const all = await sendRequests(content);
+      assert.ok(all.every((r) => r.headers["idempotency-key"] === key), "the Retry carried the same key");
+      assert.deepEqual(all.at(-1).status, 200, "the Retry was answered with a replay");
+      assert.deepEqual(await keptKeys(), [], "sent: the key is forgotten");
+    } finally {
+      await clearFaults();
+      await page.close();
+    }
+  });
+}
+
+test("the service worker stopped mid-send: Retry reuses the kept key, stored once", async () => {
+  await emulator.control.faults({ api: "v2", process: true, action: "hang" }); // stores, never answers
   const page = await open("https://x.com/mayabuilds");
   try {
-    const content = unique("maybe sent");
-    const text = await send(page, content);
-    assert.match(text, /^May have been sent, do not resend blindly\. The Inbox API failed \(HTTP 500\).* check the thread before sending it again\./);
-    assert.equal((await emulator.control.stored(content)).length, 1, "it did go out, once: no blind retry");
+    const content = unique("worker stopped");
+    await page.getByRole("button", { name: "Message via Inbox" }).click();
+    await page.getByRole("textbox", { name: "Message" }).fill(content);
+    await page.getByRole("button", { name: "Send", exact: true }).click();
+    const [hung] = await waitForRequests(content, (requests) => requests[0]?.processed);
+    const key = hung.headers["idempotency-key"];
+
+    const worker = await workerStatuses(page);
+    await worker.cdp.send("ServiceWorker.stopAllWorkers");
+    await until(() => worker.statuses.at(-1) === "stopped");
+    const stoppedAt = worker.statuses.length;
+    const result = page.locator("#inbox-sender .result.uncertain");
+    await result.waitFor();
+    assert.match(await result.textContent(), /^Not confirmed yet: The extension stopped before Inbox answered \(.+\)\. Retry is safe: it reuses this DM's idempotency key, so it cannot arrive twice\. Retry$/);
+    await waitForRequests(content, ([request]) => request.clientClosed); // the stopped worker's fetch is gone
+    assert.deepEqual(await keptKeys(), [key], "the key outlived the worker");
+
+    const text = await click(page, "Retry");
+    assert.equal(text, "Sent to @mayabuilds (an earlier try had delivered it). Open the thread in Inbox");
+    assert.ok(worker.statuses.slice(stoppedAt).includes("running"), "the worker ran again after the stop");
+    await worker.cdp.detach();
+    const stored = await emulator.control.stored(content);
+    assert.equal(stored.length, 1, "stored exactly once");
+    assert.equal(stored[0].idempotencyKey, key, "the restarted worker sent with the kept key");
+    const requests = await sendRequests(content);
+    assert.ok(requests.length >= 2 && requests.every((r) => r.headers["idempotency-key"] === key));
+    assert.deepEqual(await keptKeys(), []);
+  } finally {
+    await clearFaults();
+    await page.close();
+  }
+});
+
+test("each composition has its own key; a sent text sent again is a new DM", async () => {
+  const page = await open("https://x.com/mayabuilds");
+  try {
+    const content = unique("twice on purpose");
+    assert.match(await send(page, content), /^Sent to @mayabuilds\. /);
+    assert.match(await send(page, content), /^Sent to @mayabuilds\. /);
+    const other = unique("another text");
+    assert.match(await send(page, other), /^Sent to @mayabuilds\. /);
+    const keys = [...(await sendRequests(content)), ...(await sendRequests(other))].map((r) => r.headers["idempotency-key"]);
+    assert.equal(new Set(keys).size, 3, "three compositions, three keys");
+    assert.equal((await emulator.control.stored(content)).length, 2);
   } finally {
     await page.close();
   }
@@ -309,7 +448,7 @@ test("the token stays in the service worker", async () => {
     const forged = unique("from the options page");
     const answer = await options.evaluate((content) =>
       chrome.runtime
-        .sendMessage({ type: "send", externalPlatformId: "1566123362161725440", content })
+        .sendMessage({ type: "send", platformId: "1566123362161725440", content })
         .then((value) => ({ value: value ?? null }), (error) => ({ error: error.message })), forged);
     await options.close();
     assert.notEqual(answer.value?.ok, true, JSON.stringify(answer));
