@@ -12,3 +12,6 @@ pub(crate) mod pace;
 pub(crate) mod reconcile;
 pub(crate) mod redact;
 pub(crate) mod retry;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod props;
