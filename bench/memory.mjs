@@ -25,18 +25,20 @@ if (!globalThis.gc) throw new Error("run with node --expose-gc");
 
 /**
  * The verdict on a series sampled after gc (samples[0] after the warm-up). FLAT: every sample
- * within `slack` of the start. PLATEAU: it rose, but the second half set no high more than
- * `slack` above the first half's. GROWING: the second half did. `slack` is a fraction: the JS
- * heap moves by about ±10% after gc with the runtime's own caches (plain fetch shows it); wasm
- * memory never shrinks, so any growth of it counts (slack 0).
+ * within `slack` of the start. GROWING: the last third's lowest sample is more than `slack`
+ * above the first third's highest (the floor rose past the earlier ceiling: something is kept
+ * per send). PLATEAU: anything between (it rose, then stopped). `slack` is a fraction: the JS
+ * heap after gc moves by about ±10% between samples with the runtime's own caches and sockets
+ * (plain fetch shows it), so single samples do not decide; wasm memory never shrinks, so any
+ * growth of it counts (slack 0).
  */
 function verdict(values, slack) {
   const start = values[0];
   if (values.every((v) => Math.abs(v - start) <= start * slack)) return "FLAT";
-  const half = Math.ceil(values.length / 2);
-  const first = Math.max(...values.slice(0, half));
-  const second = Math.max(...values.slice(half));
-  return second > first * (1 + slack) ? "GROWING" : "PLATEAU";
+  const third = Math.max(1, Math.floor(values.length / 3));
+  const early = Math.max(...values.slice(0, third));
+  const late = Math.min(...values.slice(-third));
+  return late > early * (1 + slack) ? "GROWING" : "PLATEAU";
 }
 
 /** Bytes per 1,000 sends over the second half (least squares): what is still being added. */
@@ -79,9 +81,9 @@ try {
     const mb = (n) => `${(n / 1048576).toFixed(2)} MB`;
     console.log(`${contender}: ${total.toLocaleString("en")} sends, 16 in flight, ${seconds.toFixed(1)} s; after gc, every ${each.toLocaleString("en")} sends`);
     for (const [key, values] of Object.entries(series)) {
-      const half = Math.ceil(values.length / 2);
+      const third = Math.max(1, Math.floor(values.length / 3));
       console.log(
-        `${key.padEnd(4)}  start ${mb(values[0])}  max 1st half ${mb(Math.max(...values.slice(0, half)))}  max 2nd half ${mb(Math.max(...values.slice(half)))}  end ${mb(values.at(-1))}  2nd-half slope ${slope(values, each).toFixed(1)} B/1,000 sends  ${verdicts[key]}`,
+        `${key.padEnd(4)}  start ${mb(values[0])}  max of the first third ${mb(Math.max(...values.slice(0, third)))}  min of the last third ${mb(Math.min(...values.slice(-third)))}  max ${mb(Math.max(...values))}  end ${mb(values.at(-1))}  2nd-half slope ${slope(values, each).toFixed(1)} B/1,000 sends  ${verdicts[key]}`,
       );
       console.log(`      samples (MB): ${values.map((v) => (v / 1048576).toFixed(2)).join(" ")}`);
     }
