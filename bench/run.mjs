@@ -156,10 +156,8 @@ function memorySection() {
       // samples[0] is after the warm-up, then one per tenth of the sends.
       const firstHalf = Math.max(...values.slice(0, 6));
       const secondHalf = Math.max(...values.slice(6));
-      // The heap after gc moves by ±10% with the runtime's own caches; wasm memory only grows.
-      const growing = key === "wasm" ? secondHalf > firstHalf : secondHalf > firstHalf * 1.1;
       const what = `${contender}: ${key === "wasm" ? "wasm memory.buffer" : "JS heapUsed"}`;
-      rows.push([what, mb(values[0]), mb(firstHalf), mb(secondHalf), mb(values.at(-1)), growing ? "GROWING" : "bounded"]);
+      rows.push([what, mb(values[0]), mb(firstHalf), mb(secondHalf), mb(values.at(-1)), m.verdicts[key]]);
     }
   }
   table(
@@ -167,7 +165,7 @@ function memorySection() {
     ["what", "start", "max, 1st half", "max, 2nd half", "end", "verdict"],
     rows,
   );
-  console.log("GROWING = the second half set a new high: wasm memory at all, the JS heap by over 10% (plain fetch is the control)");
+  console.log("memory.mjs's verdicts: FLAT = every sample within 10% of the start (wasm: equal); GROWING = the last third's lowest sample over 10% above the first third's highest (wasm: at all); PLATEAU = between");
 }
 
 function targetsSection() {
