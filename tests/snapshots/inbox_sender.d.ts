@@ -37,6 +37,13 @@ export interface InboxClientOptions {
      * Default: true.
      */
     pace?: boolean;
+    /**
+     * The function every request goes through instead of the global `fetch`, called as
+     * `fetch(url, init)` (a plain call: bind it first if it needs a `this`): for proxies,
+     * instrumentation, tests, and runtimes whose `fetch` needs binding. Default: the global
+     * `fetch`, looked up at each request.
+     */
+    fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /** Options for one `sendMessage` call. */
@@ -63,14 +70,14 @@ export interface FindSentOptions extends SendOptions {
     since: number;
 }
 
-/** The team's rate-limit budget from the last response's `X-RateLimit-*` headers. */
-export interface RateLimit {
-    /** Requests allowed in the current window. */
-    limit: number;
-    /** Requests left in the current window. */
-    remaining: number;
-    /** When the window resets, in Unix milliseconds. */
-    resetAt: number;
+/** What `client.validate` finds wrong with a request (`null` when nothing is). */
+export interface RequestProblem {
+    /** The input field as you spell it (`content`, `target.platformId`, ...). */
+    field: string;
+    /** The rule it breaks, a phrase that follows the field name. */
+    rule: string;
+    /** The sentence the send's `InboxError` would carry. */
+    message: string;
 }
 
 /** The stable kinds of `InboxError`. */
@@ -108,6 +115,11 @@ export interface InboxError extends Error {
     idempotencyKey?: string;
     /** For v2 `sendUnconfirmed` / `sendInProgress`: the message the server is confirming. */
     messageId?: string;
+    /**
+     * The team's budget as the last answer that reported one said (`X-RateLimit-*`), when an
+     * answer arrived: where the API's window stands after this failure.
+     */
+    rateLimit?: RateLimit;
 }
 
 
@@ -682,6 +694,51 @@ export interface SendMessageResponse {
      * The thread it belongs to, created if it did not exist.
      */
     thread: Thread;
+    /**
+     * What the answer said besides: status, request id, attempts, the team's budget. Set by
+     * the client, not sent by the server (so never read from a body).
+     */
+    meta: Meta;
+}
+
+/**
+ * The team's rate-limit budget as one answer's `X-RateLimit-*` headers reported it.
+ */
+export interface RateLimit {
+    /**
+     * Requests allowed in the current window (`X-RateLimit-Limit`).
+     */
+    limit: number;
+    /**
+     * Requests left in the current window (`X-RateLimit-Remaining`).
+     */
+    remaining: number;
+    /**
+     * When the window resets, in Unix milliseconds (`X-RateLimit-Reset`, which is in seconds).
+     */
+    resetAt: number;
+}
+
+/**
+ * What a successful call learnt from the answer it ended with.
+ */
+export interface Meta {
+    /**
+     * The HTTP status of the answer (v2: `201` sent now, `200` a replay of the key).
+     */
+    status: number;
+    /**
+     * The answer's request id (`X-Request-Id`), to quote to the vendor's support.
+     */
+    requestId?: string;
+    /**
+     * How many HTTP attempts the call made, this answer's included.
+     */
+    attempts: number;
+    /**
+     * The budget this answer's `X-RateLimit-*` headers reported, when it had them.
+     */
+    rateLimit?: RateLimit;
 }
 
 /**
@@ -702,6 +759,11 @@ export interface SendResult {
      * attempt or call), false for `201` (sent now). Set by the client from the status.
      */
     replayed: boolean;
+    /**
+     * What the answer said besides: status (`201` or `200`), request id, attempts, the team's
+     * budget. Set by the client.
+     */
+    meta: Meta;
 }
 
 /**
@@ -805,6 +867,13 @@ export class InboxClient {
      */
     send(request: SendRequest, options?: IdempotentSendOptions | null): Promise<SendResult>;
     /**
+     * Checks a request with exactly the rules a send applies, with no I/O: a v2 request (one
+     * with `target`) as `send` would, any other as `sendMessage` would. Returns `null`, or the
+     * first problem: `{ field, rule, message }`, the field and rule the send would reject
+     * with and the sentence its `InboxError` would say.
+     */
+    validate(request: SendMessageRequest | SendRequest): RequestProblem | null;
+    /**
      * The rate-limit budget from the last response that reported one, or `undefined`.
      */
     readonly rateLimit: RateLimit | undefined;
@@ -814,27 +883,28 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly a: (a: number, b: number) => void;
-    readonly b: (a: number, b: number) => void;
-    readonly c: (a: number, b: number) => void;
-    readonly d: (a: number, b: any, c: number) => any;
-    readonly e: (a: any) => [number, number, number];
-    readonly f: (a: number) => any;
-    readonly g: (a: number, b: any, c: number) => any;
-    readonly h: (a: number, b: any, c: number) => any;
-    readonly i: (a: number) => number;
-    readonly j: (a: number) => [number, number, number];
-    readonly k: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
-    readonly l: (a: number) => any;
-    readonly m: (a: number) => [number, number, number];
-    readonly p: (a: number, b: number) => number;
-    readonly q: (a: number, b: number, c: number, d: number) => number;
-    readonly r: (a: number, b: number, c: number) => void;
-    readonly s: (a: number) => void;
-    readonly t: () => number;
-    readonly u: WebAssembly.Table;
-    readonly v: (a: number) => void;
-    readonly w: () => void;
+    readonly J: (a: number, b: number) => void;
+    readonly K: (a: number, b: number) => void;
+    readonly L: (a: number, b: number) => void;
+    readonly M: (a: number, b: any, c: number) => any;
+    readonly N: (a: any) => [number, number, number];
+    readonly O: (a: number) => any;
+    readonly P: (a: number, b: any, c: number) => any;
+    readonly Q: (a: number, b: any, c: number) => any;
+    readonly R: (a: number, b: any) => any;
+    readonly S: (a: number) => number;
+    readonly T: (a: number) => any;
+    readonly U: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
+    readonly V: (a: number) => any;
+    readonly W: (a: number) => any;
+    readonly Z: (a: number, b: number) => number;
+    readonly _: (a: number, b: number, c: number, d: number) => number;
+    readonly $: (a: number, b: number, c: number) => void;
+    readonly aa: (a: number) => void;
+    readonly ba: () => number;
+    readonly ca: WebAssembly.Table;
+    readonly da: (a: number) => void;
+    readonly ea: () => void;
 }
 
 export type SyncInitInput = BufferSource | WebAssembly.Module;

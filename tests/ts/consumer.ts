@@ -10,6 +10,8 @@ import init, {
   type SendRequest,
   type SendResult,
   type Message,
+  type Meta,
+  type RequestProblem,
   type Target,
 } from "inbox-sender";
 
@@ -102,3 +104,33 @@ export const paceString = () => new InboxClient({ token: "t", pace: "yes" });
 
 // @ts-expect-error sendMessage (v1) takes no idempotency key
 export const v1Key = (client: InboxClient) => client.sendMessage({ accountLinkId: "a1", content: "Hi", externalId: "p1" }, { idempotencyKey: "k" });
+
+// ---- what each call reports, checks and uses (SPEC 12) ----
+
+export async function facts(token: string): Promise<string> {
+  const traced = new InboxClient({ token, fetch: (url, init) => fetch(url, init) });
+  const bound = new InboxClient({ token, fetch: globalThis.fetch.bind(globalThis) });
+  void bound;
+  const result = await traced.sendMessage({ accountLinkId: "a1", content: "Hi", externalId: "p1" });
+  const meta: Meta = result.meta;
+  const status: number = meta.status;
+  const attempts: number = meta.attempts;
+  const requestId: string | undefined = meta.requestId;
+  const remaining: number | undefined = meta.rateLimit?.remaining;
+  const sent = await traced.send({ target: { type: "thread", threadId: "t1" }, content: "Hi" });
+  const v2: Meta = sent.meta;
+  const problem: RequestProblem | null = traced.validate({ accountLinkId: "a1", content: "", externalId: "p1" });
+  const v2Problem: RequestProblem | null = traced.validate({ target: { type: "thread", threadId: "t1" }, content: "" });
+  return `${status} ${attempts} ${requestId} ${remaining} ${v2.status} ${problem?.field} ${problem?.rule} ${problem?.message} ${v2Problem?.field}`;
+}
+
+export function budgetOf(error: InboxError): number | undefined {
+  const budget: RateLimit | undefined = error.rateLimit;
+  return budget?.resetAt;
+}
+
+// @ts-expect-error the fetch option is a function
+export const notAFetch = new InboxClient({ token: "t", fetch: "https://proxy" });
+
+// @ts-expect-error validate takes a request
+export const validateNothing = (client: InboxClient) => client.validate(42);

@@ -17,7 +17,7 @@ use super::open_enum::{
 
 /// The result of a send: the stored message and its thread.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "ResponseBody")]
 #[non_exhaustive]
 pub struct SendMessageResponse {
     /// The message as Inbox stored it.
@@ -25,9 +25,26 @@ pub struct SendMessageResponse {
     /// The thread it belongs to, created if it did not exist.
     pub thread: Thread,
     /// What the answer said besides: status, request id, attempts, the team's budget. Set by
-    /// the client, not sent by the server.
-    #[serde(default)]
+    /// the client, not sent by the server (so never read from a body).
     pub meta: Meta,
+}
+
+/// What the server sends for a v1 send: a [`SendMessageResponse`] before the client adds its
+/// meta.
+#[derive(Deserialize)]
+struct ResponseBody {
+    message: Message,
+    thread: Thread,
+}
+
+impl From<ResponseBody> for SendMessageResponse {
+    fn from(body: ResponseBody) -> Self {
+        SendMessageResponse {
+            message: body.message,
+            thread: body.thread,
+            meta: Meta::default(),
+        }
+    }
 }
 
 lenient_struct! {
