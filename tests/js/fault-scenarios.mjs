@@ -606,6 +606,55 @@ export const scenarios = [
       return sent;
     },
   })),
+  // ---- what each call reports and uses (SPEC 12) ----
+  {
+    name: "the fetch option: every attempt goes through it as fetch(url, init); meta counts them",
+    async run(t) {
+      const calls = [];
+      function routed(url, init) {
+        calls.push({ url: String(url), self: this, signal: init.signal instanceof AbortSignal });
+        return fetch(url, init);
+      }
+      await t.faults({ status: 503, headers: { "retry-after-ms": "10" } });
+      const sent = await t.send(t.client({ fetch: routed }));
+      await t.delivered(sent);
+      eq(calls.length, 2, "both attempts through the option");
+      ok(calls.every((c) => c.self === undefined && c.signal && c.url.endsWith(SEND_PATH)), "plain calls with the timeout's signal");
+      const { meta } = sent.result;
+      eq(meta.status, 200, "meta.status");
+      eq(meta.attempts, 2, "meta.attempts");
+      ok(typeof meta.requestId === "string" && meta.requestId.length > 0, "meta.requestId");
+      eq(meta.rateLimit?.limit, 300, "meta.rateLimit.limit: this answer's X-RateLimit-Limit");
+      const failed = await failing(t, t.client({ fetch: routed, maxRetries: 0 }), { status: 500 },
+        { kind: "server_error", status: 500, maybeSent: true, attempts: 1 }, { requests: 1 });
+      eq(failed.error.rateLimit?.limit, 300, "error.rateLimit from the answer");
+      eq(calls.length, 3, "the failing send went through the option too");
+      // Not t.client(): the runner's follow-up send would fail through this option too.
+      const down = () => Promise.reject(new TypeError("the proxy is down"));
+      const refused = new t.InboxClient({ token: t.token, baseUrl: t.url, fetch: down, maxRetries: 0 });
+      const lost = await t.send(refused);
+      props(lost.error, { kind: "network", maybeSent: true, attempts: 1, rateLimit: undefined });
+      ok(lost.error.message.includes("the proxy is down"), "says what the option threw");
+      refused.free();
+      return sent;
+    },
+  },
+  {
+    name: "validate: the send's own field and rule, with no request",
+    async run(t) {
+      const client = t.client();
+      const before = (await t.emulator.requests()).length;
+      eq(client.validate({ accountLinkId: ACCOUNT, content: "hi", externalPlatformId: PROSPECT }), null, "a good v1 request");
+      const target = { type: "profile", accountLinkId: ACCOUNT, platform: "twitter", platformId: "@maya" };
+      const problem = client.validate({ target, content: "hi" });
+      eq(problem?.field, "target.platformId", "v2 field");
+      const error = await client.send({ target, content: "hi" }).catch((e) => e);
+      eq(error.rule, problem.rule, "the send's rule");
+      eq(error.message, problem.message, "the send's sentence");
+      eq((await t.emulator.requests()).length, before, "nothing was sent");
+      return t.send(client);
+    },
+  },
   {
     name: "401 from the server: unauthorized, not retried",
     async run(t) {
