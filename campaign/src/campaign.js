@@ -1,12 +1,28 @@
 // One per campaign: its messages (index, sender, recipient, state, outcome), its status
 // (running / paused / cancelled) and the counts the API and the dashboard show. SQLite-backed.
 // The senders' ledgers decide what is sent; this object is told what happened.
+//
+// Its watchdog (an alarm, re-armed on every instantiation and every status read) re-drives what a
+// runtime lost or failed to re-arm — a queue message of a local queue held in memory, a ledger's
+// alarm, an outcome a ledger never got to report: a DM still open that has not moved within
+// WATCHDOG_MS is handed to its ledger again (`accept`, the same ledger key, so the same
+// Idempotency-Key), which wakes that ledger and answers what it already knows.
 import { DurableObject } from "cloudflare:workers";
 import { settings } from "./inbox.js";
 import { tightestRate } from "./budget.js";
+import { campaignState } from "./state.js";
 
 export const TERMINAL = ["sent", "failed", "unconfirmed", "cancelled"];
 const STATES = ["queued", "sending", ...TERMINAL];
+const DEFAULT_WATCHDOG_MS = 120_000;
+const WATCH_BATCH = 1000; // DMs handed again per watchdog run
+
+/** WATCHDOG_MS: how long an open DM may go without news before the watchdog re-drives it. */
+function watchdogMs(env) {
+  const ms = env.WATCHDOG_MS === undefined || env.WATCHDOG_MS === "" ? DEFAULT_WATCHDOG_MS : Number(env.WATCHDOG_MS);
+  if (!Number.isInteger(ms) || ms < 1) throw new Error("WATCHDOG_MS must be a whole number of milliseconds ≥ 1");
+  return ms;
+}
 
 export class Campaign extends DurableObject {
   constructor(ctx, env) {
@@ -17,9 +33,60 @@ export class Campaign extends DurableObject {
       CREATE TABLE IF NOT EXISTS msgs (
         idx INTEGER PRIMARY KEY, sender TEXT NOT NULL, recipient TEXT NOT NULL, fp TEXT NOT NULL UNIQUE,
         state TEXT NOT NULL, enqueued INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
-        error_kind TEXT, error_message TEXT, message_id TEXT, thread_id TEXT, updated_at INTEGER);
+        error_kind TEXT, error_message TEXT, message_id TEXT, thread_id TEXT, updated_at INTEGER,
+        dm TEXT NOT NULL, poked_at INTEGER NOT NULL DEFAULT 0);
       CREATE INDEX IF NOT EXISTS msgs_state ON msgs (state, idx);
       CREATE TABLE IF NOT EXISTS senders (sender TEXT PRIMARY KEY, next_send_at INTEGER);`);
+    ctx.blockConcurrencyWhile(() => this.#arm());
+  }
+
+  #open() {
+    return this.sql.exec("SELECT COUNT(*) AS n FROM msgs WHERE state IN ('queued', 'sending')").one().n;
+  }
+
+  /** Sets the watchdog's alarm when DMs are open and none is set (or a due one never fired). */
+  async #arm() {
+    if (this.#open() === 0) return;
+    const bound = watchdogMs(this.env);
+    const at = await this.ctx.storage.getAlarm();
+    if (at === null || at < Date.now() - bound) await this.ctx.storage.setAlarm(Date.now() + bound);
+  }
+
+  /**
+   * The watchdog: open DMs without news for WATCHDOG_MS go to their ledgers again; what a
+   * ledger already finished is recorded here. Runs again while anything is open.
+   */
+  async alarm() {
+    const bound = watchdogMs(this.env);
+    const now = Date.now();
+    const id = this.#meta("id");
+    const api = this.#meta("api");
+    // A paused campaign's DMs are held on purpose: nothing to re-drive until it resumes.
+    const stale = this.#meta("status") === "paused" ? [] : this.sql
+      .exec(
+        `SELECT idx, sender, dm FROM msgs WHERE state IN ('queued', 'sending') AND MAX(updated_at, poked_at) < ?
+         ORDER BY idx LIMIT ?`,
+        now - bound, WATCH_BATCH,
+      )
+      .toArray();
+    const bySender = new Map();
+    for (const row of stale) {
+      if (!bySender.has(row.sender)) bySender.set(row.sender, []);
+      bySender.get(row.sender).push(row);
+    }
+    await Promise.all(
+      [...bySender].map(async ([sender, rows]) => {
+        try {
+          const ledger = this.env.SENDER.get(this.env.SENDER.idFromName(sender));
+          const answers = await ledger.accept(sender, rows.map((r) => ({ campaign: id, idx: r.idx, api, dm: JSON.parse(r.dm) })));
+          for (const r of rows) this.sql.exec("UPDATE msgs SET poked_at = ? WHERE idx = ?", now, r.idx);
+          this.update(answers.filter((a) => TERMINAL.includes(a.state)));
+        } catch (error) {
+          console.error(`watchdog: handing ${rows.length} DMs to ${sender} again failed: ${error?.message ?? error}`);
+        }
+      }),
+    );
+    if (this.#open() > 0) await this.ctx.storage.setAlarm(Date.now() + (stale.length === WATCH_BATCH ? 1000 : bound));
   }
 
   #meta(k) {
@@ -35,7 +102,7 @@ export class Campaign extends DurableObject {
    * messages whose queueing was never confirmed (the ledger makes queueing them twice harmless).
    * Returns { conflict } when the campaign already uses the other API version.
    */
-  add(id, api, items) {
+  async add(id, api, items) {
     const existingApi = this.#meta("api");
     if (existingApi !== null && existingApi !== api) {
       return { conflict: `Campaign ${id} sends with ${existingApi}; this call asked for ${api}.` };
@@ -59,14 +126,15 @@ export class Campaign extends DurableObject {
         continue;
       }
       this.sql.exec(
-        "INSERT INTO msgs (idx, sender, recipient, fp, state, updated_at) VALUES (?, ?, ?, ?, 'queued', ?)",
-        next, item.sender, item.recipient, item.fp, now,
+        "INSERT INTO msgs (idx, sender, recipient, fp, state, updated_at, dm) VALUES (?, ?, ?, ?, 'queued', ?, ?)",
+        next, item.sender, item.recipient, item.fp, now, JSON.stringify(item.dm),
       );
       toQueue.push({ idx: next, dm: item.dm });
       next += 1;
       added += 1;
     }
     this.#setMeta("finishedAt", "");
+    await this.#arm();
     return { total: next, added, duplicates, toQueue };
   }
 
@@ -115,14 +183,14 @@ export class Campaign extends DurableObject {
         sender, nextSendAt ?? null,
       );
     }
-    const open = this.sql.exec("SELECT COUNT(*) AS n FROM msgs WHERE state IN ('queued', 'sending')").one().n;
-    if (open === 0 && !this.#meta("finishedAt")) this.#setMeta("finishedAt", now);
+    if (this.#open() === 0 && !this.#meta("finishedAt")) this.#setMeta("finishedAt", now);
   }
 
-  /** GET /campaigns/{id}. */
-  status() {
+  /** GET /campaigns/{id} (and a look at the watchdog's alarm). */
+  async status() {
     const status = this.#meta("status");
     if (status === null) return null;
+    await this.#arm();
     const counts = Object.fromEntries(STATES.map((s) => [s, 0]));
     for (const row of this.sql.exec("SELECT state, COUNT(*) AS n FROM msgs GROUP BY state")) counts[row.state] = row.n;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -156,12 +224,23 @@ export class Campaign extends DurableObject {
       etaMs = Math.round(remaining * msPerDm);
     }
     const iso = (ms) => (ms ? new Date(ms).toISOString() : null);
+    // What went wrong, by cause: one entry per (state, error kind), the rows behind it at
+    // /results?state=&kind=.
+    const failures = this.sql
+      .exec(
+        `SELECT state, error_kind AS kind, COUNT(*) AS count FROM msgs WHERE state IN ('failed', 'unconfirmed')
+         GROUP BY state, error_kind ORDER BY count DESC, state, error_kind`,
+      )
+      .toArray()
+      .map((r) => ({ state: r.state, kind: r.kind, count: r.count }));
     return {
       id: this.#meta("id"),
       api: this.#meta("api"),
       status,
+      state: campaignState({ status, ...counts }),
       total,
       ...counts,
+      failures,
       paused: status === "paused",
       startedAt: iso(startedAt),
       firstSentAt: iso(firstSentAt),
@@ -172,13 +251,16 @@ export class Campaign extends DurableObject {
     };
   }
 
-  /** GET /campaigns/{id}/results: entries after `cursor` (an index), `limit` at most. */
-  results(state, cursor, limit) {
+  /**
+   * GET /campaigns/{id}/results: entries after `cursor` (an index), `limit` at most, of `state`
+   * and error `kind` when given (null: any).
+   */
+  results(state, cursor, limit, kind = null) {
     const rows = this.sql
       .exec(
         `SELECT idx, sender, recipient, state, attempts, error_kind, error_message, message_id, thread_id, updated_at
-         FROM msgs WHERE (? IS NULL OR state = ?) AND idx > ? ORDER BY idx LIMIT ?`,
-        state, state, cursor, limit + 1,
+         FROM msgs WHERE (? IS NULL OR state = ?) AND (? IS NULL OR error_kind = ?) AND idx > ? ORDER BY idx LIMIT ?`,
+        state, state, kind, kind, cursor, limit + 1,
       )
       .toArray();
     const page = rows.slice(0, limit).map((r) => ({

@@ -1,5 +1,7 @@
 // GET /campaigns/{id}/view: a page that polls the JSON API (with the secret the user gives,
 // kept in sessionStorage; a `#key=` fragment is read once and removed from the address bar).
+// Its status line is the campaign's one derived `state` (src/state.js); its failures are grouped
+// by cause, collapsed, and each group's rows are fetched a page at a time when it is opened.
 const PLAIN = {
   not_found: "Inbox does not know this account link or prospect.",
   unauthorized: "Inbox refused the Worker's API token.",
@@ -28,6 +30,7 @@ h1{font-size:1.3rem}.bar{height:1.4rem;background:#e7eaee;border-radius:.4rem;ov
 .cancelled{background:#868e96}.counts{display:flex;gap:1.2rem;flex-wrap:wrap;margin:.6rem 0}.counts b{font-size:1.15rem}
 table{border-collapse:collapse;width:100%;margin-top:.5rem}td,th{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e7eaee;vertical-align:top}
 #auth{margin:1rem 0}#error{color:#c92a2a}small{color:#5c636a}
+details{border:1px solid #e7eaee;border-radius:.4rem;padding:.4rem .6rem;margin:.4rem 0}summary{cursor:pointer}
 </style></head><body>
 <h1>Campaign <code>${escaped}</code> <small id="status"></small></h1>
 <form id="auth" hidden><label>Campaign secret <input id="secret" type="password" autocomplete="off"></label> <button>Show</button></form>
@@ -37,10 +40,11 @@ table{border-collapse:collapse;width:100%;margin-top:.5rem}td,th{text-align:left
 <div class="counts" id="counts"></div>
 <p id="eta"></p>
 <h2>Senders</h2><table><thead><tr><th>Account link</th><th>Sent</th><th>Failed</th><th>Of</th><th>Next send</th></tr></thead><tbody id="senders"></tbody></table>
-<h2>Needs attention</h2><p id="none">Nothing has failed.</p><table><tbody id="failures"></tbody></table>
+<h2>Needs attention</h2><p id="none">Nothing has failed.</p><div id="failures"></div>
 <script>
 const id = ${JSON.stringify(escaped)};
 const PLAIN = ${JSON.stringify(PLAIN)};
+const PAGE = 100;
 const hash = new URLSearchParams(location.hash.slice(1));
 if (hash.get("key")) { sessionStorage.setItem("campaign-secret", hash.get("key")); history.replaceState(null, "", location.pathname); }
 const $ = (x) => document.getElementById(x);
@@ -54,24 +58,65 @@ async function api(path) {
   return body;
 }
 function duration(ms) { if (ms == null) return "—"; const s = Math.round(ms / 1000); return s < 90 ? s + " s" : Math.round(s / 60) + " min"; }
+const SAYS = {
+  queued: () => "Waiting for the first send.",
+  running: (s) => "About " + duration(s.etaMs) + " left.",
+  paused: () => "Paused: resume to continue.",
+  cancelled: (s) => s.queued + s.sending ? "Cancelled: what is still out ends as cancelled." : "Cancelled.",
+  finished: () => "All done.",
+};
+// One <details> per cause (state + error kind), collapsed: its rows are fetched, a page at a
+// time, only once it is opened, so the page stays small however many DMs failed.
+const groups = new Map();
+function group(f) {
+  const key = f.state + ":" + (f.kind ?? "");
+  let g = groups.get(key);
+  if (!g) {
+    const details = document.createElement("details");
+    details.dataset.cause = key;
+    const summary = document.createElement("summary");
+    const count = document.createElement("b");
+    const explain = document.createElement("span");
+    explain.textContent = " " + (f.state === "unconfirmed" ? PLAIN.unconfirmed : PLAIN[f.kind] ?? "It failed; each row says why.") + " (" + (f.kind ?? f.state) + ")";
+    summary.append(count, explain);
+    const table = document.createElement("table");
+    const tbody = document.createElement("tbody");
+    table.append(tbody);
+    const more = document.createElement("button");
+    more.textContent = "Show more";
+    more.hidden = true;
+    details.append(summary, table, more);
+    g = { details, count, tbody, more, cursor: -1, loaded: false, f };
+    const load = async () => {
+      const page = await api("/campaigns/" + id + "/results?state=" + f.state + (f.kind ? "&kind=" + encodeURIComponent(f.kind) : "") + "&limit=" + PAGE + (g.cursor >= 0 ? "&cursor=" + g.cursor : ""));
+      tbody.append(...page.results.map((r) => row(["#" + r.index, r.accountLinkId + " → " + r.recipient, r.error?.message ?? ""])));
+      g.cursor = page.cursor === null ? -1 : Number(page.cursor);
+      more.hidden = page.cursor === null;
+    };
+    details.addEventListener("toggle", () => { if (details.open && !g.loaded) { g.loaded = true; load().catch((e) => text($("error"), e.message)); } });
+    more.addEventListener("click", () => load().catch((e) => text($("error"), e.message)));
+    groups.set(key, g);
+    $("failures").append(details);
+  }
+  g.count.textContent = f.count + " " + f.state;
+  return g;
+}
 async function refresh() {
   try {
     const s = await api("/campaigns/" + id);
     text($("error"), "");
-    text($("status"), s.status + (s.finishedAt ? " · finished" : ""));
+    text($("status"), s.state);
     const done = s.sent + s.failed + s.unconfirmed + s.cancelled;
     const pct = s.total ? Math.round((done / s.total) * 1000) / 10 : 0;
     $("bar").setAttribute("aria-valuenow", String(pct));
     for (const k of ["sent", "failed", "unconfirmed", "cancelled"]) $("bar-" + k).style.width = (s.total ? (s[k] / s.total) * 100 : 0) + "%";
     $("counts").replaceChildren(...[["total", s.total], ["queued", s.queued], ["sending", s.sending], ["sent", s.sent], ["failed", s.failed], ["unconfirmed", s.unconfirmed], ["cancelled", s.cancelled], ["done", pct + "%"]]
       .map(([k, v]) => { const d = document.createElement("div"); d.dataset.count = k; const b = document.createElement("b"); b.textContent = v; d.append(b, " " + k); return d; }));
-    text($("eta"), s.finishedAt ? "All done." : s.paused ? "Paused: resume to continue." : "About " + duration(s.etaMs) + " left.");
+    text($("eta"), SAYS[s.state](s));
     $("senders").replaceChildren(...Object.entries(s.bySender).map(([k, v]) => row([k, v.sent, v.failed, v.total, v.nextSendAt ? new Date(v.nextSendAt).toLocaleTimeString() : "—"])));
-    const bad = [];
-    for (const state of ["failed", "unconfirmed"]) if (s[state]) bad.push(...(await api("/campaigns/" + id + "/results?state=" + state + "&limit=200")).results);
-    $("none").hidden = bad.length > 0;
-    $("failures").replaceChildren(...bad.map((r) => row(["#" + r.index, r.accountLinkId + " → " + r.recipient, r.state, (PLAIN[r.error?.kind] ?? "") + " " + (r.error?.message ?? "")])));
-    if (s.finishedAt) return;
+    $("none").hidden = s.failures.length > 0;
+    for (const f of s.failures) group(f);
+    if (s.state === "finished" || (s.state === "cancelled" && s.queued + s.sending === 0)) return;
   } catch (error) { text($("error"), error.message); }
   setTimeout(refresh, 1000);
 }

@@ -2,6 +2,7 @@
 // that hands each DM to its sender's ledger, a dead-letter consumer, and the Durable Objects.
 import { InboxClient, settings, v2Target } from "./inbox.js";
 import { dashboard } from "./dashboard.js";
+import { resultsCsv } from "./csv.js";
 
 export { Campaign } from "./campaign.js";
 export { SenderLedger } from "./sender.js";
@@ -134,8 +135,21 @@ async function route(request, env) {
     const cursor = cursorText === null ? -1 : Number(cursorText);
     if (!Number.isInteger(cursor) || cursor < -1) return failure(400, { kind: "invalid_request", field: "cursor", message: "cursor must be a value from an earlier answer." });
     const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get("limit") ?? 100) || 100));
+    const kind = url.searchParams.get("kind");
     if ((await campaign.control()) === null) return noCampaign(id);
-    return json(200, { id, state, ...(await campaign.results(state, cursor, limit)) });
+    return json(200, { id, state, kind, ...(await campaign.results(state, cursor, limit, kind)) });
+  }
+  if (action === "results.csv") {
+    if (request.method !== "GET") return methodNotAllowed("GET");
+    if ((await campaign.control()) === null) return noCampaign(id);
+    const stream = resultsCsv((cursor, limit) => campaign.results(null, cursor, limit));
+    return new Response(stream, {
+      headers: {
+        "content-type": "text/csv; charset=utf-8; header=present",
+        "content-disposition": `attachment; filename="campaign-${id}.csv"`,
+        "cache-control": "no-store",
+      },
+    });
   }
   if (["pause", "resume", "cancel"].includes(action)) {
     if (request.method !== "POST") return methodNotAllowed("POST");
@@ -262,7 +276,11 @@ async function authenticated(request, secret) {
   return crypto.subtle.timingSafeEqual(given, expected);
 }
 
-/** The body's bytes, or null when it is over `limit` (by Content-Length or by bytes read). */
+/**
+ * The body's bytes, or null when it is over `limit` (by Content-Length or by bytes read).
+ * examples/cloudflare-worker has its own copy on purpose: each deployable stands on its own,
+ * with no import from outside its folder but the package.
+ */
 async function readBody(request, limit) {
   if (Number(request.headers.get("content-length") ?? 0) > limit) return null;
   if (!request.body) return new Uint8Array(0);

@@ -1,8 +1,12 @@
-// The dashboard page in headless Chromium: the progress bar moves while the campaign runs and
-// the failures are explained in plain words. Writes campaign/dashboard.png (README.md shows it).
+// What an operator sees. In headless Chromium: the progress bar moves while the campaign runs,
+// the status line is the one derived state, failures are grouped by cause (collapsed, their rows
+// fetched when opened), and 10,000 failed DMs keep the page small. The CSV export: one RFC 4180
+// row per DM, behind the secret. Writes campaign/dashboard.png (README.md shows it).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
+import { CSV_COLUMNS, csvField, csvRecord } from "../src/csv.js";
+import { campaignState } from "../src/state.js";
 import { ACCOUNTS, SECRET, TOKEN, startEmulator, startWorker, until } from "./harness.mjs";
 
 let emulator;
@@ -19,27 +23,139 @@ after(async () => {
   await emulator?.stop();
 });
 
-test("progress moves while the campaign runs; failures explained", async () => {
+const open = async (id) => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  await page.goto(`${await worker.url()}campaigns/${id}/view#key=${SECRET}`);
+  return page;
+};
+const statusLine = (page) => page.locator("#status").innerText();
+
+/** RFC 4180 records of a CSV text (quoted fields may hold commas, doubled quotes and newlines). */
+function parseCsv(text) {
+  const records = [];
+  let record = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") record.push(field), (field = "");
+    else if (c === "\r" && text[i + 1] === "\n") record.push(field), records.push(record), (record = []), (field = ""), i++;
+    else field += c;
+  }
+  assert.equal(field + record.join(""), "", "the CSV ends with CRLF");
+  return records;
+}
+
+test("one state from counts and flags, for each state", () => {
+  const counts = { queued: 0, sending: 0, sent: 0, failed: 0, unconfirmed: 0, cancelled: 0 };
+  assert.equal(campaignState({ ...counts, status: "running", queued: 5 }), "queued");
+  assert.equal(campaignState({ ...counts, status: "running", queued: 4, sending: 1 }), "running");
+  assert.equal(campaignState({ ...counts, status: "running", queued: 4, sent: 1 }), "running");
+  assert.equal(campaignState({ ...counts, status: "paused", queued: 4, sent: 1 }), "paused");
+  assert.equal(campaignState({ ...counts, status: "paused", sent: 5 }), "finished");
+  assert.equal(campaignState({ ...counts, status: "cancelled", sending: 1, cancelled: 4 }), "cancelled");
+  assert.equal(campaignState({ ...counts, status: "cancelled", sent: 1, cancelled: 4 }), "cancelled");
+  assert.equal(campaignState({ ...counts, status: "running", sent: 3, failed: 2 }), "finished");
+});
+
+test("RFC 4180 fields: commas, quotes and newlines quoted, quotes doubled", () => {
+  assert.equal(csvField("plain"), "plain");
+  assert.equal(csvField(null), "");
+  assert.equal(csvField('He said "no", twice\r\nthen left'), '"He said ""no"", twice\r\nthen left"');
+  assert.deepEqual(parseCsv(csvRecord(["a,b", 'q"q', "l\nl", 3])), [["a,b", 'q"q', "l\nl", "3"]]);
+});
+
+test("progress moves; one status word; failures grouped by cause, collapsed; the CSV of every DM", async () => {
   const messages = Array.from({ length: 80 }, (_, i) => ({
     accountLinkId: i % 20 === 7 ? "acct9missing" : ACCOUNTS[i % 2],
     content: `Dashboard DM #${i}`,
     externalPlatformId: String(3_000_000 + i),
   }));
   assert.equal((await worker.call("/campaigns", { method: "POST", body: { id: "dash", messages } })).status, 202);
-  const base = await worker.url();
-  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-  await page.goto(`${base}campaigns/dash/view#key=${SECRET}`);
+  const page = await open("dash");
   assert.ok(!page.url().includes(SECRET), "the secret leaves the address bar");
   const progress = async () => Number(await page.getAttribute("#bar", "aria-valuenow"));
   const first = await until(async () => (await progress()) > 0 && (await progress()), { what: "progress" });
+  assert.equal(await statusLine(page), "running");
   const later = await until(async () => (await progress()) > first && (await progress()), { what: "more progress" });
   assert.ok(later > first && later < 100, `${first} → ${later}`);
   await until(async () => (await progress()) === 100, { what: "the end" });
-  await page.waitForFunction(() => document.querySelectorAll("#failures tr").length === 4);
-  const failures = await page.locator("#failures").innerText();
-  assert.match(failures, /Inbox does not know this account link or prospect/);
-  assert.match(failures, /acct9missing/);
-  assert.match(await page.locator("#eta").innerText(), /All done/);
+  await until(async () => (await statusLine(page)) === "finished", { what: "finished" });
+  assert.match(await page.locator("#eta").innerText(), /^All done\.$/);
   assert.match(await page.locator("[data-count=sent]").innerText(), /^76 sent/);
+
+  // One group for the one cause: its explanation and count, collapsed, no rows fetched yet.
+  const groups = page.locator("#failures details");
+  assert.equal(await groups.count(), 1);
+  const group = groups.first();
+  assert.equal(await group.getAttribute("open"), null, "collapsed by default");
+  assert.match(await group.locator("summary").innerText(), /^4 failed Inbox does not know this account link or prospect\. \(not_found\)$/);
+  assert.equal(await group.locator("tr").count(), 0, "no rows before it is opened");
+  await group.locator("summary").click();
+  await page.waitForFunction(() => document.querySelectorAll("#failures tr").length === 4);
+  assert.match(await group.innerText(), /#7\s+acct9missing → 3000007\s+The Inbox API did not find/);
   await page.screenshot({ path: new URL("../dashboard.png", import.meta.url).pathname, fullPage: true });
+  await page.close();
+
+  // The CSV: behind the secret, an attachment, one row per DM matching the JSON results.
+  assert.equal((await worker.call("/campaigns/dash/results.csv", { secret: null })).status, 401);
+  const csv = await worker.call("/campaigns/dash/results.csv");
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get("content-type"), /^text\/csv/);
+  assert.match(csv.headers.get("content-disposition"), /^attachment; filename="campaign-dash\.csv"$/);
+  const [header, ...rows] = parseCsv(csv.text);
+  assert.deepEqual(header, CSV_COLUMNS);
+  assert.deepEqual(rows.map((r) => Number(r[0])), messages.map((_, i) => i));
+  const { json } = await worker.call("/campaigns/dash/results?state=failed");
+  for (const failed of json.results) {
+    const r = rows[failed.index];
+    assert.deepEqual(r.slice(1, 7), [failed.accountLinkId, failed.recipient, "failed", String(failed.attempts), "not_found", failed.error.message]);
+  }
+  assert.equal(rows.filter((r) => r[3] === "sent" && r[7] && r[8]).length, 76, "sent rows carry message and thread ids");
+});
+
+test("paused and cancelled read as such, never with another state", async () => {
+  const messages = Array.from({ length: 30 }, (_, i) => ({ accountLinkId: ACCOUNTS[i % 2], content: `Steered DM #${i}`, externalPlatformId: String(3_100_000 + i) }));
+  assert.equal((await worker.call("/campaigns", { method: "POST", body: { id: "steer", messages } })).status, 202);
+  assert.equal((await worker.call("/campaigns/steer/pause", { method: "POST" })).json.state, "paused");
+  const page = await open("steer");
+  await until(async () => (await statusLine(page)) === "paused", { what: "paused" });
+  assert.match(await page.locator("#eta").innerText(), /^Paused: resume to continue\.$/);
+  assert.equal((await worker.call("/campaigns/steer/cancel", { method: "POST" })).json.state, "cancelled");
+  await until(async () => (await statusLine(page)) === "cancelled", { what: "cancelled" });
+  await page.close();
+});
+
+test("10,000 failed DMs: the page holds one collapsed group, rows a page at a time", { timeout: 600_000 }, async () => {
+  const DMS = 10_000;
+  const loose = await startEmulator(["--token", TOKEN, "--team-limits", "100000/1000", "--sender-limits", "none"]);
+  const big = await startWorker({ INBOX_BASE_URL: loose.url, TEAM_LIMITS: "100000/1s", SENDER_LIMITS: "100000/1s", RATE_GUARD_MS: "100", MAX_IN_FLIGHT: "100", SENDS_PER_ALARM: "500" });
+  try {
+    const messages = Array.from({ length: DMS }, (_, i) => ({ accountLinkId: `acct${i % 10}gone`, content: `Big DM #${i}`, externalPlatformId: String(4_000_000 + i) }));
+    assert.equal((await big.call("/campaigns", { method: "POST", body: { id: "big", messages } })).status, 202);
+    await until(async () => (await big.call("/campaigns/big")).json.failed === DMS, { timeoutMs: 540_000, everyMs: 1000, what: "every DM failed" });
+    const page = await browser.newPage();
+    await page.goto(`${await big.url()}campaigns/big/view#key=${SECRET}`);
+    await until(async () => (await statusLine(page)) === "finished", { what: "finished" });
+    const nodes = () => page.evaluate(() => document.getElementsByTagName("*").length);
+    const collapsed = await nodes();
+    assert.ok(collapsed < 300, `${collapsed} elements with 10,000 failures collapsed`);
+    const group = page.locator("#failures details");
+    assert.equal(await group.count(), 1);
+    assert.match(await group.locator("summary").innerText(), /^10000 failed /);
+    await group.locator("summary").click();
+    await page.waitForFunction(() => document.querySelectorAll("#failures tr").length === 100);
+    await group.locator("button", { hasText: "Show more" }).click();
+    await page.waitForFunction(() => document.querySelectorAll("#failures tr").length === 200);
+    assert.ok((await nodes()) < collapsed + 200 * 5, "opened: two pages of rows, not 10,000");
+    await page.close();
+  } finally {
+    await big.mf.dispose();
+    await loose.stop();
+  }
 });

@@ -1,0 +1,38 @@
+// GET /campaigns/{id}/results.csv: one row per DM, RFC 4180 (CRLF line ends; a field holding a
+// comma, a quote, CR or LF is quoted, its quotes doubled), streamed page by page from the
+// campaign's ledger, so a campaign is never held in memory whole.
+
+export const CSV_COLUMNS = ["index", "sender", "recipient", "state", "attempts", "error_kind", "error_message", "message_id", "thread_id", "updated_at"];
+const PAGE = 500;
+
+/** One RFC 4180 field (null and undefined are empty). */
+export function csvField(value) {
+  const text = value === null || value === undefined ? "" : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One CRLF-terminated record. */
+export const csvRecord = (fields) => `${fields.map(csvField).join(",")}\r\n`;
+
+/**
+ * A stream of the CSV: the header, then every DM in index order, read with
+ * `page(cursor, limit)` → { results, cursor } (the campaign's `results`) one page per pull.
+ */
+export function resultsCsv(page) {
+  const encoder = new TextEncoder();
+  let cursor = -1;
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(encoder.encode(csvRecord(CSV_COLUMNS)));
+    },
+    async pull(controller) {
+      const { results, cursor: next } = await page(cursor, PAGE);
+      const text = results
+        .map((r) => csvRecord([r.index, r.accountLinkId, r.recipient, r.state, r.attempts, r.error?.kind, r.error?.message, r.messageId, r.threadId, r.updatedAt]))
+        .join("");
+      if (text) controller.enqueue(encoder.encode(text));
+      if (next === null) controller.close();
+      else cursor = Number(next);
+    },
+  });
+}

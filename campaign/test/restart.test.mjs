@@ -1,0 +1,91 @@
+// The runtime dies mid-campaign: `wrangler dev` (a real process, local Queue and Durable Objects
+// on state persisted to a temp dir) is SIGKILLed as a whole process group a third of the way into
+// a v2 campaign, then started again on the same state. Whatever it lost (the local queue's
+// in-memory messages, alarms, outcomes not yet reported) the campaign's watchdog re-drives with
+// the same idempotency keys: it finishes with every DM stored exactly once and accounted for.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { after, before, test } from "node:test";
+import { SECRET, TOKEN, startEmulator, until } from "./harness.mjs";
+import { freePort, startWranglerDev } from "./process.mjs";
+
+const DMS = 1500;
+const ACCOUNTS = Array.from({ length: 10 }, (_, k) => `acct${String(k + 1).padStart(2, "0")}bulk`);
+const ID = "restart";
+
+let emulator;
+let persistTo;
+let runtime;
+before(async () => {
+  emulator = await startEmulator(["--token", TOKEN, "--account-links", String(ACCOUNTS.length), "--team-limits", "100000/60000", "--sender-limits", "none"]);
+  persistTo = mkdtempSync(`${tmpdir()}/campaign-restart-`);
+});
+after(async () => {
+  await runtime?.kill();
+  await emulator?.stop();
+  if (persistTo) rmSync(persistTo, { recursive: true, force: true });
+});
+
+const start = async (port) =>
+  startWranglerDev({
+    persistTo,
+    port,
+    vars: {
+      INBOX_BASE_URL: emulator.url,
+      INBOX_API_TOKEN: TOKEN,
+      CAMPAIGN_SECRET: SECRET,
+      // Loose enough to finish in about a minute: 20 DMs/s for the team.
+      TEAM_LIMITS: "100/5s,100000/3600s",
+      SENDER_LIMITS: "1000/1s",
+      RATE_GUARD_MS: "100",
+      RETRY_BASE_MS: "200",
+      INBOX_TIMEOUT_MS: "5000",
+      WATCHDOG_MS: "3000",
+    },
+  });
+
+const call = async (path, init = {}) => {
+  const response = await fetch(`${runtime.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${SECRET}`, "content-type": "application/json" },
+  });
+  return { status: response.status, json: await response.json() };
+};
+
+test(`wrangler dev SIGKILLed a third of the way into ${DMS} v2 DMs and started again: every DM once`, { timeout: 600_000 }, async () => {
+  const port = await freePort();
+  runtime = await start(port);
+  const messages = Array.from({ length: DMS }, (_, i) => ({
+    accountLinkId: ACCOUNTS[i % ACCOUNTS.length],
+    content: `Restart DM #${i}`,
+    externalPlatformId: String(5_000_000 + i),
+  }));
+  const created = await call("/campaigns", { method: "POST", body: JSON.stringify({ id: ID, messages }) });
+  assert.equal(created.status, 202, JSON.stringify(created.json));
+
+  const before = await until(async () => {
+    const { json } = await call(`/campaigns/${ID}`);
+    return json.sent >= DMS / 3 && json;
+  }, { timeoutMs: 300_000, everyMs: 100, what: "a third sent" });
+  await runtime.kill();
+  assert.ok(before.sent < DMS, "killed mid-campaign");
+
+  runtime = await start(port);
+  // (A failed poll is asked again: wrangler dev reloads the Worker when its sources change.)
+  const status = await until(async () => {
+    const json = await call(`/campaigns/${ID}`).then((r) => r.json, () => null);
+    return json !== null && json.queued + json.sending === 0 && json;
+  }, { timeoutMs: 300_000, everyMs: 1000, what: "every DM to end after the restart" });
+  console.log(`killed at ${before.sent} sent, ${before.queued} queued, ${before.sending} sending; after the restart: ${JSON.stringify({ sent: status.sent, failed: status.failed })}`);
+
+  assert.equal(status.total, DMS);
+  assert.equal(status.sent, DMS, JSON.stringify(status));
+  const stored = (await emulator.control.messages()).filter((m) => m.content.startsWith("Restart DM #"));
+  const byKey = new Map();
+  for (const m of stored) byKey.set(m.idempotencyKey, (byKey.get(m.idempotencyKey) ?? 0) + 1);
+  const twice = [...byKey].filter(([, n]) => n > 1);
+  assert.deepEqual(twice, [], "no idempotency key stored twice");
+  assert.equal(stored.length, DMS, "every DM stored once");
+  for (let i = 0; i < DMS; i++) assert.equal(byKey.get(`${ID}:${i}`), 1, `DM ${i} stored once under ${ID}:${i}`);
+});
