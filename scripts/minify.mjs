@@ -1,15 +1,45 @@
 // Shrinks the built package in place, same behaviour: (1) gives the wasm's imports and exports
 // one- or two-letter names (wasm-bindgen names each import `__wbg_<name>_<16 hex digits>`, and
-// those digits are incompressible: written once in the wasm and once in the glue) and renames
-// them to match in the glue and in the declarations (the wasm's .d.ts, `InitOutput`); (2) bundles the JS snippets the glue
+// those digits are incompressible: written once in the wasm and once in the glue): binaryen's
+// wasm-opt renames them and prints the old→new map, from which the glue and the declarations
+// (the wasm's .d.ts, `InitOutput`) are renamed to match; (2) bundles the JS snippets the glue
 // imports (src/**/*.js) into the glue and minifies it with esbuild, so the package ships two
 // files that run: inbox_sender.js and inbox_sender_bg.wasm. Each small file compressed on its
 // own costs more than its share of one (measured: 444 B brotli for the four snippets).
 // The readable sources are src/**/*.js and wasm-bindgen's output.
+// Binaryen's renaming replaced a hand-written wasm section parser at +5 B brotli, measured on
+// one build (27,286 B against 27,281 B): binaryen draws import and export names from one
+// sequence, so 5 of the 59 take two letters (bench/README.md, size).
 // Usage: node scripts/minify.mjs <pkg dir>
+import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import binaryen from "binaryen";
 import { buildSync } from "esbuild";
+
+/** The module wasm-bindgen's glue answers for, and the one binaryen moves every import to. */
+const OWN_MODULE = "./inbox_sender_bg.js";
+const MODULE = "a";
+/**
+ * The wasm features rustc's wasm32 target emits, as wasm-opt flags and binaryen.js flags (the
+ * release build strips the target-features section, so binaryen has to be told).
+ */
+const FEATURES = {
+  "bulk-memory": binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt,
+  multivalue: binaryen.Features.Multivalue,
+  "mutable-globals": binaryen.Features.MutableGlobals,
+  "nontrapping-float-to-int": binaryen.Features.NontrappingFPToInt,
+  "reference-types": binaryen.Features.ReferenceTypes,
+  "sign-ext": binaryen.Features.SignExt,
+};
+
+/**
+ * Levels that make binaryen's writer optimize its stack IR, and run no pass: without them a
+ * read and write of the -Oz module grows its code by ~120 B (local sets and gets around
+ * multivalue calls, which -Oz's own write had removed). binaryen.js's writer does not do it.
+ */
+const WRITE_LEVELS = ["--optimize-level=2", "--shrink-level=2"];
 
 const dir = process.argv[2] ?? "pkg";
 shortenWasmNames(dir);
@@ -34,30 +64,34 @@ function bundleGlue(dir) {
 }
 
 /**
- * Renames the wasm's imports, import modules and exports, then the glue to match: in its
- * import object, the glue's own module (`./inbox_sender_bg.js`, whose functions are keyed by
- * import name) and each snippet the wasm imports from directly (keyed by module: its functions
- * are then listed under their new names); and the properties of `wasm` (the exports) it reads.
+ * Renames the wasm's imports, import modules and exports (wasm-opt
+ * `--minify-imports-and-exports-and-modules`: every import moves to module `a`), then the glue
+ * to match: its import object becomes `{ a: import0 }`, where import0 (the glue's own functions,
+ * keyed by import name) has its keys renamed and gains the functions the wasm imports from a
+ * snippet directly; and the properties of `wasm` (the exports) it reads.
  */
 function shortenWasmNames(dir) {
   const wasmPath = join(dir, "inbox_sender_bg.wasm");
-  const { bytes, modules, exports } = renameWasm(readFileSync(wasmPath));
-  writeFileSync(wasmPath, bytes);
+  const { imports, exports } = minifyWasm(wasmPath);
 
   const gluePath = join(dir, "inbox_sender.js");
   let glue = readFileSync(gluePath, "utf8");
-  for (const [module, { to, names }] of modules) {
-    const key = new RegExp(`"${module.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}": (import\\d+)`, "g");
-    const [, namespace] = key.exec(glue) ?? [];
+  // `return { __proto__: null, "<module>": import<n>, ... };`: a module may be listed twice.
+  const object = /return \{\n\s*__proto__: null,\n((?:\s*"[^"]+": import\d+,\n)+)\s*\};/;
+  const [entries] = object.exec(glue)?.slice(1) ?? [];
+  if (!entries) throw new Error("no import object in the glue");
+  const namespaces = new Map([...entries.matchAll(/"([^"]+)": (import\d+)/g)].reverse().map((m) => m.slice(1)));
+  if (namespaces.get(OWN_MODULE) !== "import0") throw new Error(`${OWN_MODULE} is not import0`);
+  const direct = [];
+  for (const [module, from, to] of imports) {
+    const namespace = namespaces.get(module);
     if (!namespace) throw new Error(`no import object entry for ${module}`);
-    if (module === "./inbox_sender_bg.js") {
-      glue = replaceExactly(glue, key, `"${to}": ${namespace}`, 1);
-      for (const [from, short] of names) glue = replaceExactly(glue, new RegExp(`\\b${from}\\b`, "g"), short, 1);
-    } else {
-      const renamed = names.map(([from, short]) => `${short}: ${namespace}.${from}`).join(", ");
-      glue = replaceExactly(glue, key, `"${to}": { ${renamed} }`, 1);
-    }
+    if (namespace === "import0") glue = replaceExactly(glue, new RegExp(`\\b${from}\\b`, "g"), to, 1);
+    else direct.push(`${to}: ${namespace}.${from},`);
   }
+  const own = "const import0 = {\n        __proto__: null,\n";
+  glue = replaceExactly(glue, own, own + direct.map((entry) => `${entry}\n`).join(""), 1);
+  glue = replaceExactly(glue, object, `return { __proto__: null, ${MODULE}: import0 };`, 1);
   // Exports are read as properties of `wasm`; some (the allocator's free) never are.
   for (const [from, to] of exports) glue = replaceExactly(glue, new RegExp(`\\bwasm\\.${from}\\b`, "g"), `wasm.${to}`);
   writeFileSync(gluePath, glue);
@@ -76,104 +110,57 @@ function shortenWasmNames(dir) {
 }
 
 /**
- * The wasm `bytes` with short import modules, import names and export names. Returns the new
- * bytes, each old module's new name with its `[old, new]` import names, and the `[old, new]`
- * export names. Only the import (2) and export (7) sections change; the others are copied.
+ * Minifies the wasm at `path` in place with wasm-opt and returns binaryen's map: `imports` as
+ * `[module, old, new]`, `exports` as `[old, new]`. `memory` keeps its name (`initSync` returns
+ * the exports, and a caller may read it): binaryen renames every export, so binaryen.js renames
+ * it back and wasm-opt writes the module once more (see WRITE_LEVELS). Throws unless the result
+ * imports exactly the mapped names from `a` and exports the others.
  */
-function renameWasm(bytes) {
-  let at = 8; // after the magic number and version
-  const u32 = () => {
-    let value = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = bytes[at++];
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
-    }
-  };
-  const name = () => {
-    const length = u32();
-    return new TextDecoder().decode(bytes.subarray(at, (at += length)));
-  };
-  const leb = (value) => {
-    const out = [];
-    do {
-      out.push((value & 0x7f) | (value >= 0x80 ? 0x80 : 0));
-      value = Math.floor(value / 128);
-    } while (value > 0);
-    return out;
-  };
-  const encode = (text) => {
-    const utf8 = new TextEncoder().encode(text);
-    return [...leb(utf8.length), ...utf8];
-  };
-  const short = (n) => (n < 52 ? "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[n] : short(Math.floor(n / 52) - 1) + short(n % 52));
-
-  const modules = new Map();
-  const exports = [];
-  // Pieces of the new module; untouched sections are copied as slices (the code section is
-  // tens of KB: too large to spread into an array).
-  const out = [bytes.subarray(0, 8)];
-  while (at < bytes.length) {
-    const sectionStart = at;
-    const id = bytes[at++];
-    const size = u32();
-    const end = at + size;
-    if (id !== 2 && id !== 7) {
-      out.push(bytes.subarray(sectionStart, end));
-      at = end;
-      continue;
-    }
-    const count = u32();
-    const body = [...leb(count)];
-    for (let i = 0; i < count; i++) {
-      if (id === 2) {
-        const module = name();
-        const entry = modules.get(module) ?? { to: short(modules.size), names: [] };
-        modules.set(module, entry);
-        const to = short(entry.names.length);
-        entry.names.push([name(), to]);
-        const start = at;
-        skipImportDescription();
-        body.push(...encode(entry.to), ...encode(to), ...bytes.subarray(start, at));
-      } else {
-        const from = name();
-        // `memory` keeps its name: `initSync` returns the exports, and a caller may read it.
-        const to = from === "memory" ? from : short(exports.length);
-        if (to !== from) exports.push([from, to]);
-        const start = at;
-        at++; // the kind
-        u32(); // the index
-        body.push(...encode(to), ...bytes.subarray(start, at));
-      }
-    }
-    if (at !== end) throw new Error(`section ${id} did not parse to its end`);
-    out.push(Uint8Array.from([id, ...leb(body.length), ...body]));
+function minifyWasm(path) {
+  const map = JSON.parse(wasmOpt(path, "--minify-imports-and-exports-and-modules"));
+  const memory = map.exports.find(([from]) => from === "memory");
+  if (!memory) throw new Error("the wasm exports no memory");
+  const module = binaryen.readBinary(readFileSync(path));
+  try {
+    module.setFeatures(Object.values(FEATURES).reduce((all, feature) => all | feature));
+    const { kind, value } = binaryen.getExportInfo(module.getExport(memory[1]));
+    if (kind !== binaryen.ExternalMemory) throw new Error(`export ${memory[1]} is not the memory`);
+    module.removeExport(memory[1]);
+    module.addMemoryExport(value, "memory");
+    writeFileSync(path, module.emitBinary());
+  } finally {
+    module.dispose();
   }
-  return { bytes: Buffer.concat(out), modules, exports };
+  wasmOpt(path);
+  const exports = map.exports.filter((entry) => entry !== memory);
 
-  /** Steps over an import's kind and type: a function, table, memory or global. */
-  function skipImportDescription() {
-    const kind = bytes[at++];
-    const limits = () => {
-      const flags = bytes[at++];
-      if (flags > 1) throw new Error(`unexpected limits flags ${flags}`);
-      u32();
-      if (flags === 1) u32();
-    };
-    if (kind === 0) u32(); // the type index
-    else if (kind === 1) {
-      const type = bytes[at++];
-      if (type !== 0x70 && type !== 0x6f) throw new Error(`unexpected table type ${type}`);
-      limits();
-    } else if (kind === 2) limits();
-    else if (kind === 3) at += 2; // value type, mutability
-    else throw new Error(`unexpected import kind ${kind}`);
-  }
+  const compiled = new WebAssembly.Module(readFileSync(path));
+  const got = WebAssembly.Module.imports(compiled).map((i) => `${i.module} ${i.name}`).sort();
+  const want = map.imports.map(([, , to]) => `${MODULE} ${to}`).sort();
+  if (got.join() !== want.join()) throw new Error(`wasm imports ${got} after minifying, expected ${want}`);
+  const gotExports = WebAssembly.Module.exports(compiled).map((e) => e.name).sort();
+  const wantExports = ["memory", ...exports.map(([, to]) => to)].sort();
+  if (gotExports.join() !== wantExports.join()) throw new Error(`wasm exports ${gotExports}, expected ${wantExports}`);
+  return { imports: map.imports, exports };
+}
+
+/** Rewrites the wasm at `path` with wasm-opt, running `passes` (none: only rewritten); returns its stdout. */
+function wasmOpt(path, ...passes) {
+  const bin = fileURLToPath(new URL("../node_modules/.bin/wasm-opt", import.meta.url));
+  const enable = Object.keys(FEATURES).map((feature) => `--enable-${feature}`);
+  // stderr is kept from the console (with no pass wasm-opt warns that it has none) and is in
+  // the error that a failure throws.
+  const args = [path, ...enable, ...WRITE_LEVELS, ...passes, "-o", path];
+  return execFileSync(bin, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
 /** `text` with `pattern` replaced by `replacement`; throws unless it matched `count` times (when given). */
 function replaceExactly(text, pattern, replacement, count) {
-  const found = typeof pattern === "string" ? text.split(pattern).length - 1 : (text.match(pattern) ?? []).length;
+  const found =
+    typeof pattern === "string"
+      ? text.split(pattern).length - 1
+      : [...text.matchAll(new RegExp(pattern.source, pattern.flags.replace("g", "") + "g"))].length;
   if (count !== undefined && found !== count) throw new Error(`expected ${count} of ${pattern}, found ${found}`);
-  return typeof pattern === "string" ? text.replaceAll(pattern, replacement) : text.replace(pattern, replacement);
+  // A function, so that `$` in a new name is not read as a replacement pattern.
+  return typeof pattern === "string" ? text.replaceAll(pattern, () => replacement) : text.replace(pattern, () => replacement);
 }

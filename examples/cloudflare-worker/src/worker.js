@@ -93,7 +93,13 @@ async function authenticated(request, secret) {
   return crypto.subtle.timingSafeEqual(given, expected);
 }
 
-/** The body's bytes, or null when it is over MAX_BODY_BYTES (by Content-Length or by bytes read). */
+/**
+ * The body's bytes, or null when it is over MAX_BODY_BYTES (by Content-Length or by bytes read).
+ * campaign/src/worker.js has its own copy on purpose: each deployable stands on its own (this
+ * folder is the one a reader copies out, importing nothing but the package), and the package
+ * stays a DM client: an HTTP-server helper exported from it would be API surface and bytes that
+ * every user ships (SPEC 7) for two Workers' sake.
+ */
 async function readBody(request) {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return null;
   if (!request.body) return new Uint8Array(0);
