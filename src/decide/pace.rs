@@ -34,7 +34,7 @@ pub(crate) fn hold_ms(
     } else {
         budget.remaining
     };
-    if remaining > u64::from(in_flight) {
+    if remaining > in_flight {
         0
     } else if now_ms < reset_at {
         (reset_at - now_ms).ceil().min(f64::from(u32::MAX)) as u32
@@ -61,7 +61,7 @@ pub(crate) fn merge(old: Option<RateLimit>, new: RateLimit) -> RateLimit {
 mod tests {
     use super::*;
 
-    fn budget(limit: u64, remaining: u64, reset_at_ms: u64) -> Option<RateLimit> {
+    fn budget(limit: u32, remaining: u32, reset_at_ms: u64) -> Option<RateLimit> {
         Some(RateLimit {
             limit,
             remaining,

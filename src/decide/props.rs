@@ -388,7 +388,7 @@ fn pacing_holds_only_what_the_budget_would_refuse_and_never_past_the_reset() {
             if let Some(b) = known {
                 let reset = b.reset_at_ms as f64;
                 let left = if now >= reset { b.limit } else { b.remaining };
-                prop_assert_eq!(hold == 0, left > u64::from(in_flight));
+                prop_assert_eq!(hold == 0, left > in_flight);
                 if now < reset {
                     prop_assert!(f64::from(hold) <= (reset - now).ceil());
                 }

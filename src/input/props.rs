@@ -300,9 +300,14 @@ fn rate_limit_headers_are_read_without_panicking() {
                 })
             };
             let expected = match (int(&limit), int(&remaining), int(&reset)) {
-                (Some(limit), Some(remaining), Some(reset)) => reset
-                    .checked_mul(1000)
-                    .map(|reset_at_ms| (limit, remaining, reset_at_ms)),
+                (Some(limit), Some(remaining), Some(reset)) => {
+                    match (u32::try_from(limit), u32::try_from(remaining)) {
+                        (Ok(limit), Ok(remaining)) => reset
+                            .checked_mul(1000)
+                            .map(|reset_at_ms| (limit, remaining, reset_at_ms)),
+                        _ => None,
+                    }
+                }
                 _ => None,
             };
             prop_assert_eq!(

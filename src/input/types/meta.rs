@@ -12,25 +12,27 @@ use crate::text::parse_decimal;
 #[non_exhaustive]
 pub struct RateLimit {
     /// Requests allowed in the current window (`X-RateLimit-Limit`).
-    pub limit: u64,
+    pub limit: u32,
     /// Requests left in the current window (`X-RateLimit-Remaining`).
-    pub remaining: u64,
+    pub remaining: u32,
     /// When the window resets, in Unix milliseconds (`X-RateLimit-Reset`, which is in seconds).
     #[serde(rename = "resetAt")]
     pub reset_at_ms: u64,
 }
 
 impl RateLimit {
-    /// Reads the three headers (`reset` in Unix seconds); `None` unless all three are integers.
+    /// Reads the three headers (`reset` in Unix seconds); `None` unless all three are integers
+    /// (the two counts below 2^32).
     pub fn from_headers(
         limit: Option<&str>,
         remaining: Option<&str>,
         reset: Option<&str>,
     ) -> Option<Self> {
         let int = |v: Option<&str>| parse_decimal(v?.trim_ascii());
+        let count = |v: Option<&str>| u32::try_from(int(v)?).ok();
         Some(RateLimit {
-            limit: int(limit)?,
-            remaining: int(remaining)?,
+            limit: count(limit)?,
+            remaining: count(remaining)?,
             reset_at_ms: int(reset)?.checked_mul(1000)?,
         })
     }
