@@ -31,7 +31,7 @@ export class SenderLedger extends DurableObject {
         checks INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, first_try_at INTEGER,
         error_kind TEXT, error_message TEXT, message_id TEXT, thread_id TEXT);
       CREATE INDEX IF NOT EXISTS ledger_due ON ledger (state, held, next_at);
-      CREATE TABLE IF NOT EXISTS xlog (at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS xlog (id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS xlog_at ON xlog (at);
       CREATE TABLE IF NOT EXISTS campaigns (id TEXT PRIMARY KEY, status TEXT NOT NULL);`);
   }
@@ -162,7 +162,9 @@ export class SenderLedger extends DurableObject {
     if (batch.length > 0) {
       for (const row of batch) {
         row.attempts += 1;
-        this.sql.exec("INSERT INTO xlog (at) VALUES (?)", now);
+        // X counts a send when it arrives, at the latest when its request times out: logged so
+        // until its answer says when (however long the request takes, the log stays ahead).
+        row.xlog = this.sql.exec("INSERT INTO xlog (at) VALUES (?) RETURNING id", now + s.timeoutMs).one().id;
         this.sql.exec(
           "UPDATE ledger SET state = 'sending', attempts = ?, first_try_at = COALESCE(first_try_at, ?) WHERE key = ?",
           row.attempts, now, row.key,
@@ -194,6 +196,7 @@ export class SenderLedger extends DurableObject {
         return;
       }
       this.#record(row, outcome);
+      if (row.xlog !== undefined && outcome.at) this.sql.exec("UPDATE xlog SET at = ? WHERE id = ?", outcome.at, row.xlog);
       if (outcome.block === "sender") this.#holdX(outcome.until + s.guardMs);
       for (const seq of seqs) {
         settled.push({ seq, at: outcome.at ?? Date.now(), rateLimit: outcome.rateLimit, blockedUntil: outcome.block === "team" ? outcome.until : undefined });

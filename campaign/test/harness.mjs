@@ -29,10 +29,27 @@ function consumers() {
   );
 }
 
+/**
+ * workerd now and then fails to start on a loaded machine ("The Workers runtime failed to
+ * start"): that is the machine, not the Worker, so a start is tried up to three times.
+ */
+async function started(options) {
+  for (let attempt = 1; ; attempt += 1) {
+    const mf = new Miniflare(options);
+    try {
+      await mf.ready;
+      return mf;
+    } catch (error) {
+      await mf.dispose().catch(() => {});
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
 /** Starts the Worker with wrangler.toml's vars, overridden by `vars`. */
 export async function startWorker(vars = {}) {
   const bindings = { ...config.vars, INBOX_API_TOKEN: TOKEN, CAMPAIGN_SECRET: SECRET, ...vars };
-  const mf = new Miniflare({
+  const options = {
     modules: true,
     host: "127.0.0.1",
     port: 0,
@@ -50,8 +67,8 @@ export async function startWorker(vars = {}) {
     durableObjects: Object.fromEntries(
       config.durable_objects.bindings.map((b) => [b.name, { className: b.class_name, useSQLite: true }]),
     ),
-  });
-  await mf.ready;
+  };
+  const mf = await started(options);
   const call = async (path, { method = "GET", body, secret = SECRET, headers = {}, ...init } = {}) => {
     const response = await mf.dispatchFetch(`http://campaign.test${path}`, {
       method,

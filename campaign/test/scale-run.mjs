@@ -89,6 +89,8 @@ export async function runScale({
       stored: stored.length,
       duplicates: [...byContent.values()].filter((n) => n > 1).length,
       limit429s: stats.rateLimited.team + stats.rateLimited.sender,
+      team429s: stats.rateLimited.team,
+      sender429s: stats.rateLimited.sender,
       fault429s: stats.rateLimited.fault,
       requests: stats.requests,
       requestsPerDm: Number((stats.requests / dms).toFixed(3)),

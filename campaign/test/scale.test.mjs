@@ -11,8 +11,9 @@ import { runScale } from "./scale-run.mjs";
 const DMS = Number(process.env.CAMPAIGN_DMS ?? 1000);
 // Windows of 6 s with a 100 ms guard: the real ratio of guard to window (1 s per 60 s).
 const BACKGROUND = 0.3;
-// A broken pacer is off by far more than this; ten runs stayed well inside it (README.md).
-const DELIVERY_GATE = 1.25;
+// A broken pacer is off by far more than this (one that lost a slot per window measured 20×);
+// ten runs, some beside other test suites on the same 2 cores, stayed inside it (README.md).
+const DELIVERY_GATE = 1.5;
 
 function check(f, { retriesPerFault, gateDelivery = true }) {
   console.log(`campaign scale figures: ${JSON.stringify(f)}`);
