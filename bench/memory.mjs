@@ -6,7 +6,7 @@
 // warm-up and after every 1/N of the sends (N = --samples, default 10) the heap is sampled after
 // forced gc: wasm memory (bytes) and JS heapUsed. Prints one JSON line last (what run.mjs reads)
 // with the samples and the verdicts; --report first prints them as a table. 1,000,000 sends:
-// `node --expose-gc bench/memory.mjs 1000000 InboxClient --samples 20 --report` (about 6 min).
+// `node --expose-gc bench/memory.mjs 1000000 InboxClient --samples 20 --report` (8 to 14 min here).
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { initSync, InboxClient } from "../pkg/inbox_sender.js";
