@@ -12,6 +12,7 @@ use crate::decide::answer::{self, Call, Context, ErrorBody, Header, Reply, Verdi
 use crate::decide::error::{Cause, Details, Error, ErrorKind};
 use crate::decide::fault::Fault;
 use crate::decide::pace;
+use crate::decide::redact;
 use crate::decide::retry::{self, Next};
 use crate::input::types::{Meta, RateLimit};
 use crate::io::parse;
@@ -190,15 +191,17 @@ impl Delivery {
             reported = self.remember_budget(response);
             self.reported = reported.or(self.reported);
         }
+        let status = response.as_ref().map(Response::status);
         let mut reply = JsReply {
-            status: response.as_ref().map(Response::status),
+            status,
             response: response.as_ref(),
             text: &text,
             cause: &cause,
             value: None,
             call: self.call,
+            token: self.session.token.expose(),
             meta: Meta {
-                status: response.as_ref().map_or(0, Response::status),
+                status: status.unwrap_or_default(),
                 request_id: None,
                 attempts: self.attempts,
                 rate_limit: reported,
@@ -213,12 +216,8 @@ impl Delivery {
         };
         match answer::judge(&mut reply, fault, &context) {
             Verdict::Sent => {
-                // A JavaScript caller's result carries its meta (`parse.js` set it, with the
-                // request id); a Rust caller reads it here.
-                let mut meta = reply.meta;
-                if self.rejection.is_none() {
-                    meta.request_id = parse::header_value_of(reply.response, Header::RequestId);
-                }
+                // The parsed value carries the same meta for a JavaScript caller.
+                let meta = reply.meta;
                 let value = reply.value.unwrap_or_default();
                 self.end(Ok(Delivered { value, text, meta }))
             }
@@ -322,6 +321,8 @@ struct JsReply<'a> {
     /// What was asked: for a read any JSON body is a success (its shape is the caller's to
     /// check).
     call: Call,
+    /// The token, redacted from the request id.
+    token: &'a str,
     /// What a delivered answer says besides its body.
     meta: Meta,
 }
@@ -337,14 +338,16 @@ impl Reply for JsReply<'_> {
 
     fn check_success(&mut self) -> Result<(), &'static str> {
         // A send's answer is checked and gets its meta; a read's is any JSON.
-        let send = self.response.filter(|_| self.call != Call::Read);
+        let send = self.call != Call::Read;
+        if send {
+            // The request id is the server's text: redacted like every other.
+            let request_id = self.header(Header::RequestId);
+            self.meta.request_id = request_id.map(|id| redact::redact(&id, self.token));
+        }
         // A v2 `200` is a replay of the key (`201`: sent now).
         let replayed = (self.call == Call::SendV2).then_some(self.status == Some(200));
-        self.value = Some(parse::body(
-            self.text,
-            send.zip(Some(&self.meta)),
-            replayed,
-        )?);
+        let meta = send.then_some(&self.meta);
+        self.value = Some(parse::body(self.text, meta, replayed)?);
         Ok(())
     }
 

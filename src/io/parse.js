@@ -13,17 +13,18 @@ export function header(response, index) {
 
 /**
  * `text` (a 2xx body) parsed as JSON. With `strict` (a send), `message.id`, `message.content`
- * and `thread.id` must be strings, and `replayed` is set when given. Throws the number of
- * what is wrong (`PROBLEMS` in parse.rs).
+ * and `thread.id` must be strings, `replayed` is set when given, and `meta` to `{ status,
+ * requestId, attempts, rateLimit }` (the request id left out when `undefined`, the budget
+ * unless `limit` is given). Throws the number of what is wrong (`PROBLEMS` in parse.rs).
  */
-export function success(text, send, attempts, limit, remaining, resetAt, replayed) {
+export function success(text, strict, status, requestId, attempts, limit, remaining, resetAt, replayed) {
   let value;
   try {
     value = JSON.parse(text);
   } catch {
     throw text ? 1 : 0;
   }
-  if (!send) return value;
+  if (!strict) return value;
   const { message, thread } = object(value) ?? {};
   if (!object(message)) throw 2;
   if (typeof message.id != "string") throw 3;
@@ -31,9 +32,8 @@ export function success(text, send, attempts, limit, remaining, resetAt, replaye
   if (!object(thread)) throw 5;
   if (typeof thread.id != "string") throw 6;
   if (replayed !== undefined) value.replayed = replayed;
-  const meta = { status: send.status };
-  const requestId = header(send, 2);
-  if (requestId !== null) meta.requestId = requestId;
+  const meta = { status };
+  if (requestId !== undefined) meta.requestId = requestId;
   meta.attempts = attempts;
   if (limit !== undefined) meta.rateLimit = { limit, remaining, resetAt };
   value.meta = meta;

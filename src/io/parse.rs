@@ -19,7 +19,9 @@ extern "C" {
     #[allow(clippy::too_many_arguments)]
     fn success(
         text: &JsValue,
-        send: Option<&Response>,
+        strict: bool,
+        status: u16,
+        request_id: Option<&str>,
         attempts: u32,
         limit: Option<f64>,
         remaining: f64,
@@ -59,11 +61,6 @@ fn problem(thrown: JsValue) -> &'static str {
     PROBLEMS.get(index).copied().unwrap_or_default()
 }
 
-/// A header of the response, if one arrived.
-pub(crate) fn header_value_of(response: Option<&Response>, name: Header) -> Option<String> {
-    header(response?, name as u32)
-}
-
 /// A response header's value.
 pub(crate) fn header_value(response: &Response, name: Header) -> Option<String> {
     header(response, name as u32)
@@ -74,16 +71,23 @@ pub(crate) fn header_value(response: &Response, name: Header) -> Option<String> 
 /// given; on failure, says what is wrong.
 pub(crate) fn body(
     text: &JsValue,
-    send: Option<(&Response, &Meta)>,
+    send: Option<&Meta>,
     replayed: Option<bool>,
 ) -> Result<JsValue, &'static str> {
-    let (response, attempts, budget) = match send {
-        Some((response, meta)) => (Some(response), meta.attempts, meta.rate_limit),
-        None => (None, 0, None),
+    let (status, request_id, attempts, budget) = match send {
+        Some(meta) => (
+            meta.status,
+            meta.request_id.as_deref(),
+            meta.attempts,
+            meta.rate_limit,
+        ),
+        None => (0, None, 0, None),
     };
     success(
         text,
-        response,
+        send.is_some(),
+        status,
+        request_id,
         attempts,
         budget.map(|b| b.limit as f64),
         budget.map_or(0.0, |b| b.remaining as f64),

@@ -17,7 +17,6 @@ use wasm_bindgen::prelude::*;
 use crate::client::{Client, Job, SendOptions};
 use crate::decide::error::Error;
 use crate::input::types::{RateLimit, SendMessageRequest, SendRequest};
-use crate::input::validate;
 use crate::io::finder;
 use error::{problem, to_js_error};
 use read::Extra;
@@ -54,13 +53,7 @@ impl InboxClient {
         request: Ts<SendMessageRequest>,
         options: Option<JsSendOptions>,
     ) -> Promise {
-        let job = read::request(&request.js_value())
-            .map_err(Error::from)
-            .and_then(|request| {
-                let (options, _) = read::call_options(options.as_deref(), Extra::None)?;
-                Ok((self.client.v1_job(&request, &options)?, options))
-            });
-        self.launch(job)
+        self.launch(self.job(&request.js_value(), options.as_deref(), false))
     }
 
     /// Sends a DM through v2, exactly once: every attempt of this call carries the same
@@ -69,13 +62,7 @@ impl InboxClient {
     /// replayed }`; `replayed` is true when the key had already delivered this DM.
     #[wasm_bindgen(js_name = send, unchecked_return_type = "Promise<SendResult>")]
     pub fn send(&self, request: Ts<SendRequest>, options: Option<JsIdempotentOptions>) -> Promise {
-        let job = read::send_request(&request.js_value())
-            .map_err(Error::from)
-            .and_then(|request| {
-                let (options, _) = read::call_options(options.as_deref(), Extra::Key)?;
-                Ok((self.client.v2_job(&request, &options)?, options))
-            });
-        self.launch(job)
+        self.launch(self.job(&request.js_value(), options.as_deref(), true))
     }
 
     /// Finds out whether a v1 DM that failed with `maybeSent` landed: resolves to the message,
@@ -117,16 +104,31 @@ impl InboxClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SendMessageRequest | SendRequest")] request: JsValue,
     ) -> JsValue {
-        let v2 = read::has_target(&request);
-        let checked = if v2 {
-            read::send_request(&request).and_then(|r| validate::send_request(&r))
-        } else {
-            read::request(&request).and_then(|r| validate::request(&r))
-        };
-        match checked {
-            Ok(()) => JsValue::NULL,
-            Err(invalid) => problem(&to_js_error(&invalid.into())),
+        // The job a send would start, made and dropped: nothing is sent.
+        match self.job(&request, None, read::has_target(&request)) {
+            Ok(_) => JsValue::NULL,
+            Err(error) => problem(&to_js_error(&error)),
         }
+    }
+
+    /// The job of a send (v2 when `v2`), read and validated: the request first, then the
+    /// call's options, then the rules, in the order a caller's mistakes are reported.
+    fn job(
+        &self,
+        request: &JsValue,
+        options: Option<&JsValue>,
+        v2: bool,
+    ) -> Result<(Job, SendOptions), Error> {
+        let job = if v2 {
+            let request = read::send_request(request)?;
+            let (options, _) = read::call_options(options, Extra::Key)?;
+            (self.client.v2_job(&request, &options)?, options)
+        } else {
+            let request = read::request(request)?;
+            let (options, _) = read::call_options(options, Extra::None)?;
+            (self.client.v1_job(&request, &options)?, options)
+        };
+        Ok(job)
     }
 
     /// Starts a validated job, or rejects with why it could not start.

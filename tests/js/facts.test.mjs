@@ -88,6 +88,39 @@ test("meta: an answer without X-RateLimit-* headers has no rateLimit (and the re
   }
 });
 
+test("meta.requestId is redacted like every server text: an X-Request-Id echoing the token never reaches the caller", async () => {
+  const token = "tok_secret/echo+123";
+  const { createServer } = await import("node:http");
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const echo = `req-${token}`;
+      if (req.url.startsWith("/api/v1/threads/lookup")) {
+        // A lookup answer of the wrong shape: findSent's decode error.
+        res.writeHead(200, { "content-type": "application/json", "x-request-id": echo });
+        return res.end("[1, 2]");
+      }
+      res.writeHead(200, { "content-type": "application/json", "x-request-id": echo });
+      res.end(JSON.stringify({ message: { id: "m1", content: JSON.parse(body).content }, thread: { id: "t1" } }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const c = new InboxClient({ token, baseUrl: `http://127.0.0.1:${server.address().port}`, maxRetries: 0 });
+    const sent = await c.sendMessage(v1("hello"));
+    assert.equal(sent.meta.requestId, "req-***");
+    const error = await rejection(c.findSent(v1("hello"), { since: Date.now() }));
+    assert.equal(error.kind, "decode");
+    for (const text of [error.message, error.requestId, error.body, JSON.stringify(error)]) {
+      assert.ok(!String(text).includes("secret"), `no piece of the token: ${text}`);
+    }
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 // ---- error.rateLimit ----
 
 test("errors that got an answer carry that answer's rateLimit; errors without one do not", async () => {
