@@ -94,6 +94,16 @@ pub async fn deliver_exactly_once(content: String) {
     let sent = client.send_message(&request).await.expect("sent");
     assert_eq!(sent.message.content, content, "echoed content");
     assert_eq!(stored_count(&content).await, 1, "stored exactly once");
+    // What the answer said besides: the same facts a JavaScript caller reads in `meta`.
+    assert_eq!(sent.meta.status, 200);
+    assert_eq!(sent.meta.attempts, 1);
+    assert!(sent.meta.request_id.is_some(), "X-Request-Id");
+    let budget = sent.meta.rate_limit.expect("X-RateLimit-* of this answer");
+    assert_eq!(
+        Some(budget),
+        client.rate_limit(),
+        "the client's last budget is this answer's"
+    );
     let listed = get_json(&format!(
         "/api/v1/threads/{}/messages?limit=100",
         sent.thread.id
@@ -266,7 +276,8 @@ macro_rules! delivery_suite {
             script_faults(serde_json::json!([{ "status": 429, "headers": { "retry-after-ms": "50" } }])).await;
             let content = format!("retried {}", nonce());
             let request = SendMessageRequest::to_platform_id(ACCOUNT, PROSPECT, content.clone());
-            client().send_message(&request).await.expect("delivered on the retry");
+            let sent = client().send_message(&request).await.expect("delivered on the retry");
+            assert_eq!(sent.meta.attempts, 2, "meta counts the refused attempt");
             assert_eq!(received_count(&content).await, 2, "one refusal, one delivery");
             assert_eq!(stored_count(&content).await, 1);
         }
