@@ -180,7 +180,7 @@ export function settle(state, now, outcomes, opts) {
   return s;
 }
 
-/** What the team budget looks like at `now` (for the dashboard and tests). */
+/** What the team budget looks like at `now`: what is out, what is known to remain, any hold. */
 export function teamView(state, now, opts) {
   const s = current(state, now, opts);
   return {

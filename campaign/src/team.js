@@ -2,7 +2,7 @@
 // It follows what the API reports (src/budget.js): senders ask it for leases before a request
 // leaves and settle each lease with what the answer said.
 import { DurableObject } from "cloudflare:workers";
-import { grant, settle, teamView } from "./budget.js";
+import { grant, settle } from "./budget.js";
 import { settings } from "./inbox.js";
 
 export class TeamBudget extends DurableObject {
@@ -27,10 +27,5 @@ export class TeamBudget extends DurableObject {
   async settle(outcomes) {
     if (outcomes.length === 0) return;
     await this.ctx.storage.put("team", settle(await this.ctx.storage.get("team"), Date.now(), outcomes, this.#opts()));
-  }
-
-  /** What the budget looks like now: { inFlight, known: { remaining, endsAt } | null, blockedUntil }. */
-  async peek() {
-    return teamView(await this.ctx.storage.get("team"), Date.now(), this.#opts());
   }
 }

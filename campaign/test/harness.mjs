@@ -30,8 +30,9 @@ function consumers() {
 }
 
 /**
- * workerd now and then fails to start on a loaded machine ("The Workers runtime failed to
- * start"): that is the machine, not the Worker, so a start is tried up to three times.
+ * workerd fails to start ("The Workers runtime failed to start") when the machine is overloaded
+ * or pkg/ is being rebuilt by another process at that moment (its glue and wasm briefly out of
+ * step): not the Worker's fault, so a start is tried up to three times, a few seconds apart.
  */
 async function started(options) {
   for (let attempt = 1; ; attempt += 1) {
@@ -42,6 +43,7 @@ async function started(options) {
     } catch (error) {
       await mf.dispose().catch(() => {});
       if (attempt === 3) throw error;
+      await new Promise((r) => setTimeout(r, 3_000 * attempt));
     }
   }
 }
