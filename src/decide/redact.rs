@@ -45,23 +45,15 @@ pub(crate) fn excerpt(text: &str, secret: &str, bytes: usize, cut: bool) -> Opti
         return None;
     }
     let mut clean = redact(text, secret);
-    if cut {
-        // The text after the last whole echo is copied as it is, so a piece of an echo at the
-        // end of `text` is at the end of `clean`, within `reach` bytes.
-        let end = clean.len().saturating_sub(reach(secret) as usize);
-        clean.truncate(floor_boundary(&clean, end));
+    // When the read cut the text, the text after the last whole echo is copied as it is, so a
+    // piece of an echo at the end of `text` is at the end of `clean`, within `reach` bytes.
+    let tail = if cut { reach(secret) as usize } else { 0 };
+    let mut end = bytes.min(clean.len().saturating_sub(tail));
+    while !clean.is_char_boundary(end) {
+        end -= 1;
     }
-    clean.truncate(floor_boundary(&clean, bytes));
+    clean.truncate(end);
     Some(clean)
-}
-
-/// The largest character boundary of `text` at or below `at`.
-fn floor_boundary(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// Where an echo of `secret` (ASCII: the token rules make it so) that starts at `at` ends,

@@ -127,11 +127,10 @@ impl Finder {
                 let recipient = &self.request.recipient;
                 let [thread_platform_id, thread_external_id] = &prospect;
                 let theirs = |author: &str| {
-                    let is = |id: Option<&str>| id == Some(author);
-                    is(recipient.platform_id())
-                        || is(recipient.external_id())
-                        || is(thread_platform_id.as_deref())
-                        || is(thread_external_id.as_deref())
+                    recipient.platform_id() == Some(author)
+                        || recipient.external_id() == Some(author)
+                        || thread_platform_id.as_deref() == Some(author)
+                        || thread_external_id.as_deref() == Some(author)
                 };
                 let found = parse::page(&page.value);
                 let scan = reconcile::scan(
