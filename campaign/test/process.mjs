@@ -27,6 +27,7 @@ export function freePort() {
 export async function startWranglerDev({ persistTo, port, vars }) {
   const args = [
     "dev", "--local", "--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1",
+    "--inspector-port", String(await freePort()),
     "--show-interactive-dev-session=false",
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];

@@ -1,6 +1,7 @@
 // The runtime dies mid-campaign: `wrangler dev` (a real process, local Queue and Durable Objects
 // on state persisted to a temp dir) is SIGKILLed as a whole process group a third of the way into
-// a v2 campaign, then started again on the same state. Whatever it lost (the local queue's
+// a v2 campaign (its last 300 DMs added just before, so they die in the local queue, which holds
+// them in memory), then started again on the same state. Whatever it lost (the local queue's
 // in-memory messages, alarms, outcomes not yet reported) the campaign's watchdog re-drives with
 // the same idempotency keys: it finishes with every DM stored exactly once and accounted for.
 import assert from "node:assert/strict";
@@ -45,6 +46,7 @@ const start = async (port) =>
     },
   });
 
+// A poll that fails is asked again (wrangler dev reloads the Worker when its sources change).
 const call = async (path, init = {}) => {
   const response = await fetch(`${runtime.url}${path}`, {
     ...init,
@@ -61,18 +63,19 @@ test(`wrangler dev SIGKILLed a third of the way into ${DMS} v2 DMs and started a
     content: `Restart DM #${i}`,
     externalPlatformId: String(5_000_000 + i),
   }));
-  const created = await call("/campaigns", { method: "POST", body: JSON.stringify({ id: ID, messages }) });
-  assert.equal(created.status, 202, JSON.stringify(created.json));
-
-  const before = await until(async () => {
-    const { json } = await call(`/campaigns/${ID}`);
-    return json.sent >= DMS / 3 && json;
-  }, { timeoutMs: 300_000, everyMs: 100, what: "a third sent" });
+  const post = async (part) => {
+    const created = await call("/campaigns", { method: "POST", body: JSON.stringify({ id: ID, messages: part }) });
+    assert.equal(created.status, 202, JSON.stringify(created.json));
+  };
+  const LATE = 300; // added just before the kill: still in the local queue (held in memory) when it dies
+  await post(messages.slice(0, DMS - LATE));
+  await until(async () => (await call(`/campaigns/${ID}`).then((r) => r.json, () => null))?.sent >= DMS / 3, { timeoutMs: 300_000, everyMs: 100, what: "a third sent" });
+  await post(messages.slice(DMS - LATE));
+  const { json: before } = await call(`/campaigns/${ID}`);
   await runtime.kill();
   assert.ok(before.sent < DMS, "killed mid-campaign");
 
   runtime = await start(port);
-  // (A failed poll is asked again: wrangler dev reloads the Worker when its sources change.)
   const status = await until(async () => {
     const json = await call(`/campaigns/${ID}`).then((r) => r.json, () => null);
     return json !== null && json.queued + json.sending === 0 && json;
