@@ -5,9 +5,14 @@
 export const CSV_COLUMNS = ["index", "sender", "recipient", "state", "attempts", "error_kind", "error_message", "message_id", "thread_id", "updated_at"];
 const PAGE = 500;
 
-/** One RFC 4180 field (null and undefined are empty). */
+/**
+ * One RFC 4180 field (null and undefined are empty). Text that a spreadsheet would run as a
+ * formula (it starts with =, +, -, @, a tab or CR: an error message the API wrote, say) gets a
+ * leading `'`, which spreadsheets show as text; numbers are written as they are.
+ */
 export function csvField(value) {
-  const text = value === null || value === undefined ? "" : String(value);
+  let text = value === null || value === undefined ? "" : String(value);
+  if (typeof value !== "number" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

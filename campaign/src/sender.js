@@ -15,10 +15,12 @@ import { campaignClient, settings, v2Target } from "./inbox.js";
 const PERMANENT = new Set(["invalid_request", "bad_request", "unauthorized", "forbidden", "not_found", "unprocessable", "unexpected_status"]);
 const FINDSENT_TOKENS = 2; // a lookup and one page of messages, each a request against the team budget
 const MAX_CHECKS = 3;
+const ALARM_RETRY_MS = 1_000;
 
 export class SenderLedger extends DurableObject {
   #client = null;
   #sendsSinceCrash = 0;
+  #runs = 0;
 
   constructor(ctx, env) {
     super(ctx, env);
@@ -33,7 +35,8 @@ export class SenderLedger extends DurableObject {
       CREATE INDEX IF NOT EXISTS ledger_due ON ledger (state, held, next_at);
       CREATE TABLE IF NOT EXISTS xlog (id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS xlog_at ON xlog (at);
-      CREATE TABLE IF NOT EXISTS campaigns (id TEXT PRIMARY KEY, status TEXT NOT NULL);`);
+      CREATE TABLE IF NOT EXISTS campaigns (id TEXT PRIMARY KEY, status TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS news (campaign TEXT NOT NULL, idx INTEGER NOT NULL, u TEXT NOT NULL, PRIMARY KEY (campaign, idx));`);
   }
 
   #client_() {
@@ -105,15 +108,32 @@ export class SenderLedger extends DurableObject {
     if (current !== at) await this.ctx.storage.setAlarm(at);
   }
 
+  /**
+   * Sends what is due. A run that fails part way (a Durable Object call that threw) is logged and
+   * tried again in ALARM_RETRY_MS by this object itself rather than by the runtime's alarm retries
+   * (their backoff doubles from 2 s, six times, and after the last only the watchdog is left).
+   * What the failed run wrote stays true: rows cut off mid-send are resolved as the header says,
+   * news not yet told goes with the next report, and leases not settled lapse.
+   */
   async alarm() {
+    try {
+      await this.#run();
+    } catch (error) {
+      console.error(`sender ledger: a run failed, again in ${ALARM_RETRY_MS} ms: ${error?.stack ?? error}`);
+      await this.ctx.storage.setAlarm(Date.now() + ALARM_RETRY_MS);
+    }
+  }
+
+  async #run() {
     const s = settings(this.env);
     const now = Date.now();
     const sender = this.sql.exec("SELECT v FROM meta WHERE k = 'sender'").toArray()[0]?.v;
-    const updates = new Map(); // campaign -> [update]
-    const tell = (row, u) => {
-      if (!updates.has(row.campaign)) updates.set(row.campaign, []);
-      updates.get(row.campaign).push({ idx: row.idx, ...u });
-    };
+    // What the campaigns must hear, kept until they have it (see #report).
+    const tell = (row, u) =>
+      this.sql.exec(
+        "INSERT INTO news (campaign, idx, u) VALUES (?, ?, ?) ON CONFLICT (campaign, idx) DO UPDATE SET u = excluded.u",
+        row.campaign, row.idx, JSON.stringify({ idx: row.idx, ...u }),
+      );
 
     // Cut off mid-send by an earlier run: resolve safely (see the header).
     for (const row of this.sql.exec("SELECT key, api FROM ledger WHERE state = 'sending'").toArray()) {
@@ -174,13 +194,10 @@ export class SenderLedger extends DurableObject {
       }
     }
     // The campaign hears about the intents while the requests are out (a late "sending" never
-    // overwrites a final state there).
-    const intents = new Map(updates);
-    updates.clear();
-
+    // overwrites a final state there). If it cannot be told now, it is told with the outcomes.
     const client = this.#client_();
     const [, sent, checked] = await Promise.all([
-      this.#report(intents, sender, undefined),
+      this.#report(sender, undefined).catch((error) => console.error(`sender ledger: telling the campaign failed: ${error?.message ?? error}`)),
       Promise.all(batch.map((row) => this.#send(client, row, s))),
       Promise.all(checkBatch.map((row) => this.#check(client, row, s))),
     ]);
@@ -204,6 +221,11 @@ export class SenderLedger extends DurableObject {
       if (outcome.public) tell(row, outcome.public);
     });
     for (const seq of leases.slice(batch.length + checkBatch.length * FINDSENT_TOKENS)) settled.push({ seq, at: Date.now() });
+    if (s.testFaults.ledgerRunFailsEvery && ++this.#runs % s.testFaults.ledgerRunFailsEvery === 0) {
+      // Test fault: a Durable Object call fails after the outcomes were written, before the
+      // leases are settled and the campaign is told.
+      throw new Error("test fault: a Durable Object call failed mid-run");
+    }
     await this.#team().settle(settled);
 
     // The next moment anything can go.
@@ -218,7 +240,7 @@ export class SenderLedger extends DurableObject {
       if (grant.granted < wanted && grant.retryAt) next = Math.max(next, grant.retryAt);
       await this.ctx.storage.setAlarm(next);
     }
-    await this.#report(updates, sender, next);
+    await this.#report(sender, next);
   }
 
   /** One attempt of one DM; never throws. Returns { state, nextAt?, public?, block?, until? }. */
@@ -270,8 +292,23 @@ export class SenderLedger extends DurableObject {
     );
   }
 
-  async #report(updates, sender, next) {
-    await Promise.all([...updates].map(([campaign, list]) => this.#campaign(campaign).update(list, next === undefined ? undefined : sender, next)));
+  /**
+   * Tells each campaign its news (and, with `next`, when this sender sends next). A piece of news
+   * is forgotten only once its campaign has it and nothing newer came meanwhile; what a failed
+   * call could not deliver goes with the next report.
+   */
+  async #report(sender, next) {
+    const byCampaign = new Map();
+    for (const { campaign, idx, u } of this.sql.exec("SELECT campaign, idx, u FROM news").toArray()) {
+      if (!byCampaign.has(campaign)) byCampaign.set(campaign, []);
+      byCampaign.get(campaign).push({ idx, u });
+    }
+    await Promise.all(
+      [...byCampaign].map(async ([campaign, rows]) => {
+        await this.#campaign(campaign).update(rows.map((r) => JSON.parse(r.u)), next === undefined ? undefined : sender, next);
+        for (const r of rows) this.sql.exec("DELETE FROM news WHERE campaign = ? AND idx = ? AND u = ?", campaign, r.idx, r.u);
+      }),
+    );
   }
 
   #campaign(id) {

@@ -66,6 +66,10 @@ test("one state from counts and flags, for each state", () => {
 test("RFC 4180 fields: commas, quotes and newlines quoted, quotes doubled", () => {
   assert.equal(csvField("plain"), "plain");
   assert.equal(csvField(null), "");
+  // What a spreadsheet would run as a formula is shown as text; numbers stay numbers.
+  assert.equal(csvField("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  for (const lead of ["+", "-", "@", "\t"]) assert.equal(csvField(`${lead}1`), `'${lead}1`);
+  assert.equal(csvField(-1), "-1");
   assert.equal(csvField('He said "no", twice\r\nthen left'), '"He said ""no"", twice\r\nthen left"');
   assert.deepEqual(parseCsv(csvRecord(["a,b", 'q"q', "l\nl", 3])), [["a,b", 'q"q', "l\nl", "3"]]);
 });

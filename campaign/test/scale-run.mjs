@@ -78,6 +78,8 @@ export async function runScale({
     const ours = team.limit - Math.floor(background * team.limit + 1e-9);
     const floorMs = Math.max((dms / ours) * team.windowMs, (dms / (senders * sender.limit)) * sender.windowMs);
     const deliveryMs = times.at(-1) - accepted;
+    // The longest stretch with nothing stored, and where it began: a stall shows here.
+    const gap = times.reduce((g, t, i) => (i > 0 && t - times[i - 1] > g.ms ? { ms: t - times[i - 1], at: times[i - 1] } : g), { ms: 0, at: accepted });
     const faultCount = faults.reduce((n, f) => n + (f.times ?? 1), 0);
     return {
       api, windows, background, authorIds: authorIds ?? null, dms, senders,
@@ -85,6 +87,8 @@ export async function runScale({
       deliveryS: deliveryMs / 1000,
       ratio: Number((deliveryMs / floorMs).toFixed(3)),
       validationAndQueueingS: (accepted - started) / 1000,
+      longestGapS: gap.ms / 1000,
+      longestGapAfterS: (gap.at - accepted) / 1000,
       sent: status.sent, failed: status.failed, unconfirmed: status.unconfirmed, total: status.total,
       stored: stored.length,
       duplicates: [...byContent.values()].filter((n) => n > 1).length,
