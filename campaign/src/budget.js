@@ -47,13 +47,18 @@ export const tightestRate = (windows) => Math.min(...windows.map((w) => w.limit 
 //              without an answer (they may have been counted after it), how many answers it
 //              has, and the rate (per ms, as of othersAt) at which other clients spend it;
 //              null = not known
-//   epoch      answers to requests granted before this time describe an earlier window
+//   epoch      requests granted before this time belong to an earlier window's accounting
+//              (their unanswered ends and lapses are not charged to the current one)
+//   lastReset  the reset time of the last window this budget is done with: an answer is
+//              placed in a window by the reset time it reports, so one that names this or an
+//              earlier reset is about a window already over, and one that names a later reset
+//              counts in that later window even when its request left before it began
 //   nextAt     pacing: when the next grant may be made
 //   promised   the latest time a waiting asker was told to come back (askers are staggered)
 //   blockedUntil  a team 429 said nothing may go before this
 
 /** A fresh team budget: nothing known, nothing out. */
-export const emptyTeam = () => ({ seq: 0, leases: [], known: null, epoch: 0, nextAt: 0, promised: 0, blockedUntil: 0 });
+export const emptyTeam = () => ({ seq: 0, leases: [], known: null, epoch: 0, lastReset: 0, nextAt: 0, promised: 0, blockedUntil: 0 });
 
 /**
  * The state at `now`: leases older than `leaseMs` (their holder died) dropped, and the window
@@ -66,6 +71,7 @@ function current(state, now, { guardMs, leaseMs }) {
   if (s.known && lapsed > 0) s.known = { ...s.known, unknown: s.known.unknown + lapsed };
   if (s.known && now >= s.known.end + guardMs) {
     s.epoch = Math.max(s.epoch, s.known.end + guardMs);
+    s.lastReset = Math.max(s.lastReset, s.known.resetAt ?? 0);
     s.known = null;
   }
   return s;
@@ -128,7 +134,10 @@ export function grant(state, now, wanted, opts, probeSize = 1) {
   const granted = Math.max(0, Math.min(wanted, left, room, credit));
   s.nextAt = base + granted * interval;
   const latest = Math.max(now, stopAt - 1);
-  return result(granted, Math.min(room - granted <= 0 ? now + step : Math.max(s.nextAt, now), latest), Math.max(step, interval), latest);
+  // Out of room: ask again a step later (even past the last slot: then the answer is the next
+  // window); otherwise at the next slot, never after the last one.
+  if (room - granted <= 0) return result(granted, now + step);
+  return result(granted, Math.min(Math.max(s.nextAt, now), latest), Math.max(step, interval), latest);
 }
 
 /**
@@ -150,26 +159,44 @@ export function settle(state, now, outcomes, opts) {
       s.blockedUntil = Math.max(s.blockedUntil, blockedUntil + opts.guardMs);
       s.known = null;
       s.epoch = Math.max(s.epoch, now);
+      // The refused window resets by blockedUntil: answers naming it or earlier are stale.
+      s.lastReset = Math.max(s.lastReset, blockedUntil);
       continue;
     }
     if (!lease) continue;
     const [, grantedAt] = lease;
-    if (grantedAt < s.epoch || now < s.blockedUntil) continue; // about an earlier window
+    if (now < s.blockedUntil) continue;
     if (!rateLimit || !Number.isFinite(rateLimit.remaining) || !Number.isFinite(rateLimit.resetAt)) {
-      if (s.known) s.known.unknown += 1;
+      if (s.known && grantedAt >= s.epoch) s.known.unknown += 1;
       continue;
+    }
+    if (rateLimit.resetAt <= s.lastReset) continue; // about a window already over
+    if (s.known && s.known.limit === rateLimit.limit) {
+      if (rateLimit.resetAt < s.known.resetAt) continue; // about an earlier window
+      if (rateLimit.resetAt > s.known.resetAt) {
+        // A later window began before the known one was thought over: start from this answer.
+        s.lastReset = s.known.resetAt;
+        s.epoch = Math.max(s.epoch, grantedAt);
+        s.known = null;
+      }
     }
     const windowMs = opts.windows?.find((w) => w.limit === rateLimit.limit)?.windowMs;
     const end = Math.min(rateLimit.resetAt, windowMs ? at + windowMs : Infinity);
     const k = s.known ?? { remaining: Infinity, end, unknown: 0, reported: 0, others: 0 };
-    const known = { ...k, remaining: Math.min(k.remaining, rateLimit.remaining), end: Math.min(k.end, end), reported: k.reported + 1 };
+    const known = {
+      ...k, limit: rateLimit.limit, resetAt: Math.max(k.resetAt ?? 0, rateLimit.resetAt),
+      remaining: Math.min(k.remaining, rateLimit.remaining), end: Math.min(k.end, end), reported: k.reported + 1,
+    };
     if (windowMs) {
       // Other clients on the token: what this window used beyond our answered requests (all
       // counted by the fewest remaining), as a rate since the window began. It is kept for them.
+      // The API counted this request somewhere between its lease and its answer: the lease's
+      // time is the bound that reserves more (a higher rate, over a longer rest of the window),
+      // so what they spend while our answers travel is kept for them too.
       const start = known.end - windowMs;
       const spent = Math.max(0, rateLimit.limit - known.remaining - known.reported);
-      known.others = spent / Math.max(at - start, windowMs / 20);
-      known.othersAt = at;
+      known.others = spent / Math.max(grantedAt - start, windowMs / 20);
+      known.othersAt = grantedAt;
     }
     if (!s.known) {
       s.nextAt = now;

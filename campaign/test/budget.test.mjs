@@ -101,6 +101,35 @@ test("team: the window ends by the answer's time plus its length, and is forgott
   assert.equal(teamView(s, 6130, OPTS).known.endsAt, 13000);
 });
 
+test("team: an answer counts in the window its reset names, even when its request left before that window", () => {
+  // Clock windows of 6 s: the probe learns the window ending at 6,000.
+  let r = grant(emptyTeam(), 0, 1, OPTS);
+  let s = settle(r.state, 10, [{ seq: 1, at: 10, rateLimit: { limit: 30, remaining: 29, resetAt: 6000 } }], OPTS);
+  r = grant(s, 5850, 1, OPTS);
+  assert.equal(r.granted, 1, "granted just before the last guard");
+  r = grant(r.state, 6100, 1, OPTS);
+  assert.equal(r.granted, 1, "the window is over: a probe");
+  // Request 2 left at 5,850 but arrived after 6,000: the API counted it in the new window.
+  s = settle(r.state, 6150, [{ seq: 2, at: 6150, rateLimit: { limit: 30, remaining: 29, resetAt: 12000 } }], OPTS);
+  s = settle(s, 6160, [{ seq: 3, at: 6160, rateLimit: { limit: 30, remaining: 28, resetAt: 12000 } }], OPTS);
+  // Both are ours: nobody else spent anything, so nothing is kept for others.
+  assert.equal(teamView(s, 6160, OPTS).known.remaining, 28);
+  // A late answer naming the window that ended says nothing about this one.
+  r = grant(s, 6200, 1, OPTS);
+  s = settle(r.state, 6210, [{ seq: r.first, at: 6210, rateLimit: { limit: 30, remaining: 0, resetAt: 6000 } }], OPTS);
+  assert.equal(teamView(s, 6210, OPTS).known.remaining, 28);
+});
+
+test("team: out of room just before the last slot, an asker is told a later moment, never now", () => {
+  let r = grant(emptyTeam(), 0, 1, OPTS);
+  let s = settle(r.state, 10, [{ seq: 1, at: 10, rateLimit: { limit: 30, remaining: 29, resetAt: 6000 } }], OPTS);
+  r = grant(s, 5890, 4, OPTS);
+  assert.equal(r.granted, 4, "maxInFlight granted");
+  const again = grant(r.state, 5899, 1, OPTS);
+  assert.equal(again.granted, 0);
+  assert.ok(again.retryAt > 5899, `retryAt ${again.retryAt} is after now`);
+});
+
 test("team: a 429 holds everyone until it says, then asks with one request; lost leases lapse", () => {
   let r = grant(emptyTeam(), 0, 1, OPTS);
   let s = settle(r.state, 1, [{ seq: 1, at: 1, rateLimit: { limit: 30, remaining: 29, resetAt: 6000 } }], OPTS);
@@ -192,6 +221,21 @@ for (const mode of ["clock", "first-request"]) {
       // The simulated clock makes this exact: the loss per window is the guard, the probe and
       // (clock windows) the wait from the last grant to the next window.
       assert.ok(r.ratio <= 1.06, `delivery ${r.ratio.toFixed(3)} × the floor`);
+    });
+  }
+}
+
+// The real ratios (300 per 60 s, a 1 s guard, MAX_IN_FLIGHT 10, 25 senders asking) with a slow
+// API: each request takes `latency` ms to arrive and as long to be answered. Requests that leave
+// before a window ends arrive in the next; the other client keeps spending while answers travel.
+for (const mode of ["clock", "first-request"]) {
+  for (const latency of [500, 1000]) {
+    test(`team at the real ratios, ${mode} windows, 30 % used by another client, ${2 * latency} ms round trips: zero 429s, within 5 % of the floor`, () => {
+      const r = simulate({ mode, background: 0.3, limit: 300, windowMs: 60_000, guardMs: 1000, latency, dms: 3000, askers: 25, maxInFlight: 10 });
+      assert.equal(r.sent, 3000);
+      assert.equal(r.refused, 0, "zero 429s");
+      assert.ok(r.maxOut <= 10, `at most maxInFlight out (${r.maxOut})`);
+      assert.ok(r.ratio <= 1.05, `delivery ${r.ratio.toFixed(3)} × the floor`);
     });
   }
 }
