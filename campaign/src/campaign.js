@@ -2,11 +2,12 @@
 // (running / paused / cancelled) and the counts the API and the dashboard show. SQLite-backed.
 // The senders' ledgers decide what is sent; this object is told what happened.
 //
-// Its watchdog (an alarm, re-armed on every instantiation and every status read) re-drives what a
-// runtime lost or failed to re-arm — a queue message of a local queue held in memory, a ledger's
-// alarm, an outcome a ledger never got to report: a DM still open that has not moved within
-// WATCHDOG_MS is handed to its ledger again (`accept`, the same ledger key, so the same
-// Idempotency-Key), which wakes that ledger and answers what it already knows.
+// Its watchdog (an alarm every LEDGER_CHECK_MS while DMs are open, re-armed on every
+// instantiation and every status read) re-drives what a runtime lost or failed to re-arm — a
+// queue message of a local queue held in memory, a ledger's alarm, an outcome a ledger never got
+// to report: a DM still open that has not moved within WATCHDOG_MS is handed to its ledger again
+// (`accept`, the same ledger key, so the same Idempotency-Key), which wakes that ledger and
+// answers what it already knows; a ledger whose next run is LEDGER_CHECK_MS overdue is woken.
 import { DurableObject } from "cloudflare:workers";
 import { settings } from "./inbox.js";
 import { tightestRate } from "./budget.js";
@@ -16,6 +17,9 @@ export const TERMINAL = ["sent", "failed", "unconfirmed", "cancelled"];
 const STATES = ["queued", "sending", ...TERMINAL];
 const DEFAULT_WATCHDOG_MS = 120_000;
 const WATCH_BATCH = 1000; // DMs handed again per watchdog run
+// How often the watchdog looks at the ledgers, and how late a ledger's next run may be (after
+// the time it last reported) before the ledger is woken: a lost alarm costs seconds, not minutes.
+const LEDGER_CHECK_MS = 5_000;
 
 /** WATCHDOG_MS: how long an open DM may go without news before the watchdog re-drives it. */
 function watchdogMs(env) {
@@ -49,7 +53,7 @@ export class Campaign extends DurableObject {
     if (this.#open() === 0) return;
     const bound = watchdogMs(this.env);
     const at = await this.ctx.storage.getAlarm();
-    if (at === null || at < Date.now() - bound) await this.ctx.storage.setAlarm(Date.now() + bound);
+    if (at === null || at < Date.now() - bound) await this.ctx.storage.setAlarm(Date.now() + Math.min(bound, LEDGER_CHECK_MS));
   }
 
   /**
@@ -70,6 +74,15 @@ export class Campaign extends DurableObject {
       )
       .toArray();
     const bySender = new Map();
+    // Ledgers whose next run is overdue (a lost alarm): woken with nothing new to take.
+    const overdue = this.#meta("status") === "paused" ? [] : this.sql
+      .exec(
+        `SELECT sender FROM senders WHERE next_send_at IS NOT NULL AND next_send_at < ?
+           AND EXISTS (SELECT 1 FROM msgs WHERE msgs.sender = senders.sender AND state IN ('queued', 'sending'))`,
+        now - LEDGER_CHECK_MS,
+      )
+      .toArray();
+    for (const { sender } of overdue) bySender.set(sender, []);
     for (const row of stale) {
       if (!bySender.has(row.sender)) bySender.set(row.sender, []);
       bySender.get(row.sender).push(row);
@@ -86,7 +99,7 @@ export class Campaign extends DurableObject {
         }
       }),
     );
-    if (this.#open() > 0) await this.ctx.storage.setAlarm(Date.now() + (stale.length === WATCH_BATCH ? 1000 : bound));
+    if (this.#open() > 0) await this.ctx.storage.setAlarm(Date.now() + (stale.length === WATCH_BATCH ? 1000 : Math.min(bound, LEDGER_CHECK_MS)));
   }
 
   #meta(k) {

@@ -21,6 +21,7 @@ export class SenderLedger extends DurableObject {
   #client = null;
   #sendsSinceCrash = 0;
   #runs = 0;
+  #arms = 0;
 
   constructor(ctx, env) {
     super(ctx, env);
@@ -238,7 +239,12 @@ export class SenderLedger extends DurableObject {
       const xNow = this.#xAvailable(s, Date.now());
       if (sends.length > batch.length && xNow.available === 0 && xNow.retryAt) next = Math.max(next, xNow.retryAt);
       if (grant.granted < wanted && grant.retryAt) next = Math.max(next, grant.retryAt);
-      await this.ctx.storage.setAlarm(next);
+      if (s.testFaults.ledgerLosesAlarmEvery && ++this.#arms % s.testFaults.ledgerLosesAlarmEvery === 0) {
+        // Test fault: the runtime loses the alarm this run sets (the campaign's check wakes it).
+        await this.ctx.storage.deleteAlarm();
+      } else {
+        await this.ctx.storage.setAlarm(next);
+      }
     }
     await this.#report(sender, next);
   }
@@ -293,12 +299,18 @@ export class SenderLedger extends DurableObject {
   }
 
   /**
-   * Tells each campaign its news (and, with `next`, when this sender sends next). A piece of news
-   * is forgotten only once its campaign has it and nothing newer came meanwhile; what a failed
-   * call could not deliver goes with the next report.
+   * Tells each campaign its news (and, with `next`, when this sender sends next: every campaign
+   * with DMs open here hears it, news or not, so its ledger check never mistakes a wait for a
+   * lost alarm). A piece of news is forgotten only once its campaign has it and nothing newer
+   * came meanwhile; what a failed call could not deliver goes with the next report.
    */
   async #report(sender, next) {
     const byCampaign = new Map();
+    if (next !== undefined) {
+      for (const { campaign } of this.sql.exec("SELECT DISTINCT campaign FROM ledger WHERE state IN ('queued', 'retry', 'checking', 'sending')").toArray()) {
+        byCampaign.set(campaign, []);
+      }
+    }
     for (const { campaign, idx, u } of this.sql.exec("SELECT campaign, idx, u FROM news").toArray()) {
       if (!byCampaign.has(campaign)) byCampaign.set(campaign, []);
       byCampaign.get(campaign).push({ idx, u });
