@@ -81,6 +81,7 @@ export async function runScale({
     // The longest stretch with nothing stored, and where it began: a stall shows here.
     const gap = times.reduce((g, t, i) => (i > 0 && t - times[i - 1] > g.ms ? { ms: t - times[i - 1], at: times[i - 1] } : g), { ms: 0, at: accepted });
     const faultCount = faults.reduce((n, f) => n + (f.times ?? 1), 0);
+    const perWindow = ourCountsPerWindow(times, windows, team.windowMs);
     return {
       api, windows, background, authorIds: authorIds ?? null, dms, senders,
       floorS: floorMs / 1000,
@@ -89,6 +90,12 @@ export async function runScale({
       validationAndQueueingS: (accepted - started) / 1000,
       longestGapS: gap.ms / 1000,
       longestGapAfterS: (gap.at - accepted) / 1000,
+      // Our DMs stored per team window, the first and last (partial) windows left out: where a
+      // window's budget goes unused shows here (ours = what the other client leaves).
+      ours,
+      perWindowMin: perWindow.length > 0 ? Math.min(...perWindow) : null,
+      perWindowMedian: perWindow.length > 0 ? [...perWindow].sort((a, b) => a - b)[perWindow.length >> 1] : null,
+      perWindow,
       sent: status.sent, failed: status.failed, unconfirmed: status.unconfirmed, total: status.total,
       stored: stored.length,
       duplicates: [...byContent.values()].filter((n) => n > 1).length,
@@ -106,4 +113,22 @@ export async function runScale({
     await worker?.mf.dispose();
     await emulator.stop();
   }
+}
+
+/**
+ * How many of `times` (ascending, ms) fell in each team window but the first and the last:
+ * clock windows start on whole multiples of `windowMs`; first-request windows with the first
+ * time at or after the previous window's end (every request of a campaign run is stored).
+ */
+function ourCountsPerWindow(times, windows, windowMs) {
+  const counts = [];
+  let start = null;
+  for (const t of times) {
+    if (start === null || t >= start + windowMs) {
+      start = windows === "clock" ? Math.floor(t / windowMs) * windowMs : t;
+      counts.push(0);
+    }
+    counts[counts.length - 1] += 1;
+  }
+  return counts.slice(1, -1);
 }
