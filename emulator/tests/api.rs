@@ -147,6 +147,26 @@ fn threads_are_reused_per_account_link_and_prospect() {
     assert_eq!(contents, ["two", "one"]);
     assert_eq!(list["threadId"], thread.as_str());
     assert_eq!(list["nextCursor"], Value::Null);
+    // The cursor's two halves only together, as the vendor's document says.
+    for (query, field) in [
+        ("cursorId=abc", "cursorId"),
+        (
+            "cursorTimestamp=2025-11-10T18:03:16.000Z",
+            "cursorTimestamp",
+        ),
+    ] {
+        let alone = emu.api(
+            "GET",
+            &format!("/api/v1/threads/{thread}/messages?{query}"),
+            None,
+        );
+        assert_eq!(alone.status, 400, "{query}");
+        let message = alone.json()["error"]["message"].clone();
+        assert!(
+            message.as_str().is_some_and(|m| m.starts_with(field)),
+            "{message}"
+        );
+    }
 
     let found = emu
         .api(

@@ -43,8 +43,23 @@ pub fn lookup(state: &State, req: &Request) -> Result<Response, ApiError> {
     Ok(Response::json(200, &thread))
 }
 
-/// A thread's messages, newest first, a page at a time (`limit`, `cursorId`).
+/// A thread's messages, newest first, a page at a time (`limit`, and the cursor as `cursorId`
+/// with `cursorTimestamp`: the vendor's document requires the two together).
 pub fn list_messages(state: &State, req: &Request, thread_id: &str) -> Result<Response, ApiError> {
+    let cursor = req.query_param("cursorId");
+    match (&cursor, req.query_param("cursorTimestamp")) {
+        (Some(_), None) => {
+            return Err(ApiError::bad_request(
+                "cursorId: Must be used together with cursorTimestamp",
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(ApiError::bad_request(
+                "cursorTimestamp: Must be used together with cursorId",
+            ))
+        }
+        _ => {}
+    }
     let limit = match req.query_param("limit") {
         None => 50,
         Some(s) => match s.parse::<usize>() {
@@ -68,7 +83,7 @@ pub fn list_messages(state: &State, req: &Request, thread_id: &str) -> Result<Re
         .filter(|m| m.thread_id == thread_id)
         .collect();
     all.reverse();
-    if let Some(cursor) = req.query_param("cursorId") {
+    if let Some(cursor) = cursor {
         if let Some(pos) = all.iter().position(|m| m.id == cursor) {
             all.drain(..=pos);
         }
