@@ -769,6 +769,13 @@ export interface SendResult {
 /**
  * Where a v2 send goes. Each kind carries exactly its own ids, so a profile target without a
  * `platformId`, or a thread target with an `accountLinkId`, cannot be written.
+ *
+ * - `{ type: "thread", threadId }`: an existing thread, by its Inbox id.
+ * - `{ type: "contact", accountLinkId, contactId }`: a contact (its Inbox id), from that account
+ *   link, in its thread or a new one.
+ * - `{ type: "profile", accountLinkId, platform, platformId }`: a platform user (`platform`
+ *   `"twitter"` today, the account link's; `platformId` the user's id there, for X the numeric
+ *   user id), from that account link, in its thread or a new one.
  */
 export type Target = { type: "thread"; threadId: string } | { type: "contact"; accountLinkId: string; contactId: string } | { type: "profile"; accountLinkId: string; platform: string; platformId: string };
 

@@ -6,6 +6,13 @@ use tsify::Tsify;
 
 /// Where a v2 send goes. Each kind carries exactly its own ids, so a profile target without a
 /// `platformId`, or a thread target with an `accountLinkId`, cannot be written.
+///
+/// - `{ type: "thread", threadId }`: an existing thread, by its Inbox id.
+/// - `{ type: "contact", accountLinkId, contactId }`: a contact (its Inbox id), from that account
+///   link, in its thread or a new one.
+/// - `{ type: "profile", accountLinkId, platform, platformId }`: a platform user (`platform`
+///   `"twitter"` today, the account link's; `platformId` the user's id there, for X the numeric
+///   user id), from that account link, in its thread or a new one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
 #[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
