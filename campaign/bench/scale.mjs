@@ -3,6 +3,9 @@
 // Usage (from the repository root, after scripts/build.sh and
 // `cargo build -p inbox-emulator --release`):
 //   node campaign/bench/scale.mjs [--dms N] [--senders N] [--windows clock,first-request] [--background F]
+//                                 [--api v2|v1] [--author-ids link|x-user|cuid2|missing]
+// (v1: the faults are v1's — after processing too — and findSent resolves every uncertain send;
+// --author-ids picks the form the emulator gives the sender's own messages' authorId.)
 import { parseArgs } from "node:util";
 import { runScale } from "../test/scale-run.mjs";
 
@@ -12,29 +15,32 @@ const { values } = parseArgs({
     senders: { type: "string", default: "25" },
     windows: { type: "string", default: "clock,first-request" },
     background: { type: "string", default: "0.3" },
+    api: { type: "string", default: "v2" },
+    "author-ids": { type: "string" },
   },
 });
 const dms = Number(values.dms);
 const senders = Number(values.senders);
 const background = Number(values.background);
-if (!(dms >= 300) || !(senders >= 1) || !(background >= 0 && background < 1)) {
-  throw new Error("--dms must be at least 300, --senders at least 1, --background in [0, 1)");
+const { api, "author-ids": authorIds } = values;
+if (!(dms >= 300) || !(senders >= 1) || !(background >= 0 && background < 1) || !["v2", "v1"].includes(api)) {
+  throw new Error("--dms must be at least 300, --senders at least 1, --background in [0, 1), --api v2 or v1");
 }
 
 // Team 300 per 6 s (the vendor's 300 per minute with the real guard-to-window ratio: 100 ms
 // per 6 s); X 20 per 6 s per sender, so 25 senders could send 500 per window: the team binds.
 const rows = [];
 for (const windows of values.windows.split(",")) {
-  const f = await runScale({ dms, senders, windows, background, id: `bench-${windows}` });
+  const f = await runScale({ dms, senders, windows, background, api, authorIds, id: `bench-${api}-${windows}` });
   console.log(JSON.stringify(f));
   rows.push(f);
 }
 
 const cells = (f) => [
-  f.windows, `${f.background * 100} %`, f.dms.toLocaleString("en"), f.senders, `${f.floorS.toFixed(1)} s`, `${f.deliveryS.toFixed(1)} s`,
+  f.api, f.api === "v1" ? `${f.windows}, authorId ${f.authorIds ?? "link"}` : f.windows, `${f.background * 100} %`, f.dms.toLocaleString("en"), f.senders, `${f.floorS.toFixed(1)} s`, `${f.deliveryS.toFixed(1)} s`,
   `${f.ratio.toFixed(3)}×`, f.requestsPerDm.toFixed(3), f.faults, f.limit429s, f.duplicates,
   `${f.sent} / ${f.failed} / ${f.unconfirmed}`,
 ];
-console.log("\n| windows | background | DMs | senders | floor | delivered in | ratio | requests per DM | faults | 429s from limits | duplicates | sent / failed / unconfirmed |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("\n| api | windows | background | DMs | senders | floor | delivered in | ratio | requests per DM | faults | 429s from limits | duplicates | sent / failed / unconfirmed |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const f of rows) console.log(`| ${cells(f).join(" | ")} |`);
