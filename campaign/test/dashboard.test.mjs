@@ -1,7 +1,8 @@
 // What an operator sees. In headless Chromium: the progress bar moves while the campaign runs,
 // the status line is the one derived state, failures are grouped by cause (collapsed, their rows
 // fetched when opened), and 10,000 failed DMs keep the page small. The CSV export: one RFC 4180
-// row per DM, behind the secret. Writes campaign/dashboard.png (README.md shows it).
+// row per DM, behind the secret. Takes a screenshot of the page; UPDATE_SCREENSHOTS=1 writes it to
+// campaign/dashboard.png (README.md shows it), so a plain test run leaves the tree as it was.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
@@ -103,7 +104,9 @@ test("progress moves; one status word; failures grouped by cause, collapsed; the
   await group.locator("summary").click();
   await page.waitForFunction(() => document.querySelectorAll("#failures tr").length === 4);
   assert.match(await group.innerText(), /#7\s+acct9missing → 3000007\s+The Inbox API did not find/);
-  await page.screenshot({ path: new URL("../dashboard.png", import.meta.url).pathname, fullPage: true });
+  const path = process.env.UPDATE_SCREENSHOTS === "1" ? new URL("../dashboard.png", import.meta.url).pathname : undefined;
+  const png = await page.screenshot({ path, fullPage: true });
+  assert.ok(png.length > 10_000, `a screenshot of the page (${png.length} bytes)`);
   await page.close();
 
   // The CSV: behind the secret, an attachment, one row per DM matching the JSON results.
