@@ -28,6 +28,9 @@ function watchdogMs(env) {
   return ms;
 }
 
+/** How long the watchdog's alarm waits between runs while DMs are open. */
+const checkEveryMs = (env) => Math.min(watchdogMs(env), LEDGER_CHECK_MS);
+
 export class Campaign extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
@@ -53,7 +56,7 @@ export class Campaign extends DurableObject {
     if (this.#open() === 0) return;
     const bound = watchdogMs(this.env);
     const at = await this.ctx.storage.getAlarm();
-    if (at === null || at < Date.now() - bound) await this.ctx.storage.setAlarm(Date.now() + Math.min(bound, LEDGER_CHECK_MS));
+    if (at === null || at < Date.now() - bound) await this.ctx.storage.setAlarm(Date.now() + checkEveryMs(this.env));
   }
 
   /**
@@ -66,7 +69,8 @@ export class Campaign extends DurableObject {
     const id = this.#meta("id");
     const api = this.#meta("api");
     // A paused campaign's DMs are held on purpose: nothing to re-drive until it resumes.
-    const stale = this.#meta("status") === "paused" ? [] : this.sql
+    const paused = this.#meta("status") === "paused";
+    const stale = paused ? [] : this.sql
       .exec(
         `SELECT idx, sender, dm FROM msgs WHERE state IN ('queued', 'sending') AND MAX(updated_at, poked_at) < ?
          ORDER BY idx LIMIT ?`,
@@ -75,7 +79,7 @@ export class Campaign extends DurableObject {
       .toArray();
     const bySender = new Map();
     // Ledgers whose next run is overdue (a lost alarm): woken with nothing new to take.
-    const overdue = this.#meta("status") === "paused" ? [] : this.sql
+    const overdue = paused ? [] : this.sql
       .exec(
         `SELECT sender FROM senders WHERE next_send_at IS NOT NULL AND next_send_at < ?
            AND EXISTS (SELECT 1 FROM msgs WHERE msgs.sender = senders.sender AND state IN ('queued', 'sending'))`,
@@ -99,7 +103,7 @@ export class Campaign extends DurableObject {
         }
       }),
     );
-    if (this.#open() > 0) await this.ctx.storage.setAlarm(Date.now() + (stale.length === WATCH_BATCH ? 1000 : Math.min(bound, LEDGER_CHECK_MS)));
+    if (this.#open() > 0) await this.ctx.storage.setAlarm(Date.now() + (stale.length === WATCH_BATCH ? 1000 : checkEveryMs(this.env)));
   }
 
   #meta(k) {

@@ -93,7 +93,6 @@ export async function runScale({
       // Our DMs stored per team window, the first and last (partial) windows left out: where a
       // window's budget goes unused shows here (ours = what the other client leaves).
       ours,
-      perWindowMin: perWindow.length > 0 ? Math.min(...perWindow) : null,
       perWindowMedian: perWindow.length > 0 ? [...perWindow].sort((a, b) => a - b)[perWindow.length >> 1] : null,
       perWindow,
       sent: status.sent, failed: status.failed, unconfirmed: status.unconfirmed, total: status.total,
