@@ -2,29 +2,31 @@
 // [--pkg DIR]...
 //
 // Timings of a send swing by more than the package's whole cost on these machines; instruction
-// counts do not. Each figure is one `valgrind --tool=callgrind` run of a Node process (V8 with
-// `--single-threaded`, so no background compiler or GC thread adds its own count) that makes
-// 3,000 warm-up sends (the JIT done compiling the hot path) and then N measured ones, minus the same run with N = 0: the
-// instructions of N sends. In these processes the global `fetch` answers at once with the seed
-// response (a fresh `Response` per call, nothing read from a socket), so a send is what the
-// caller's code and the contender do around the fetch. Every contender gets the same instant
-// fetch; the package's own work is its count per send minus `fetch+timeout`'s (the reference
-// of SPEC.md §7). This is a measurement, not a test: the package's behaviour against a real
-// server is what tests/ checks.
+// counts swing far less. Each figure is one `valgrind --tool=callgrind` run of a Node process
+// (V8 with `--single-threaded`, so no background compiler or GC thread adds its own count)
+// that makes 3,000 warm-up sends (the JIT done compiling the hot path) and then N measured
+// ones, minus the same run with N = 0: the instructions of N sends. In these processes the
+// global `fetch` answers at once with the seed response (a fresh `Response` per call, nothing
+// read from a socket), so a send is what the caller's code and the contender do around the
+// fetch. Every contender gets the same instant fetch; the package's own work is its count per
+// send minus `fetch+timeout`'s (the reference of SPEC.md §7). This is a measurement, not a
+// test: the package's behaviour against a real server is what tests/ checks.
 //
 // Two answers: `bare` (what bench/server.mjs sends: no request id, no budget) and `reported`
 // (an `X-Request-Id` and the three `X-RateLimit-*` headers, as the vendor's v2 document says
-// every response carries). Each `--pkg DIR` adds that build's `sendMessage` and `send` (an
-// earlier commit's `pkg/`, say), so two builds are compared on the same answers. Two runs of
-// the same build can differ by up to about 15,000 instructions per send (where the JIT and the
-// GC land is not the same every run): compare builds by more than one run.
+// every response carries). Each `--pkg DIR` adds that build's `InboxClient` (`sendMessage`)
+// and `InboxClient.send` (an earlier commit's `pkg/`, say), so two builds are compared on the
+// same answers. Two runs of the same build can differ by up to about 15,000 instructions per
+// send (where the JIT and the GC land is not the same every run): compare builds over more
+// than one run.
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { sendWithFetch } from "./baselines/fetch.mjs";
 import { sendWithFetchTimeout } from "./baselines/fetch-timeout.mjs";
-import { REQUEST, TOKEN, V2_REQUEST } from "./sends.mjs";
+import { batch, contenders } from "./sends.mjs";
 import { RESPONSES } from "./server.mjs";
 
 const BASE = "http://127.0.0.1:9";
@@ -45,16 +47,8 @@ async function sendAll(dir, contender, warmUp, count, answer) {
   globalThis.fetch = async () => new Response(seed, { status: 201, headers: HEADERS[answer] });
   const glue = await import(pathToFileURL(`${dir}/inbox_sender.js`).href);
   glue.initSync({ module: readFileSync(`${dir}/inbox_sender_bg.wasm`) });
-  const client = new glue.InboxClient({ token: TOKEN, baseUrl: BASE });
-  const send = {
-    "fetch+timeout": () => sendWithFetchTimeout(BASE, TOKEN, REQUEST),
-    sendMessage: () => client.sendMessage(REQUEST),
-    send: () => client.send(V2_REQUEST),
-  }[contender];
-  for (let i = 0; i < warmUp + count; i++) {
-    const { message, thread } = await send();
-    if (typeof message?.id !== "string" || typeof thread?.id !== "string") throw new Error("a send returned no ids");
-  }
+  const sends = contenders({ InboxClient: glue.InboxClient, sendWithFetch, sendWithFetchTimeout, baseUrl: BASE });
+  await batch(sends[contender], warmUp + count, 1);
 }
 
 /** The instructions callgrind counted for one child run. */
@@ -88,7 +82,7 @@ async function main() {
   const rows = [];
   for (const answer of Object.keys(HEADERS)) {
     rows.push({ answer, build: builds[0], contender: "fetch+timeout" });
-    for (const build of builds) for (const contender of ["sendMessage", "send"]) rows.push({ answer, build, contender });
+    for (const build of builds) for (const contender of ["InboxClient", "InboxClient.send"]) rows.push({ answer, build, contender });
   }
   const jobs = rows.flatMap((r) => [0, count].map((n) => () => counted(r.build, r.contender, warmUp, n, r.answer)));
   const t0 = performance.now();
