@@ -79,6 +79,7 @@ async fn run(args: cli::Args) -> ExitCode {
         sender_limits: args.sender_limits,
         windows: args.windows,
         team_background: args.team_background,
+        team_background_shape: args.team_background_shape,
         author_ids: args.author_ids,
         idempotency_key_ttl_ms: args.idempotency_key_ttl_ms,
         extra_account_links: args.extra_account_links,

@@ -8,7 +8,7 @@ use crate::handlers::v1::views::message_json;
 use crate::http::{Request, Response};
 use crate::model::authors::AuthorIds;
 use crate::model::faults::Fault;
-use crate::model::limits::{Limit, Windows};
+use crate::model::limits::{Limit, Shape, Windows};
 use crate::model::state::State;
 
 #[derive(Deserialize)]
@@ -27,6 +27,8 @@ struct ConfigBody {
     windows: Option<Windows>,
     /// The share of every team window another client spends, 0 ≤ share < 1.
     team_background: Option<f64>,
+    /// `even` or `burst`: how that client spends its share.
+    team_background_shape: Option<Shape>,
     /// `link`, `x-user`, `cuid2` or `missing`.
     author_ids: Option<AuthorIds>,
 }
@@ -70,6 +72,9 @@ fn apply_config(state: &mut State, c: ConfigBody) -> Result<(), Response> {
     }
     if let Some(share) = c.team_background {
         state.settings.team_background = share;
+    }
+    if let Some(shape) = c.team_background_shape {
+        state.settings.team_background_shape = shape;
     }
     if let Some(form) = c.author_ids {
         state.settings.author_ids = form;
@@ -170,6 +175,7 @@ fn config(state: &State) -> Response {
             "idempotencyKeyTtlMs": state.settings.idempotency_key_ttl_ms,
             "windows": state.settings.windows,
             "teamBackground": state.settings.team_background,
+            "teamBackgroundShape": state.settings.team_background_shape,
             "authorIds": state.settings.author_ids,
         }),
     )

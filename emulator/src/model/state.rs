@@ -9,7 +9,7 @@ use crate::model::authors::AuthorIds;
 use crate::model::budget::Budget;
 use crate::model::faults::FaultQueue;
 use crate::model::keys::KeyEntry;
-use crate::model::limits::{Limit, Rules, Verdict, Windows};
+use crate::model::limits::{Limit, Rules, Shape, Verdict, Windows};
 use crate::model::record::RequestRecord;
 use crate::model::seed::{self, AccountLink, Prospect};
 use crate::model::stats::Stats;
@@ -74,6 +74,8 @@ pub struct Settings {
     pub windows: Windows,
     /// The share of every team window another client on the token spends (0 ≤ share < 1).
     pub team_background: f64,
+    /// How that client spends it: evenly, or in a burst at each window's start.
+    pub team_background_shape: Shape,
     /// The form of `authorId` on the account's messages in v1 answers.
     pub author_ids: AuthorIds,
     /// How long a v2 `Idempotency-Key` is remembered, from its first use.
@@ -330,6 +332,7 @@ fn team_rules(settings: &Settings) -> Rules<'_> {
         limits: &settings.team_limits,
         windows: settings.windows,
         background: settings.team_background,
+        shape: settings.team_background_shape,
     }
 }
 
@@ -339,6 +342,7 @@ fn sender_rules(settings: &Settings) -> Rules<'_> {
         limits: &settings.sender_limits,
         windows: settings.windows,
         background: 0.0,
+        shape: Shape::Even,
     }
 }
 
