@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use crate::model::authors::AuthorIds;
 use crate::model::keys::DEFAULT_KEY_TTL_MS;
 use crate::model::limits::{self, Limit, Shape, Windows};
+use crate::model::webhooks::Target;
 
 /// Usage text for `--help` and errors.
 pub const USAGE: &str = "usage: inbox-emulator [--port N] [--token T] [--rate-limit-per-minute N]
        [--rate-limit-window-ms MS] [--team-limits LIST] [--sender-limits LIST]
        [--windows MODE] [--team-background F] [--team-background-shape SHAPE]
-       [--author-ids FORM]
+       [--author-ids FORM] [--webhook-url URL --webhook-secret S] [--webhook-events LIST]
        [--idempotency-key-ttl-ms MS] [--account-links N] [--serve-dir DIR] [--log]
 
   --port N                     port on 127.0.0.1 (default 0: an ephemeral port)
@@ -31,6 +32,10 @@ pub const USAGE: &str = "usage: inbox-emulator [--port N] [--token T] [--rate-li
                                burst (all at the window's start) (default even)
   --author-ids FORM            authorId of the account's messages in v1 answers: link,
                                x-user, cuid2 or missing (default link)
+  --webhook-url URL            post every event to this http:// URL, signed with
+                               X-Inbox-Signature (needs --webhook-secret)
+  --webhook-secret S           the secret webhooks are signed with
+  --webhook-events LIST        event types to post, comma-separated (default: all)
   --idempotency-key-ttl-ms MS  how long v2 idempotency keys are kept (default 86400000)
   --account-links N            N more account links beside the two seeded: acct01bulk,
                                acct02bulk, ... (default 0; at most 999)
@@ -48,6 +53,9 @@ pub struct Args {
     pub team_background: f64,
     pub team_background_shape: Shape,
     pub author_ids: AuthorIds,
+    pub webhook_target: Option<Target>,
+    pub webhook_secret: Option<String>,
+    pub webhook_events: Vec<String>,
     pub idempotency_key_ttl_ms: u64,
     /// Extra account links beside the seeded two.
     pub extra_account_links: usize,
@@ -93,6 +101,9 @@ pub fn parse(args: impl IntoIterator<Item = String>, env: Env) -> Result<Args, S
         team_background: 0.0,
         team_background_shape: Shape::Even,
         author_ids: AuthorIds::Link,
+        webhook_target: None,
+        webhook_secret: None,
+        webhook_events: Vec::new(),
         idempotency_key_ttl_ms: DEFAULT_KEY_TTL_MS,
         extra_account_links: 0,
         serve_dir: None,
@@ -167,6 +178,26 @@ pub fn parse(args: impl IntoIterator<Item = String>, env: Env) -> Result<Args, S
                 out.author_ids = AuthorIds::parse(&value("--author-ids")?)
                     .map_err(|e| format!("--author-ids: {e}"))?;
             }
+            "--webhook-url" => {
+                out.webhook_target = Some(
+                    Target::parse(&value("--webhook-url")?)
+                        .map_err(|e| format!("--webhook-url: {e}"))?,
+                );
+            }
+            "--webhook-secret" => {
+                let v = value("--webhook-secret")?;
+                if v.is_empty() {
+                    return Err("--webhook-secret: must not be empty".to_string());
+                }
+                out.webhook_secret = Some(v);
+            }
+            "--webhook-events" => {
+                out.webhook_events = value("--webhook-events")?
+                    .split(',')
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect();
+            }
             "--idempotency-key-ttl-ms" => {
                 let v = value("--idempotency-key-ttl-ms")?;
                 out.idempotency_key_ttl_ms = v
@@ -185,6 +216,9 @@ pub fn parse(args: impl IntoIterator<Item = String>, env: Env) -> Result<Args, S
             "-h" | "--help" => out.help = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    if out.webhook_target.is_some() != out.webhook_secret.is_some() {
+        return Err("--webhook-url and --webhook-secret go together".to_string());
     }
     if out.team_limits.is_empty() {
         return Err("--team-limits: at least one team window is needed".to_string());

@@ -81,11 +81,15 @@ async fn run(args: cli::Args) -> ExitCode {
         team_background: args.team_background,
         team_background_shape: args.team_background_shape,
         author_ids: args.author_ids,
+        webhook_target: args.webhook_target,
+        webhook_secret: args.webhook_secret,
+        webhook_events: args.webhook_events,
         idempotency_key_ttl_ms: args.idempotency_key_ttl_ms,
         extra_account_links: args.extra_account_links,
         serve_dir: args.serve_dir,
         log: args.log,
     })));
+    tokio::spawn(server::outbound::run(shared.clone()));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
