@@ -3,9 +3,9 @@
 
 mod common;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use common::{Emulator, Resp};
+use common::{now_ms, Emulator, Resp};
 use serde_json::{json, Value};
 
 fn profile(content: &str) -> Value {
@@ -16,13 +16,6 @@ fn remaining(r: &Resp) -> u64 {
     r.header("x-ratelimit-remaining")
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| panic!("remaining in {:?}", r.headers))
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
 }
 
 #[test]

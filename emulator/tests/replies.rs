@@ -8,22 +8,15 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::mpsc::{channel, Receiver};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use common::Emulator;
+use common::{now_ms, Emulator};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
 const MAYA: &str = "1566123362161725440";
 const SECRET: &str = "whsec_emulator_test";
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
-}
 
 /// One webhook as received: its `X-Inbox-Signature` and its raw body.
 struct Hook {
@@ -93,6 +86,12 @@ fn events(emu: &Emulator, query: &str) -> Value {
     r.json()
 }
 
+/// acct1sales's threads with Maya, read through v2.
+fn maya_threads(emu: &Emulator) -> Value {
+    let path = "/api/v2/threads?accountLinkId=acct1sales&contactId=p1maya&folder=all";
+    emu.api("GET", path, None).json()
+}
+
 fn reply(emu: &Emulator, body: Value) -> Value {
     emu.control("POST", "/__emulator/replies", Some(&body))["reply"].clone()
 }
@@ -121,13 +120,7 @@ fn an_earlier_conversation_is_a_thread_both_versions_read() {
     let thread_id = made["threadId"].as_str().expect("threadId").to_string();
     assert_eq!(made["messageIds"].as_array().map(Vec::len), Some(2));
 
-    let v2 = emu
-        .api(
-            "GET",
-            "/api/v2/threads?accountLinkId=acct1sales&contactId=p1maya&folder=all",
-            None,
-        )
-        .json();
+    let v2 = maya_threads(&emu);
     assert_eq!(v2["data"][0]["id"], thread_id.as_str());
     assert_eq!(v2["data"][0]["lastMessage"]["direction"], "inbound");
     assert_eq!(v2["data"][0]["activity"]["preview"], "Hi! Tell me more");
@@ -305,13 +298,7 @@ fn a_reply_lands_at_its_moment_in_both_versions_the_feed_and_a_signed_webhook() 
         (json!(reply_id), json!("Sounds good, call me"))
     );
     assert_eq!(v1["messages"][0]["authorId"], "p1maya");
-    let v2 = emu
-        .api(
-            "GET",
-            "/api/v2/threads?accountLinkId=acct1sales&contactId=p1maya&folder=all",
-            None,
-        )
-        .json();
+    let v2 = maya_threads(&emu);
     assert_eq!(
         v2["data"][0]["lastMessage"],
         json!({"id": reply_id, "direction": "inbound", "createdAt": event["createdAt"]})

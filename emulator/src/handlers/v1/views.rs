@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use crate::handlers::fields::website_domain;
 use crate::model::clock::iso8601;
 use crate::model::seed::{AccountLink, Prospect, TEAM_ID, USER_ID};
 use crate::model::state::{Direction, Message, State, Thread};
@@ -111,10 +112,7 @@ pub fn message_json(state: &State, m: &Message) -> Value {
 /// Full `Prospect` JSON with `platformData` and `context`.
 pub fn prospect_json(p: &Prospect, origin: &str) -> Value {
     let image = avatar_url(origin, &p.username);
-    let domain = p.website_url.as_deref().map(|u| {
-        let rest = u.split_once("://").map(|(_, r)| r).unwrap_or(u);
-        rest.split('/').next().unwrap_or(rest).to_string()
-    });
+    let domain = p.website_url.as_deref().map(website_domain);
     let url_entities: Vec<Value> = p
         .website_url
         .iter()

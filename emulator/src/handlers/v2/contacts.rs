@@ -2,9 +2,7 @@
 //! up to 100 `platformId`s or `username`s). Reads never create a contact: a prospect the team
 //! never messaged or imported has none, and no match is an empty page.
 
-use serde_json::json;
-
-use crate::handlers::v2::error::{error, invalid, issue};
+use crate::handlers::v2::error::{invalid, issue, platform_not_available};
 use crate::handlers::v2::page::page;
 use crate::handlers::v2::query::Query;
 use crate::handlers::v2::views::contact_v2_json;
@@ -46,13 +44,7 @@ pub fn list(state: &State, req: &Request) -> Response {
         return invalid(q.issues, rid);
     }
     if let Some(p) = platform.filter(|p| p != "twitter") {
-        return error(
-            403,
-            "platformNotAvailable",
-            &format!("Platform {p:?} is not available to this team"),
-            json!({"platform": p}),
-            rid,
-        );
+        return platform_not_available(&p, rid);
     }
     let matches = |p: &&Prospect| {
         ids.contains(&p.platform_id)

@@ -1,9 +1,7 @@
 //! `GET /api/v2/threads`: threads in inbox order (`activity.at`, else `createdAt`; newest first
 //! unless `order=asc`), filtered by account link, contact, platform and folder.
 
-use serde_json::json;
-
-use crate::handlers::v2::error::{error, invalid};
+use crate::handlers::v2::error::{invalid, platform_not_available};
 use crate::handlers::v2::page::page;
 use crate::handlers::v2::query::Query;
 use crate::handlers::v2::views::thread_v2_json;
@@ -51,13 +49,7 @@ pub fn list(state: &State, req: &Request) -> Response {
         return invalid(q.issues, rid);
     }
     if let Some(p) = platforms.iter().find(|p| *p != "twitter") {
-        return error(
-            403,
-            "platformNotAvailable",
-            &format!("Platform {p:?} is not available to this team"),
-            json!({"platform": p}),
-            rid,
-        );
+        return platform_not_available(p, rid);
     }
     let last_direction = |t: &Thread| {
         t.last_message_id

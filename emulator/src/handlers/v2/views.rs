@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use crate::handlers::fields::website_domain;
 use crate::model::clock::iso8601;
 use crate::model::seed::Prospect;
 use crate::model::state::{Direction, Message, State, Thread};
@@ -77,10 +78,7 @@ pub fn thread_v2_json(state: &State, t: &Thread) -> Value {
 
 /// v2 `Profile` JSON of a prospect (its id matches the threads' `profileId`).
 pub fn profile_v2_json(state: &State, p: &Prospect) -> Value {
-    let domain = p.website_url.as_deref().map(|u| {
-        let rest = u.split_once("://").map_or(u, |(_, r)| r);
-        rest.split('/').next().unwrap_or(rest).to_string()
-    });
+    let domain = p.website_url.as_deref().map(website_domain);
     let badge = match p.verified {
         "verified" => json!("blue"),
         "business" => json!("gold"),
