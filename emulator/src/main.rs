@@ -1,5 +1,5 @@
-//! `inbox-emulator`: a local emulator of the Inbox API (v1, and the v2 idempotent send) for the
-//! demo and integration tests.
+//! `inbox-emulator`: a local emulator of the Inbox API (v1; v2's send, contacts, threads and
+//! events; signed webhooks) for the demo and integration tests.
 //!
 //! The house, in the order a request travels (each room names only itself and the rooms after
 //! it; `tests/layers.rs` checks it): `main`/`cli` (start-up) → `server` (hyper, the shared

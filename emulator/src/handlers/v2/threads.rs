@@ -63,18 +63,17 @@ pub fn list(state: &State, req: &Request) -> Response {
         "noReply" => last_direction(t).is_some_and(|(_, d)| d == Direction::Inbound),
         _ => false,
     };
-    let contact_of = |t: &Thread| {
-        state
-            .prospect_by_platform_id(&t.prospect_platform_id)
-            .map(|p| p.external_id.as_str())
-    };
+    // The X users behind the contacts asked for (an unknown contact has no thread).
+    let people: Vec<&str> = contacts
+        .iter()
+        .filter_map(|c| state.prospect_by_external_id(c))
+        .map(|p| p.platform_id.as_str())
+        .collect();
     let mut found: Vec<(u64, &Thread)> = state
         .threads
         .iter()
         .filter(|t| links.is_empty() || links.contains(&t.account_link_id))
-        .filter(|t| {
-            contacts.is_empty() || contact_of(t).is_some_and(|c| contacts.iter().any(|x| x == c))
-        })
+        .filter(|t| contacts.is_empty() || people.contains(&t.prospect_platform_id.as_str()))
         .filter(|t| in_folder(t))
         .map(|t| (last_direction(t).map_or(t.created_at, |(at, _)| at), t))
         .collect();
