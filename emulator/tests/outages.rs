@@ -159,6 +159,16 @@ fn a_pause_for_a_time_ends_by_itself_and_reset_ends_every_outage() {
             "for",
         ),
         ("/__emulator/token", r#"{"refused":"yes"}"#, "refused"),
+        (
+            "/__emulator/token",
+            r#"{"refused":false,"durationMs":5}"#,
+            "durationMs",
+        ),
+        (
+            "/__emulator/account-links/acct1sales/status",
+            r#"{"status":"active","durationMs":5}"#,
+            "durationMs",
+        ),
     ] {
         let r = emu
             .request("POST", path, &[], Some(body))

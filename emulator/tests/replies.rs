@@ -442,3 +442,40 @@ fn the_feed_pages_by_seq_and_webhooks_follow_the_settings() {
         assert!(r.text().contains(field), "{field}: {}", r.text());
     }
 }
+
+#[test]
+fn a_receiver_that_is_down_is_an_attempt_with_its_error_and_the_feed_still_has_the_event() {
+    let closed = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/hooks", closed.local_addr().expect("addr"));
+    drop(closed);
+    let emu = Emulator::start(&["--webhook-url", &url, "--webhook-secret", SECRET]);
+    reply(
+        &emu,
+        json!({"accountLinkId": "acct2founder", "contactId": "p2theo", "content": "first!"}),
+    );
+    let mut attempts = Value::Null;
+    for _ in 0..100 {
+        attempts = emu.control("GET", "/__emulator/webhooks", None);
+        if attempts.as_array().is_some_and(|a| a.len() == 2) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let list = attempts.as_array().expect("two attempts");
+    assert!(list.iter().all(|a| a["status"].is_null()), "{attempts}");
+    assert!(list.iter().all(|a| a["error"]
+        .as_str()
+        .is_some_and(|e| e.starts_with("connect"))));
+    let feed = events(&emu, "?type=message.received");
+    assert_eq!(
+        feed["data"].as_array().map(Vec::len),
+        Some(1),
+        "a reply with no thread opens one"
+    );
+    assert_eq!(
+        events(&emu, "?type=thread.created")["data"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+}

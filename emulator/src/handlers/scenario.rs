@@ -86,10 +86,13 @@ pub fn handle(state: &mut State, req: &Request, route: &str, now: u64) -> Option
     let method = req.method.as_str();
     let result = match (method, route) {
         ("GET", "/outages") => Ok(Response::json(200, &state.outages.to_json(now))),
-        ("POST", "/token") => parse::<TokenBody>(&req.body).map(|b| {
+        ("POST", "/token") => parse::<TokenBody>(&req.body).and_then(|b| {
+            if !b.refused && b.duration_ms.is_some() {
+                return Err(bad("durationMs: only with refused: true".into()));
+            }
             let until = b.duration_ms.map(|ms| now.saturating_add(ms));
             state.outages.refuse_token(b.refused, until);
-            Response::json(200, &state.outages.to_json(now))
+            Ok(Response::json(200, &state.outages.to_json(now)))
         }),
         ("POST", "/conversations") => {
             parse::<ConversationBody>(&req.body).and_then(|b| conversation(state, b, now))
@@ -108,6 +111,9 @@ pub fn handle(state: &mut State, req: &Request, route: &str, now: u64) -> Option
             }
             parse::<StatusBody>(&req.body).and_then(|b| {
                 link(state, id)?;
+                if b.status == LinkStatus::Active && b.duration_ms.is_some() {
+                    return Err(bad("durationMs: only with offline or paused".into()));
+                }
                 let until = b.duration_ms.map(|ms| now.saturating_add(ms));
                 state.outages.set_link(id, b.status, until);
                 Ok(Response::json(200, &state.outages.to_json(now)))
