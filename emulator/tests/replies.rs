@@ -303,6 +303,39 @@ fn a_reply_lands_at_its_moment_in_both_versions_the_feed_and_a_signed_webhook() 
         v2["data"][0]["lastMessage"],
         json!({"id": reply_id, "direction": "inbound", "createdAt": event["createdAt"]})
     );
+    let listed = emu
+        .api(
+            "GET",
+            &format!("/api/v2/threads/{thread_id}/messages"),
+            None,
+        )
+        .json();
+    assert_eq!(listed["data"][0]["direction"], "inbound", "newest first");
+    assert_eq!(listed["data"][0]["sentBy"], Value::Null);
+    assert_eq!(listed["data"][1]["id"], message_id.as_str());
+    assert_eq!(listed["data"][1]["direction"], "outbound");
+    let asc = emu
+        .api(
+            "GET",
+            &format!("/api/v2/threads/{thread_id}/messages?order=asc&limit=1"),
+            None,
+        )
+        .json();
+    assert_eq!(
+        (asc["data"][0]["id"].clone(), asc["nextCursor"].clone()),
+        (json!(message_id), json!(message_id))
+    );
+    let missing = emu.api("GET", "/api/v2/threads/t404/messages", None);
+    assert_eq!(
+        (missing.status, missing.json()["code"].clone()),
+        (404, json!("threadNotFound"))
+    );
+    let bad = emu.api("GET", "/api/v2/threads/T-1/messages", None);
+    assert_eq!(
+        bad.json()["details"]["issues"][0]["path"],
+        json!(["path", "threadId"])
+    );
+
     let attempts = emu.control("GET", "/__emulator/webhooks", None);
     let statuses: Vec<Value> = attempts
         .as_array()

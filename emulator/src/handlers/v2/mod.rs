@@ -1,8 +1,8 @@
 //! The Inbox API v2 under `/api/v2`: the front door (token, team windows), then the send,
 //! `POST /api/v2/messages` with `Idempotency-Key` (`201` new / `200` replay, `422
 //! idempotencyKeyReused`, `409 sendInProgress`, `409 accountLinkDisconnected`), and the reads
-//! `GET /api/v2/contacts`, `/threads` and `/events`; errors in the `{code, message, details,
-//! requestId}` shape.
+//! `GET /api/v2/contacts`, `/threads`, `/threads/{id}/messages` and `/events`; errors in the
+//! `{code, message, details, requestId}` shape.
 
 mod contacts;
 mod disconnect;
@@ -11,6 +11,7 @@ mod events;
 mod page;
 mod query;
 mod send;
+mod thread_messages;
 mod threads;
 mod validate;
 mod views;
@@ -69,6 +70,10 @@ pub fn handle(state: &mut State, req: &Request, now: u64, hold_key: bool) -> Out
         (V2_CONTACTS, "GET") => Outcome::plain(contacts::list(state, req)),
         (V2_THREADS, "GET") => Outcome::plain(threads::list(state, req)),
         (V2_EVENTS, "GET") => Outcome::plain(events::list(state, req)),
+        (p, "GET") if thread_messages::thread_id(p).is_some() => {
+            let id = thread_messages::thread_id(p).unwrap_or_default();
+            Outcome::plain(thread_messages::list(state, req, id))
+        }
         (V2_SEND, _) => Outcome::plain(
             error(
                 405,
@@ -83,7 +88,7 @@ pub fn handle(state: &mut State, req: &Request, now: u64, hold_key: bool) -> Out
             404,
             "notFound",
             &format!(
-                "No route for {} {} (the emulator speaks v2's POST {V2_SEND}, GET {V2_CONTACTS}, GET {V2_THREADS} and GET {V2_EVENTS})",
+                "No route for {} {} (the emulator speaks v2's POST {V2_SEND}, GET {V2_CONTACTS}, GET {V2_THREADS}, GET {V2_THREADS}/{{id}}/messages and GET {V2_EVENTS})",
                 req.method, req.path
             ),
             Value::Null,
