@@ -160,6 +160,18 @@ fn an_earlier_conversation_is_a_thread_both_versions_read() {
     );
     assert_eq!(messages[1]["authorId"], "acct1sales");
 
+    let stored = emu.stored_messages();
+    let origin: Vec<(Value, Value)> = stored
+        .iter()
+        .map(|m| (m["direction"].clone(), m["api"].clone()))
+        .collect();
+    assert_eq!(
+        origin,
+        [
+            (json!("outbound"), json!("control")),
+            (json!("inbound"), json!("control"))
+        ]
+    );
     let stats = emu.stats();
     assert_eq!(stats["sent"]["total"], 0, "history is not a send");
     assert_eq!(

@@ -164,6 +164,7 @@ pub fn handle(state: &mut State, req: &Request, now: u64) -> Response {
                 .map(|m| {
                     let mut v = message_json(state, m);
                     v["accountLinkId"] = json!(m.account_link_id);
+                    v["direction"] = json!(m.direction);
                     v["api"] = json!(m.api);
                     v["idempotencyKey"] = json!(m.idempotency_key);
                     v["replyToMessageId"] = json!(m.reply_to);
