@@ -184,7 +184,7 @@ fn conversation(state: &mut State, b: ConversationBody, now: u64) -> Result<Resp
     let mut thread_id = String::new();
     for m in b.messages {
         let at = m.at.unwrap_or(now);
-        let (message, thread) = state.add_history(
+        let (message, thread) = state.add_scripted(
             &b.account_link_id,
             prospect.clone(),
             m.direction,

@@ -325,8 +325,9 @@ impl State {
         (message, self.threads[idx].clone())
     }
 
-    /// Adds a message of an earlier conversation (no events, no limits counted).
-    pub fn add_history(
+    /// Adds a message the control API scripted (an earlier conversation, a reply): no
+    /// message event, no limits counted; a new thread is still `thread.created`.
+    pub fn add_scripted(
         &mut self,
         account_link_id: &str,
         prospect: Prospect,
@@ -354,12 +355,8 @@ impl State {
                 content,
                 ..
             } = reply;
-            let idx = self.thread_index(&account_link_id, prospect, at);
-            let sent = Sent {
-                api: "control",
-                ..Sent::default()
-            };
-            let m = self.push_message(idx, Direction::Inbound, &content, at, sent);
+            let (m, _) =
+                self.add_scripted(&account_link_id, prospect, Direction::Inbound, &content, at);
             self.emit("message.received", at, ("message", &m.id), &m.thread_id);
         }
     }
