@@ -1,10 +1,18 @@
 //! The Inbox API v2 under `/api/v2`: the front door (token, team windows), then the send,
 //! `POST /api/v2/messages` with `Idempotency-Key` (`201` new / `200` replay, `422
-//! idempotencyKeyReused`, `409 sendInProgress`), errors in the `{code, message, details,
-//! requestId}` shape.
+//! idempotencyKeyReused`, `409 sendInProgress`, `409 accountLinkDisconnected`), and the reads
+//! `GET /api/v2/contacts`, `/threads`, `/threads/{id}/messages` and `/events`; errors in the
+//! `{code, message, details, requestId}` shape.
 
+mod contacts;
+mod disconnect;
 mod error;
+mod events;
+mod page;
+mod query;
 mod send;
+mod thread_messages;
+mod threads;
 mod validate;
 mod views;
 
@@ -16,7 +24,7 @@ use crate::handlers::v2::error::error;
 use crate::http::Request;
 use crate::model::clock::iso8601;
 use crate::model::limits;
-use crate::model::paths::V2_SEND;
+use crate::model::paths::{V2_CONTACTS, V2_EVENTS, V2_SEND, V2_THREADS};
 use crate::model::state::State;
 
 /// Handles a request under `/api/v2`. With `hold_key`, a new send leaves its idempotency key
@@ -55,7 +63,17 @@ pub fn handle(state: &mut State, req: &Request, now: u64, hold_key: bool) -> Out
     };
     let path = req.path.trim_end_matches('/');
     let mut outcome = match (path, req.method.as_str()) {
-        (V2_SEND, "POST") => send::send(state, req, now, hold_key),
+        (V2_SEND, "POST") => match disconnect::refusal(state, req, now) {
+            Some(r) => Outcome::plain(r),
+            None => send::send(state, req, now, hold_key),
+        },
+        (V2_CONTACTS, "GET") => Outcome::plain(contacts::list(state, req)),
+        (V2_THREADS, "GET") => Outcome::plain(threads::list(state, req)),
+        (V2_EVENTS, "GET") => Outcome::plain(events::list(state, req)),
+        (p, "GET") if thread_messages::thread_id(p).is_some() => {
+            let id = thread_messages::thread_id(p).unwrap_or_default();
+            Outcome::plain(thread_messages::list(state, req, id))
+        }
         (V2_SEND, _) => Outcome::plain(
             error(
                 405,
@@ -70,7 +88,7 @@ pub fn handle(state: &mut State, req: &Request, now: u64, hold_key: bool) -> Out
             404,
             "notFound",
             &format!(
-                "No route for {} {} (the emulator speaks POST {V2_SEND} of v2)",
+                "No route for {} {} (the emulator speaks v2's POST {V2_SEND}, GET {V2_CONTACTS}, GET {V2_THREADS}, GET {V2_THREADS}/{{id}}/messages and GET {V2_EVENTS})",
                 req.method, req.path
             ),
             Value::Null,
