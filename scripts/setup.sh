@@ -48,12 +48,31 @@ ensure_worker_build() {
   fi
 }
 
+# apt-get install of the named Debian packages, as root or through sudo.
+apt_install() {
+  log "installing $* from apt"
+  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
 ensure_chromium() {
   if ! [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || ! command -v brotli >/dev/null; then
-    log "installing chromium, chromium-driver and brotli from apt"
-    local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver brotli >/dev/null
+    apt_install chromium chromium-driver brotli
+  fi
+}
+
+# Firefox and WebKit for the page tests (tests/browser/): Firefox ESR, WebKitGTK's WebDriver and
+# MiniBrowser, and Xvfb (MiniBrowser needs a display) from apt (about 2 minutes); geckodriver
+# from crates.io (about 3 minutes: its npm package downloads from GitHub).
+ensure_firefox_webkit() {
+  if ! [[ -x /usr/bin/firefox-esr && -x /usr/bin/WebKitWebDriver && -x /usr/bin/xvfb-run ]]; then
+    apt_install firefox-esr webkit2gtk-driver xvfb
+  fi
+  local want="0.37.1"
+  if [[ "$(geckodriver --version 2>/dev/null | head -1 || true)" != "geckodriver $want"* ]]; then
+    log "installing geckodriver $want (about 3 minutes)"
+    cargo install geckodriver --version "$want" --locked
   fi
 }
 
@@ -70,6 +89,7 @@ ensure_npm() {
 
 ensure_rust_target
 ensure_chromium
+ensure_firefox_webkit
 ensure_npm "$root"
 for lock in "$root"/{examples/*,bench,www,tests/ts,campaign}/package-lock.json; do
   [[ -f "$lock" ]] && ensure_npm "$(dirname "$lock")"

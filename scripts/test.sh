@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, clippy (native and wasm32), native tests, the package
 # build and its size budget, the wasm-bindgen-test suites in Node, a Chromium page and a
-# Chromium service worker, the JavaScript package tests in Node, the TypeScript consumer check
-# and the browser tests. Installs whatever is missing first (scripts/setup.sh).
+# Chromium service worker, the JavaScript package tests in Node and the other runtimes, the
+# TypeScript consumer check and the browser tests (Chromium, Firefox, WebKit). Installs whatever
+# is missing first (scripts/setup.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/setup.sh"
@@ -44,11 +45,14 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 step "JavaScript package tests (node --test)"
 node --test --test-timeout=180000 tests/js/
 
-step "the packed npm package installed in an empty app: Node, Deno, Bun, a wrangler-bundled Worker (README quick starts as written)"
+step "the packed npm package installed in an empty app: Node, Deno, Bun, a wrangler-bundled Worker, Vercel's Edge Runtime (README quick starts as written)"
 node --test --test-timeout=180000 tests/runtimes/
 
 step "JavaScript package in headless Chromium (fault suite in a page)"
-node --test --test-timeout=180000 tests/browser/
+node --test --test-timeout=180000 tests/browser/chromium.test.mjs
+
+step "JavaScript package in headless Firefox and WebKit (fault suite in a page, through WebDriver)"
+node --test --test-timeout=300000 tests/browser/firefox.test.mjs tests/browser/webkit.test.mjs
 
 step "demo page in Chromium (scripts/demo.sh --no-build)"
 node --test --test-timeout=180000 tests/demo/
