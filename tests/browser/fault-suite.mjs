@@ -20,7 +20,7 @@ export function faultSuite(engine, open) {
 
   before(async () => {
     emulator = await startEmulator(["--token", token, "--serve-dir", root]);
-    page = await open(`${emulator.url}/tests/browser/faults.html`);
+    page = await open(`${emulator.url}/tests/browser/faults.html?engine=${engine}`);
     console.log(`# ${page.version}`);
   }, { timeout: 90_000 });
   after(async () => {
