@@ -48,27 +48,25 @@ ensure_worker_build() {
   fi
 }
 
-# apt-get install of the named Debian packages, as root or through sudo.
-apt_install() {
-  log "installing $* from apt"
-  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
-}
-
-ensure_chromium() {
-  if ! [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || ! command -v brotli >/dev/null; then
-    apt_install chromium chromium-driver brotli
+# Debian packages from apt, in one apt-get run for whatever is missing: Chromium and ChromeDriver,
+# brotli (the size table), and for the Firefox and WebKit page tests (tests/browser/) Firefox
+# ESR, WebKitGTK's WebDriver with its MiniBrowser, and Xvfb (MiniBrowser needs a display).
+ensure_apt_packages() {
+  local missing=() pair
+  for pair in chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver brotli:/usr/bin/brotli \
+    firefox-esr:/usr/bin/firefox-esr webkit2gtk-driver:/usr/bin/WebKitWebDriver xvfb:/usr/bin/xvfb-run; do
+    [[ -x "${pair#*:}" ]] || missing+=("${pair%%:*}")
+  done
+  if (( ${#missing[@]} )); then
+    log "installing ${missing[*]} from apt (about 2 minutes for all)"
+    local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
 
-# Firefox and WebKit for the page tests (tests/browser/): Firefox ESR, WebKitGTK's WebDriver and
-# MiniBrowser, and Xvfb (MiniBrowser needs a display) from apt (about 2 minutes); geckodriver
-# from crates.io (about 3 minutes: its npm package downloads from GitHub).
-ensure_firefox_webkit() {
-  if ! [[ -x /usr/bin/firefox-esr && -x /usr/bin/WebKitWebDriver && -x /usr/bin/xvfb-run ]]; then
-    apt_install firefox-esr webkit2gtk-driver xvfb
-  fi
+# geckodriver, which drives Firefox, from crates.io (its npm package downloads from GitHub).
+ensure_geckodriver() {
   local want="0.37.1"
   if [[ "$(geckodriver --version 2>/dev/null | head -1 || true)" != "geckodriver $want"* ]]; then
     log "installing geckodriver $want (about 3 minutes)"
@@ -88,8 +86,7 @@ ensure_npm() {
 }
 
 ensure_rust_target
-ensure_chromium
-ensure_firefox_webkit
+ensure_apt_packages
 ensure_npm "$root"
 for lock in "$root"/{examples/*,bench,www,tests/ts,campaign}/package-lock.json; do
   [[ -f "$lock" ]] && ensure_npm "$(dirname "$lock")"
@@ -97,3 +94,4 @@ done
 ensure_wasm_bindgen
 ensure_wasm_pack
 ensure_worker_build
+ensure_geckodriver
