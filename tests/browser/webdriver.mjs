@@ -39,11 +39,17 @@ async function startDriver(engine) {
   // Its own process group, so stopping it also stops xvfb-run's Xvfb and the browser.
   const child = spawn(command, args, { detached: true, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
+  let failed; // set when the command could not be started at all
+  child.once("error", (error) => (failed = error));
   child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    process.kill(-child.pid, "SIGTERM");
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      return; // the group is gone already
+    }
     await exited;
   };
   const base = `http://127.0.0.1:${port}`;
@@ -59,6 +65,7 @@ async function startDriver(engine) {
   };
   try {
     for (let i = 0; ; i += 1) {
+      if (failed) throw new Error(`${command} could not start (${failed.message}): is scripts/setup.sh done?`);
       if (child.exitCode !== null) throw new Error(`${command} exited (${child.exitCode}): ${stderr}`);
       try {
         if ((await call("GET", "/status")).ready) break;
@@ -81,6 +88,10 @@ async function startDriver(engine) {
 export async function openPage(engine, url) {
   const driver = await startDriver(engine);
   let session;
+  const quit = async () => {
+    if (session) await driver.call("DELETE", session).catch(() => {});
+    await driver.stop();
+  };
   try {
     const created = await driver.call("POST", "/session", { capabilities: { alwaysMatch: ENGINES[engine].capabilities } });
     session = `/session/${created.sessionId}`;
@@ -103,14 +114,10 @@ export async function openPage(engine, url) {
         return row;
       },
       errors: () => script("return window.pageErrors"),
-      async close() {
-        await driver.call("DELETE", session).catch(() => {});
-        await driver.stop();
-      },
+      close: quit,
     };
   } catch (error) {
-    if (session) await driver.call("DELETE", session).catch(() => {});
-    await driver.stop();
+    await quit();
     throw error;
   }
 }
