@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, clippy (native and wasm32), native tests, the package
-# build and its size budget, the wasm-bindgen-test suites in Node, a Chromium page and a
-# Chromium service worker, the JavaScript package tests in Node and the other runtimes, the
+# build and its size budget, the wasm-bindgen-test suites in Node, a Chromium page, a Chromium
+# service worker and a Firefox page, the JavaScript package tests in Node and the other runtimes, the
 # TypeScript consumer check and the browser tests (Chromium, Firefox, WebKit). Installs whatever
 # is missing first (scripts/setup.sh).
 set -euo pipefail
@@ -29,13 +29,16 @@ node scripts/check-size.mjs pkg
 step "publishable as it stands (LICENSE, CHANGELOG, cargo package and doc, pkg/package.json, npm pack, .d.ts docs)"
 node scripts/check-publish.mjs pkg
 
-step "wasm-bindgen-test: Node, Chromium page, Chromium service worker"
-# One emulator serves all three suites: X's per-sender limit (200 per 15 minutes) would be a
+step "wasm-bindgen-test: Node, Chromium page, Chromium service worker, Firefox page"
+# One emulator serves all four suites: X's per-sender limit (200 per 15 minutes) would be a
 # budget they share, and they are not about it (tests/js/exactly-once.test.mjs is).
 start_emulator --sender-limits none
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=/usr/bin/chromedriver \
   cargo test --target wasm32-unknown-unknown --test node --test browser --test service_worker
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+GECKODRIVER="$(command -v geckodriver)" \
+  cargo test --target wasm32-unknown-unknown --test browser
 stop_emulator
 
 step "wasm-bindgen-test: the npm package's allocator (feature pkg) in Node"
