@@ -54,6 +54,10 @@ pub(crate) struct ErrorBody {
     pub(crate) message_id: Option<String>,
     /// v2 `details.retryAfterSeconds` (`platformRateLimited`).
     pub(crate) retry_after_seconds: Option<u64>,
+    /// v2 `details.resetAt` (`rateLimited`): when the window resets, an ISO 8601 time.
+    pub(crate) reset_at: Option<String>,
+    /// v2 `details.status` (`accountLinkDisconnected`): `paused`, `offline`, ...
+    pub(crate) link_status: Option<String>,
     /// The start of the raw body: at least the excerpt plus [`redact::reach`] UTF-16 units
     /// (each unit is at least one byte, so that many units cover that many bytes).
     pub(crate) text: Option<String>,
@@ -74,7 +78,8 @@ pub(crate) trait Reply {
     fn error_body(&self, units: u32) -> ErrorBody;
     /// What the runtime threw, when the attempt failed.
     fn thrown(&self) -> Cause;
-    /// Milliseconds from now until an HTTP date, by the runtime's own date parser and clock.
+    /// Milliseconds from now until a date (an HTTP date, or ISO 8601 as v2 `resetAt` is), by the
+    /// runtime's own date parser and clock.
     fn ms_until(&self, date: &str) -> Option<f64>;
 }
 
@@ -150,7 +155,8 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
             reply.header(Header::RetryAfter).as_deref(),
             |date| reply.ms_until(date),
         )
-        .or(body.retry_after_seconds.map(|s| s.saturating_mul(1000))),
+        .or(body.retry_after_seconds.map(|s| s.saturating_mul(1000)))
+        .or_else(|| Some(reply.ms_until(body.reset_at.as_deref()?)?.max(0.0).ceil() as u64)),
         maybe_sent: false,
         attempts: context.attempts,
         body: body
@@ -160,6 +166,7 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
         idempotency_key: context.key.map(str::to_owned),
         message_id: clean(body.message_id),
         rate_limit: None,
+        link_status: clean(body.link_status),
     };
     match context.call {
         Call::SendV1 => classify(status, details),
@@ -349,6 +356,8 @@ mod tests {
                 request_id: self.body.request_id.clone(),
                 message_id: self.body.message_id.clone(),
                 retry_after_seconds: self.body.retry_after_seconds,
+                reset_at: self.body.reset_at.clone(),
+                link_status: self.body.link_status.clone(),
                 text: self.body.text.clone(),
                 cut: self.body.cut,
             }

@@ -43,30 +43,30 @@ export function success(text, strict, status, requestId, attempts, limit, remain
 /**
  * What an error body (`text`, or nothing) says, in any of the vendor's shapes —
  * `{"error": {"code", "message"}}` (v1), `{"error": "Unauthorized", "message"}` (v1 auth),
- * `{"code", "message", "requestId", "details"}` (v2) — as `[code, message, requestId,
- * details.messageId, details.retryAfterSeconds, the first units of the text, whether that
- * cut the text]`, each `undefined` unless it is a string (a number for retryAfterSeconds).
+ * `{"code", "message", "requestId", "details"}` (v2) — as `{ code, message, requestId,
+ * messageId, retryAfterSeconds, resetAt, linkStatus, text, cut }`: the v2 `details` fields
+ * flattened (`details.status` as `linkStatus`), each `undefined` unless it is a string (a
+ * number for `retryAfterSeconds`), `text` the first `units` of the text and `cut` whether
+ * that cut it.
  */
 export function errorBody(text, units) {
-  if (typeof text != "string") return [];
-  const start = text ? text.slice(0, units) : undefined;
-  const cut = text.length > units;
+  if (typeof text != "string") return {};
+  const fields = { text: text ? text.slice(0, units) : undefined, cut: text.length > units };
   let value;
   try {
     value = object(JSON.parse(text));
   } catch {}
-  if (!value) return [, , , , , start, cut];
+  if (!value) return fields;
   const inner = object(value.error);
   const details = object(value.details) ?? {};
-  return [
-    string(inner ? inner.code : string(value.error) ?? value.code),
-    string((inner ?? value).message),
-    string(value.requestId),
-    string(details.messageId),
-    typeof details.retryAfterSeconds == "number" ? details.retryAfterSeconds : undefined,
-    start,
-    cut,
-  ];
+  fields.code = string(inner ? inner.code : string(value.error) ?? value.code);
+  fields.message = string((inner ?? value).message);
+  fields.requestId = string(value.requestId);
+  fields.messageId = string(details.messageId);
+  if (typeof details.retryAfterSeconds == "number") fields.retryAfterSeconds = details.retryAfterSeconds;
+  fields.resetAt = string(details.resetAt);
+  fields.linkStatus = string(details.status);
+  return fields;
 }
 
 /**

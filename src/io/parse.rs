@@ -2,7 +2,7 @@
 //! (strict only on what identifies the result), the vendor's error shapes, a page of
 //! messages. The success value reaches JavaScript callers exactly as the server sent it.
 
-use js_sys::Array;
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::Response;
 
@@ -28,9 +28,10 @@ extern "C" {
         reset_at: f64,
         replayed: Option<bool>,
     ) -> Result<JsValue, JsValue>;
-    /// `[code, message, requestId, messageId, retryAfterSeconds, text start, cut]`.
+    /// `{ code, message, requestId, messageId, retryAfterSeconds, resetAt, linkStatus, text,
+    /// cut }`.
     #[wasm_bindgen(js_name = errorBody)]
-    fn error_fields(text: &JsValue, units: u32) -> Array;
+    fn error_fields(text: &JsValue, units: u32) -> JsValue;
     /// `[thread id, prospect.platformId, prospect.externalId]`, or `null`; throws a
     /// [`PROBLEMS`] index.
     #[wasm_bindgen(js_name = lookupThread, catch)]
@@ -139,21 +140,23 @@ pub(crate) fn page(value: &JsValue) -> Page {
 
 /// Reads an error body, keeping the first `units` UTF-16 units of its text:
 /// `{"error": {"code", "message"}}` (v1), `{"error": "Unauthorized", "message"}` (v1 auth),
-/// `{"code", "message", "requestId"}` (v2), or anything else kept as raw text.
+/// `{"code", "message", "requestId", "details"}` (v2), or anything else kept as raw text.
 pub(crate) fn error_body(text: &JsValue, units: u32) -> ErrorBody {
     let fields = error_fields(text, units);
-    let text = |index: u32| fields.get(index).as_string();
+    let field = |name: &str| Reflect::get(&fields, &JsValue::from_str(name)).unwrap_or_default();
+    let text = |name: &str| field(name).as_string();
     ErrorBody {
-        code: text(0),
-        message: text(1),
-        request_id: text(2),
-        message_id: text(3),
-        retry_after_seconds: fields
-            .get(4)
+        code: text("code"),
+        message: text("message"),
+        request_id: text("requestId"),
+        message_id: text("messageId"),
+        retry_after_seconds: field("retryAfterSeconds")
             .as_f64()
             .filter(|s| *s >= 0.0)
             .map(|s| s.ceil() as u64),
-        text: text(5),
-        cut: fields.get(6).is_truthy(),
+        reset_at: text("resetAt"),
+        link_status: text("linkStatus"),
+        text: text("text"),
+        cut: field("cut").is_truthy(),
     }
 }
