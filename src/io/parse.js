@@ -12,19 +12,19 @@ export function header(response, index) {
 }
 
 /**
- * `text` (a 2xx body) parsed as JSON. With `strict` (a send), `message.id`, `message.content`
- * and `thread.id` must be strings, `replayed` is set when given, and `meta` to `{ status,
- * requestId, attempts, rateLimit }` (the request id left out when `undefined`, the budget
- * unless `limit` is given). Throws the number of what is wrong (`PROBLEMS` in parse.rs).
+ * `text` (a 2xx body) parsed as JSON. Given the `meta` of a send (built in Rust: `{ status,
+ * requestId?, attempts, rateLimit? }`), `message.id`, `message.content` and `thread.id` must be
+ * strings, and `meta` and `replayed` (when given) are set on the value. Throws the number of
+ * what is wrong (`PROBLEMS` in parse.rs).
  */
-export function success(text, strict, status, requestId, attempts, limit, remaining, resetAt, replayed) {
+export function success(text, meta, replayed) {
   let value;
   try {
     value = JSON.parse(text);
   } catch {
     throw text ? 1 : 0;
   }
-  if (!strict) return value;
+  if (!meta) return value;
   const { message, thread } = object(value) ?? {};
   if (!object(message)) throw 2;
   if (typeof message.id != "string") throw 3;
@@ -32,12 +32,13 @@ export function success(text, strict, status, requestId, attempts, limit, remain
   if (!object(thread)) throw 5;
   if (typeof thread.id != "string") throw 6;
   if (replayed !== undefined) value.replayed = replayed;
-  const meta = { status };
-  if (requestId !== undefined) meta.requestId = requestId;
-  meta.attempts = attempts;
-  if (limit !== undefined) meta.rateLimit = { limit, remaining, resetAt };
   value.meta = meta;
   return value;
+}
+
+/** `{ limit, remaining, resetAt }` (resetAt in Unix milliseconds): a team budget. */
+export function rateLimit(limit, remaining, resetAt) {
+  return { limit, remaining, resetAt };
 }
 
 /**

@@ -2,32 +2,29 @@
 //! (strict only on what identifies the result), the vendor's error shapes, a page of
 //! messages. The success value reaches JavaScript callers exactly as the server sent it.
 
-use js_sys::{Array, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::Response;
 
 use crate::decide::answer::{ErrorBody, Header};
 use crate::decide::reconcile::{Cursor, Entry, Page};
-use crate::input::types::Meta;
+use crate::input::types::{Meta, RateLimit};
 
 #[wasm_bindgen(module = "/src/io/parse.js")]
 extern "C" {
     /// Header number `index` (a [`Header`]) of `response`.
     fn header(response: &Response, index: u32) -> Option<String>;
-    /// The parsed 2xx body; throws a [`PROBLEMS`] index.
+    /// The parsed 2xx body, checked and given its `meta` when one is given (a send); throws a
+    /// [`PROBLEMS`] index.
     #[wasm_bindgen(catch)]
-    #[allow(clippy::too_many_arguments)]
     fn success(
         text: &JsValue,
-        strict: bool,
-        status: u16,
-        request_id: Option<&str>,
-        attempts: u32,
-        limit: Option<f64>,
-        remaining: f64,
-        reset_at: f64,
+        meta: Option<JsMeta>,
         replayed: Option<bool>,
     ) -> Result<JsValue, JsValue>;
+    /// `{ limit, remaining, resetAt }`.
+    #[wasm_bindgen(js_name = rateLimit)]
+    fn rate_limit_object(limit: f64, remaining: f64, reset_at: f64) -> JsValue;
     /// `{ code, message, requestId, messageId, retryAfterSeconds, resetAt, linkStatus, text,
     /// cut }`.
     #[wasm_bindgen(js_name = errorBody)]
@@ -42,6 +39,21 @@ extern "C" {
     /// `value.messages[index]`.
     #[wasm_bindgen(js_name = pageItem)]
     pub(crate) fn page_item(value: &JsValue, index: u32) -> JsValue;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The `meta` of a delivered send as JavaScript callers read it, set by name.
+    #[wasm_bindgen(extends = Object)]
+    type JsMeta;
+    #[wasm_bindgen(method, setter)]
+    fn set_status(this: &JsMeta, status: u16);
+    #[wasm_bindgen(method, setter = requestId)]
+    fn set_request_id(this: &JsMeta, id: &str);
+    #[wasm_bindgen(method, setter)]
+    fn set_attempts(this: &JsMeta, attempts: u32);
+    #[wasm_bindgen(method, setter = rateLimit)]
+    fn set_rate_limit(this: &JsMeta, budget: JsValue);
 }
 
 /// What can be wrong with a body, by the number `parse.js` throws.
@@ -67,35 +79,38 @@ pub(crate) fn header_value(response: &Response, name: Header) -> Option<String> 
     header(response, name as u32)
 }
 
-/// Parses a 2xx body (`response.text()`) as JSON. With `strict` (a send) checks that
-/// `message.id`, `message.content` and `thread.id` are strings and sets `replayed` when
-/// given; on failure, says what is wrong.
+/// A budget as the JavaScript object `{ limit, remaining, resetAt }`.
+pub(crate) fn rate_limit_value(budget: &RateLimit) -> JsValue {
+    rate_limit_object(
+        budget.limit as f64,
+        budget.remaining as f64,
+        budget.reset_at_ms as f64,
+    )
+}
+
+/// `meta` as the JavaScript object `{ status, requestId?, attempts, rateLimit? }`.
+fn meta_value(meta: &Meta) -> JsMeta {
+    let js: JsMeta = Object::new().unchecked_into();
+    js.set_status(meta.status);
+    if let Some(id) = &meta.request_id {
+        js.set_request_id(id);
+    }
+    js.set_attempts(meta.attempts);
+    if let Some(budget) = &meta.rate_limit {
+        js.set_rate_limit(rate_limit_value(budget));
+    }
+    js
+}
+
+/// Parses a 2xx body (`response.text()`) as JSON. Given a send's `meta`, checks that
+/// `message.id`, `message.content` and `thread.id` are strings and sets `meta` and, when given,
+/// `replayed`; on failure, says what is wrong.
 pub(crate) fn body(
     text: &JsValue,
     send: Option<&Meta>,
     replayed: Option<bool>,
 ) -> Result<JsValue, &'static str> {
-    let (status, request_id, attempts, budget) = match send {
-        Some(meta) => (
-            meta.status,
-            meta.request_id.as_deref(),
-            meta.attempts,
-            meta.rate_limit,
-        ),
-        None => (0, None, 0, None),
-    };
-    success(
-        text,
-        send.is_some(),
-        status,
-        request_id,
-        attempts,
-        budget.map(|b| b.limit as f64),
-        budget.map_or(0.0, |b| b.remaining as f64),
-        budget.map_or(0.0, |b| b.reset_at_ms as f64),
-        replayed,
-    )
-    .map_err(problem)
+    success(text, send.map(meta_value), replayed).map_err(problem)
 }
 
 /// The thread a `GET /threads/lookup` answer names: its id and its prospect's ids.

@@ -4,8 +4,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::rate_limit_value;
 use crate::decide::error::Error;
+use crate::io::parse::rate_limit_value;
 
 #[wasm_bindgen(module = "/src/js/error.js")]
 extern "C" {

@@ -905,28 +905,28 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly _: (a: number, b: number) => void;
-    readonly $: (a: number, b: number) => void;
-    readonly aa: (a: number, b: number) => void;
-    readonly ba: (a: number, b: any, c: number) => any;
-    readonly ca: (a: any) => [number, number, number];
-    readonly da: (a: number) => any;
-    readonly ea: (a: number, b: any, c: number) => any;
-    readonly fa: (a: number, b: any, c: number) => any;
-    readonly ga: (a: number, b: any) => any;
-    readonly ha: (a: number) => number;
+    readonly da: (a: number, b: number) => void;
+    readonly ea: (a: number, b: number) => void;
+    readonly fa: (a: number, b: number) => void;
+    readonly ga: (a: number, b: any, c: number) => any;
+    readonly ha: (a: any) => [number, number, number];
     readonly ia: (a: number) => any;
-    readonly ja: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
-    readonly ka: (a: number) => any;
-    readonly la: (a: number) => any;
-    readonly oa: (a: number, b: number) => number;
-    readonly pa: (a: number, b: number, c: number, d: number) => number;
-    readonly qa: (a: number, b: number, c: number) => void;
-    readonly ra: (a: number) => void;
-    readonly sa: () => number;
-    readonly ta: WebAssembly.Table;
-    readonly ua: (a: number) => void;
-    readonly va: () => void;
+    readonly ja: (a: number, b: any, c: number) => any;
+    readonly ka: (a: number, b: any, c: number) => any;
+    readonly la: (a: number, b: any) => any;
+    readonly ma: (a: number) => number;
+    readonly na: (a: number) => any;
+    readonly oa: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
+    readonly pa: (a: number) => any;
+    readonly qa: (a: number) => any;
+    readonly ta: (a: number, b: number) => number;
+    readonly ua: (a: number, b: number, c: number, d: number) => number;
+    readonly va: (a: number, b: number, c: number) => void;
+    readonly wa: (a: number) => void;
+    readonly xa: () => number;
+    readonly ya: WebAssembly.Table;
+    readonly za: (a: number) => void;
+    readonly Aa: () => void;
 }
 
 export type SyncInitInput = BufferSource | WebAssembly.Module;
