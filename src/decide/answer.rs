@@ -73,7 +73,7 @@ pub(crate) trait Reply {
     /// A response header's value.
     fn header(&self, name: Header) -> Option<String>;
     /// Checks that a 2xx body has the documented shape; says what is wrong if not.
-    fn check_success(&mut self) -> Result<(), &'static str>;
+    fn check_success(&mut self) -> Result<(), String>;
     /// The error body's fields, and the first `units` UTF-16 units of its text.
     fn error_body(&self, units: u32) -> ErrorBody;
     /// What the runtime threw, when the attempt failed.
@@ -133,7 +133,7 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
                 ErrorKind::Decode,
                 Details {
                     status: Some(status),
-                    message: Some(problem.to_owned()),
+                    message: Some(problem),
                     maybe_sent: true,
                     attempts: context.attempts,
                     ..Details::default()
@@ -345,8 +345,8 @@ mod tests {
             let found = self.headers.iter().find(|(h, _)| *h == name);
             found.map(|(_, v)| (*v).to_owned())
         }
-        fn check_success(&mut self) -> Result<(), &'static str> {
-            self.shape.map_or(Ok(()), Err)
+        fn check_success(&mut self) -> Result<(), String> {
+            self.shape.map_or(Ok(()), |problem| Err(problem.to_owned()))
         }
         fn error_body(&self, units: u32) -> ErrorBody {
             self.asked_units.set(units);

@@ -14,23 +14,23 @@ export function header(response, index) {
 /**
  * `text` (a 2xx body) parsed as JSON. Given the `meta` of a send (built in Rust: `{ status,
  * requestId?, attempts, rateLimit? }`), `message.id`, `message.content` and `thread.id` must be
- * strings, and `meta` and `replayed` (when given) are set on the value. Throws the number of
- * what is wrong (`PROBLEMS` in parse.rs).
+ * strings, and `meta` and `replayed` (when given) are set on the value. Throws what is wrong,
+ * in words.
  */
 export function success(text, meta, replayed) {
   let value;
   try {
     value = JSON.parse(text);
   } catch {
-    throw text ? 1 : 0;
+    throw text ? "the body is not JSON" : "the body is empty";
   }
   if (!meta) return value;
   const { message, thread } = object(value) ?? {};
-  if (!object(message)) throw 2;
-  if (typeof message.id != "string") throw 3;
-  if (typeof message.content != "string") throw 4;
-  if (!object(thread)) throw 5;
-  if (typeof thread.id != "string") throw 6;
+  if (!object(message)) throw "message is missing or not an object";
+  if (typeof message.id != "string") throw "message.id is missing or not a string";
+  if (typeof message.content != "string") throw "message.content is missing or not a string";
+  if (!object(thread)) throw "thread is missing or not an object";
+  if (typeof thread.id != "string") throw THREAD_ID;
   if (replayed !== undefined) value.replayed = replayed;
   value.meta = meta;
   return value;
@@ -70,17 +70,20 @@ export function errorBody(text, units) {
   return fields;
 }
 
+/** What is wrong with an answer whose thread id is not a string. */
+const THREAD_ID = "thread.id is missing or not a string";
+
 /**
- * A parsed `GET /threads/lookup` answer as `[thread id, prospect.platformId,
- * prospect.externalId]` (the prospect's ids `undefined` unless strings), `null` for `null` (no
- * thread). Throws 7 when it is not an object, 6 when its id is not a string (`PROBLEMS`).
+ * A parsed `GET /threads/lookup` answer as `{ id, platformId, externalId }` (the thread's id
+ * and its prospect's, these `undefined` unless strings), `null` for `null` (no thread). Throws
+ * what is wrong, in words, when it is not a thread.
  */
 export function lookupThread(value) {
   if (value === null) return null;
-  if (!object(value)) throw 7;
-  if (typeof value.id != "string") throw 6;
+  if (!object(value)) throw "the lookup answer is neither null nor a thread";
+  if (typeof value.id != "string") throw THREAD_ID;
   const prospect = object(value.prospect) ?? {};
-  return [value.id, string(prospect.platformId), string(prospect.externalId)];
+  return { id: value.id, platformId: string(prospect.platformId), externalId: string(prospect.externalId) };
 }
 
 /**

@@ -14,8 +14,8 @@ use crate::input::types::{Meta, RateLimit};
 extern "C" {
     /// Header number `index` (a [`Header`]) of `response`.
     fn header(response: &Response, index: u32) -> Option<String>;
-    /// The parsed 2xx body, checked and given its `meta` when one is given (a send); throws a
-    /// [`PROBLEMS`] index.
+    /// The parsed 2xx body, checked and given its `meta` when one is given (a send); throws
+    /// what is wrong.
     #[wasm_bindgen(catch)]
     fn success(
         text: &JsValue,
@@ -29,10 +29,9 @@ extern "C" {
     /// cut }`.
     #[wasm_bindgen(js_name = errorBody)]
     fn error_fields(text: &JsValue, units: u32) -> JsValue;
-    /// `[thread id, prospect.platformId, prospect.externalId]`, or `null`; throws a
-    /// [`PROBLEMS`] index.
+    /// `{ id, platformId, externalId }`, or `null`; throws what is wrong.
     #[wasm_bindgen(js_name = lookupThread, catch)]
-    fn lookup(value: &JsValue) -> Result<Option<Array>, JsValue>;
+    fn lookup(value: &JsValue) -> Result<Option<Object>, JsValue>;
     /// `[nextCursor.id, nextCursor.timestamp, content, authorId, createdAt, content, ...]`.
     #[wasm_bindgen(js_name = pageEntries)]
     fn page_entries(value: &JsValue) -> Array;
@@ -56,22 +55,9 @@ extern "C" {
     fn set_rate_limit(this: &JsMeta, budget: JsValue);
 }
 
-/// What can be wrong with a body, by the number `parse.js` throws.
-const PROBLEMS: [&str; 8] = [
-    "the body is empty",
-    "the body is not JSON",
-    "message is missing or not an object",
-    "message.id is missing or not a string",
-    "message.content is missing or not a string",
-    "thread is missing or not an object",
-    "thread.id is missing or not a string",
-    "the lookup answer is neither null nor a thread",
-];
-
-/// The problem `parse.js` threw.
-fn problem(thrown: JsValue) -> &'static str {
-    let index = thrown.as_f64().unwrap_or_default() as usize;
-    PROBLEMS.get(index).copied().unwrap_or_default()
+/// What `parse.js` threw: what is wrong with the body, in words.
+fn problem(thrown: JsValue) -> String {
+    thrown.as_string().unwrap_or_default()
 }
 
 /// A response header's value.
@@ -109,7 +95,7 @@ pub(crate) fn body(
     text: &JsValue,
     send: Option<&Meta>,
     replayed: Option<bool>,
-) -> Result<JsValue, &'static str> {
+) -> Result<JsValue, String> {
     success(text, send.map(meta_value), replayed).map_err(problem)
 }
 
@@ -124,11 +110,14 @@ pub(crate) struct Looked {
 
 /// The thread of a parsed `GET /threads/lookup` answer; `None` for `null` (no thread).
 /// `Err` when the answer is neither `null` nor a thread.
-pub(crate) fn lookup_thread(value: &JsValue) -> Result<Option<Looked>, &'static str> {
+pub(crate) fn lookup_thread(value: &JsValue) -> Result<Option<Looked>, String> {
     let found = lookup(value).map_err(problem)?;
-    Ok(found.map(|fields| Looked {
-        thread_id: fields.get(0).as_string().unwrap_or_default(),
-        prospect: [fields.get(1).as_string(), fields.get(2).as_string()],
+    Ok(found.map(|fields| {
+        let text = |name| field(&fields, name).as_string();
+        Looked {
+            thread_id: text("id").unwrap_or_default(),
+            prospect: [text("platformId"), text("externalId")],
+        }
     }))
 }
 
@@ -158,8 +147,8 @@ pub(crate) fn page(value: &JsValue) -> Page {
 /// `{"code", "message", "requestId", "details"}` (v2), or anything else kept as raw text.
 pub(crate) fn error_body(text: &JsValue, units: u32) -> ErrorBody {
     let fields = error_fields(text, units);
-    let field = |name: &str| Reflect::get(&fields, &JsValue::from_str(name)).unwrap_or_default();
-    let text = |name: &str| field(name).as_string();
+    let field = |name| field(&fields, name);
+    let text = |name| field(name).as_string();
     ErrorBody {
         code: text("code"),
         message: text("message"),
@@ -174,4 +163,9 @@ pub(crate) fn error_body(text: &JsValue, units: u32) -> ErrorBody {
         text: text("text"),
         cut: field("cut").is_truthy(),
     }
+}
+
+/// Field `name` of an object `parse.js` made (`undefined` when absent).
+fn field(object: &JsValue, name: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(name)).unwrap_or_default()
 }
