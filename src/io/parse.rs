@@ -165,7 +165,7 @@ pub(crate) fn error_body(text: &JsValue, units: u32) -> ErrorBody {
     }
 }
 
-/// Field `name` of an object `parse.js` made (`undefined` when absent).
-fn field(object: &JsValue, name: &str) -> JsValue {
+/// Field `name` of a plain object (`undefined` when absent).
+pub(crate) fn field(object: &JsValue, name: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(name)).unwrap_or_default()
 }
