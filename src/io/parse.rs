@@ -12,8 +12,8 @@ use crate::input::types::{Meta, RateLimit};
 
 #[wasm_bindgen(module = "/src/io/parse.js")]
 extern "C" {
-    /// Header number `index` (a [`Header`]) of `response`.
-    fn header(response: &Response, index: u32) -> Option<String>;
+    /// Header `name` of `response`.
+    fn header(response: &Response, name: &str) -> Option<String>;
     /// The parsed 2xx body, checked and given its `meta` when one is given (a send); throws
     /// what is wrong.
     #[wasm_bindgen(catch)]
@@ -62,7 +62,7 @@ fn problem(thrown: JsValue) -> String {
 
 /// A response header's value.
 pub(crate) fn header_value(response: &Response, name: Header) -> Option<String> {
-    header(response, name as u32)
+    header(response, name.name())
 }
 
 /// A budget as the JavaScript object `{ limit, remaining, resetAt }`.
