@@ -151,11 +151,12 @@
   }
 
   /** A sentence a person can act on, from the InboxError properties the service worker passed on. */
-  function describe({ kind, message, field, rule, retryAfterMs, maybeSent, earlierMaybeSent, idempotencyKey }) {
+  function describe({ kind, scope, message, field, rule, retryAfterMs, maybeSent, earlierMaybeSent, idempotencyKey }) {
     if (maybeSent) {
       // The worker kept this DM's key: a Retry carries it, and Inbox delivers a key at most once.
-      // The package's own message says so when the key came from it; otherwise the panel does.
-      if (idempotencyKey && message.includes(idempotencyKey)) return `Not confirmed yet: ${message}`;
+      // The package's own error (it has a `scope`) says so when this try may have delivered it;
+      // otherwise the panel does.
+      if (scope && !earlierMaybeSent) return `Not confirmed yet: ${message}`;
       const key = idempotencyKey ? ` (${idempotencyKey})` : "";
       const why = earlierMaybeSent ? `Not sent by this try: ${message} An earlier try may have delivered it.` : message;
       return `Not confirmed yet: ${why} Retry is safe: it reuses this DM's idempotency key${key}, so it cannot arrive twice.`;
@@ -165,7 +166,9 @@
         const when = retryAfterMs == null
           ? "in a minute"
           : `in ${duration(retryAfterMs)} (after ${new Date(Date.now() + retryAfterMs).toLocaleTimeString()})`;
-        return `Not sent: Inbox is rate-limiting requests. Try again ${when}.`;
+        // The sender's limit is X's per-account one; any other is the team's request budget.
+        const who = scope === "sender" ? "X is limiting this account's DMs" : "Inbox is rate-limiting requests";
+        return `Not sent: ${who}. Try again ${when}.`;
       }
       case "unauthorized":
         return "Not sent: Inbox did not accept the API token. Check the token in the extension options.";

@@ -55,13 +55,13 @@ async function send({ platformId, content }) {
       // Past claimKey, the DM may have gone out before this went wrong: the key stays.
       return { ok: false, kind: "extension_error", message: String(error?.message ?? error), maybeSent: Boolean(pending), idempotencyKey: pending?.key };
     }
-    const { kind, message, status, field, rule, retryAfterMs, requestId } = error;
+    const { kind, scope, retryable, apiCode, message, status, field, rule, retryAfterMs, requestId } = error;
     // Not sent by this try; but a kept key means an earlier try of this DM may have delivered it.
     const earlierMaybeSent = !error.maybeSent && Boolean(pending?.retry);
     const maybeSent = error.maybeSent || earlierMaybeSent;
     if (pending && !maybeSent) await releaseKey(pending.slot);
     const idempotencyKey = maybeSent ? pending?.key : undefined;
-    return { ok: false, kind, message, status, field, rule, retryAfterMs, maybeSent, earlierMaybeSent, idempotencyKey, requestId };
+    return { ok: false, kind, scope, retryable, apiCode, message, status, field, rule, retryAfterMs, maybeSent, earlierMaybeSent, idempotencyKey, requestId };
   } finally {
     client?.free();
   }

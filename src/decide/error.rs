@@ -152,6 +152,9 @@ pub struct Details {
     /// The team's budget as the last answer that reported one said (`X-RateLimit-*`). Boxed:
     /// most errors carry none, and every error is built with room for it.
     pub rate_limit: Option<Box<RateLimit>>,
+    /// v2 `accountLinkDisconnected`: the account link's `details.status` (`paused` resumes by
+    /// itself, `offline` must be reconnected).
+    pub(crate) link_status: Option<String>,
 }
 
 /// A failure the JavaScript runtime reported (what `fetch` threw), kept as the error's

@@ -336,7 +336,7 @@ impl Reply for JsReply<'_> {
         parse::header_value(self.response.as_ref()?, name)
     }
 
-    fn check_success(&mut self) -> Result<(), &'static str> {
+    fn check_success(&mut self) -> Result<(), String> {
         // A send's answer is checked and gets its meta; a read's is any JSON.
         let send = self.call != Call::Read;
         if send {

@@ -82,6 +82,9 @@ function checkErrorShape(error, token) {
   ok(error instanceof Error, `not an Error: ${error}`);
   eq(error.name, "InboxError", "error.name");
   ok(typeof error.kind === "string", "error.kind is a string");
+  ok(["request", "recipient", "sender", "team"].includes(error.scope), `error.scope, got ${show(error.scope)}`);
+  ok(typeof error.retryable === "boolean", "error.retryable is a boolean");
+  ok(!(error.retryable && error.maybeSent && error.idempotencyKey === undefined), "a DM that may have gone out without a key is never retryable");
   ok(typeof error.stack === "string" && error.stack.length > 0, "error.stack");
   ok(typeof error.maybeSent === "boolean", "error.maybeSent is a boolean");
   ok(Number.isInteger(error.attempts), "error.attempts is an integer");

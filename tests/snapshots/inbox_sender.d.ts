@@ -86,11 +86,26 @@ export type InboxErrorKind =
 | "conflict" | "unprocessable" | "rate_limited" | "server_error" | "unexpected_status"
 | "timeout" | "aborted" | "network" | "decode";
 
+/**
+ * What a failure is about: this request (its content, shape or key, or one attempt's
+ * transport), the recipient, the sender (the account link, X's per-sender limit) or the team
+ * (the token, the plan, the workspace, the team's rate limit, X down for everyone).
+ */
+export type InboxErrorScope = "request" | "recipient" | "sender" | "team";
+
 /** What `sendMessage` and the constructor throw: a real `Error` with `name === "InboxError"`. */
 export interface InboxError extends Error {
     name: "InboxError";
     /** The stable kind. */
     kind: InboxErrorKind;
+    /** What the failure is about. */
+    scope: InboxErrorScope;
+    /**
+     * True when the same call, made again unchanged (for `send`: with `idempotencyKey`) after
+     * `retryAfterMs` or a backoff, may succeed and cannot deliver the DM twice. False when
+     * something must change first, or when the DM may have gone out with no key to protect it.
+     */
+    retryable: boolean;
     /** The HTTP status, when a response arrived. */
     status?: number;
     /** The server's own error code (`THREAD_NOT_FOUND`, `rateLimited`, ...). */
@@ -890,28 +905,28 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly J: (a: number, b: number) => void;
-    readonly K: (a: number, b: number) => void;
-    readonly L: (a: number, b: number) => void;
-    readonly M: (a: number, b: any, c: number) => any;
-    readonly N: (a: any) => [number, number, number];
-    readonly O: (a: number) => any;
-    readonly P: (a: number, b: any, c: number) => any;
-    readonly Q: (a: number, b: any, c: number) => any;
-    readonly R: (a: number, b: any) => any;
-    readonly S: (a: number) => number;
-    readonly T: (a: number) => any;
-    readonly U: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
-    readonly V: (a: number) => any;
-    readonly W: (a: number) => any;
-    readonly Z: (a: number, b: number) => number;
-    readonly _: (a: number, b: number, c: number, d: number) => number;
-    readonly $: (a: number, b: number, c: number) => void;
-    readonly aa: (a: number) => void;
-    readonly ba: () => number;
-    readonly ca: WebAssembly.Table;
-    readonly da: (a: number) => void;
-    readonly ea: () => void;
+    readonly da: (a: number, b: number) => void;
+    readonly ea: (a: number, b: number) => void;
+    readonly fa: (a: number, b: number) => void;
+    readonly ga: (a: number, b: any, c: number) => any;
+    readonly ha: (a: any) => [number, number, number];
+    readonly ia: (a: number) => any;
+    readonly ja: (a: number, b: any, c: number) => any;
+    readonly ka: (a: number, b: any, c: number) => any;
+    readonly la: (a: number, b: any) => any;
+    readonly ma: (a: number) => number;
+    readonly na: (a: number) => any;
+    readonly oa: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
+    readonly pa: (a: number) => any;
+    readonly qa: (a: number) => any;
+    readonly ta: (a: number, b: number) => number;
+    readonly ua: (a: number, b: number, c: number, d: number) => number;
+    readonly va: (a: number, b: number, c: number) => void;
+    readonly wa: (a: number) => void;
+    readonly xa: () => number;
+    readonly ya: WebAssembly.Table;
+    readonly za: (a: number) => void;
+    readonly Aa: () => void;
 }
 
 export type SyncInitInput = BufferSource | WebAssembly.Module;

@@ -288,13 +288,14 @@ test("in-app navigation moves the control to the new profile, never to the wrong
   }
 });
 
-test("a 429 says when to retry and that nothing was sent", async () => {
+test("a 429 says whose limit it is, when to retry and that nothing was sent", async () => {
+  // The emulator's default v2 429 body is X's per-sender limit (`platformRateLimited`).
   await emulator.control.faults({ api: "v2", status: 429, headers: { "Retry-After": "120" } });
   const page = await open("https://x.com/mayabuilds");
   try {
     const content = unique("rate limited");
     const text = await send(page, content);
-    assert.match(text, /^Not sent: Inbox is rate-limiting requests\. Try again in 2 minutes \(after .+\)\.$/);
+    assert.match(text, /^Not sent: X is limiting this account's DMs\. Try again in 2 minutes \(after .+\)\.$/);
     assert.equal((await emulator.control.stored(content)).length, 0);
     const attempts = await sendRequests(content);
     assert.deepEqual(attempts.map((r) => r.status), [429], "a wait above maxRetryDelayMs is not sat out");
