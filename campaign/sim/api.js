@@ -25,6 +25,7 @@ export class Api {
     this.byKey = new Map(); // idempotency key → { messageId, released }
     this.messages = new Map(); // messageId → { key, prospect, step, platformSent, pendingUntil, gone }
     this.delivered = new Map(); // `${prospectKey}:${step}` → how many messages X has
+    this.found = new Map(); // `${prospectKey}:${step}` → { messageId, threadId } of the first X has
     this.xTimes = new Map(); // sender → ascending times X counted a send
     this.contacts = new Map(); // platformId → contactId
     this.threads = new Map(); // `${sender}|${contactId}` → { threadId, messages }
@@ -153,7 +154,10 @@ export class Api {
     const threadId = this.#thread(req).threadId;
     this.messages.set(messageId, { prospect: req.prospect, step: req.step, threadId, platformSent: xHas, pendingUntil: unconfirmed && xHas ? t + r.between(0, 4000) : t, gone: !xHas });
     this.byKey.set(req.key, { messageId, released: unconfirmed });
-    if (xHas) this.#deliver(t, req);
+    if (xHas) {
+      this.#deliver(t, req);
+      if (!this.found.has(`${req.prospect}:${req.step}`)) this.found.set(`${req.prospect}:${req.step}`, { messageId, threadId });
+    }
     if (lost) return { lost };
     if (unconfirmed) {
       this.count.faults += 1;
@@ -204,6 +208,10 @@ export class Api {
   }
 
   #read(t, req) {
+    if (req.type === "find-sent") {
+      const found = this.found.get(`${req.prospect}:${req.step}`);
+      return { ok: true, found: found ?? null };
+    }
     if (req.type === "read-message") {
       const m = this.messages.get(req.messageId);
       if (!m || m.gone) return { ok: true, found: false };

@@ -226,7 +226,7 @@ export function simulate(options = {}) {
   const floorMs = Math.max(teamFloor, xFloor);
   const deliveryMs = lastSent - T0;
   return {
-    options: o, counts, events, violations,
+    options: o, counts, events, violations, ledgers: o.keep ? ledgers : undefined,
     figures: {
       floorMs, deliveryMs, ratio: deliveryMs / floorMs,
       requestsPerDm: api.count.requests / Math.max(1, counts.sent),

@@ -89,16 +89,19 @@ export function resume(ledger, now) {
 
 /**
  * After the runtime lost its memory (no request of this ledger is out any more): a step cut
- * off mid-send is sent again with its key (v2: the API replays) or checked with findSent (v1);
+ * off mid-send is looked for in its thread (`find-sent`) after the grace, and sent again only
+ * when it is not there;
  * a lookup cut off is asked again; a probe cut off goes again.
  */
 export function recover(ledger, now, s) {
   for (const key of Object.keys(ledger.active)) {
     const p = ledger.prospects[key];
     const step = current(p);
+    if (step.state === STEP.checking && step.nextAt === null) step.nextAt = now;
     if (step.state !== STEP.sending) continue;
-    if (p.api === "v2") Object.assign(step, { state: STEP.retry, nextAt: now });
-    else Object.assign(step, { state: STEP.checking, checkBy: "find-sent", nextAt: now + s.v1GraceMs });
+    // Not sent again blind, even on v2: its answer may have been a sendUnconfirmed, after which
+    // the API no longer holds the key, and a resend would be a second DM.
+    Object.assign(step, { state: STEP.checking, checkBy: "find-sent", nextAt: now + s.v1GraceMs });
   }
   for (const key of ledger.order.slice(ledger.head)) {
     const p = ledger.prospects[key];
@@ -152,7 +155,7 @@ function select(l, now, s) {
   for (const key of Object.keys(l.active)) {
     const p = l.prospects[key];
     const step = current(p);
-    if (!running(l, p) || (step.state !== STEP.checking && step.state !== STEP.retry && step.state !== STEP.due)) continue;
+    if (!running(l, p) || step.nextAt === null || (step.state !== STEP.checking && step.state !== STEP.retry && step.state !== STEP.due)) continue;
     if (step.nextAt > now) {
       wakeAt = Math.min(wakeAt, step.nextAt);
       continue;
@@ -186,6 +189,8 @@ function select(l, now, s) {
   return { checks, lookups, sends, wakeAt };
 }
 
+const unknown = (p) => p.conversation === "unknown" && p.state === PROSPECT.queued;
+
 /** The conversation reads due now: at most one out at a time, in the prospects' order. */
 function planLookups(l, now, blockedBy, cleared) {
   if (l.lookupOut || now < l.lookupAfter) return [];
@@ -195,19 +200,18 @@ function planLookups(l, now, blockedBy, cleared) {
     return [{ by: "contactId", keys, ids: keys.map((k) => l.prospects[k].contactId) }];
   }
   if (!stalled && cleared >= LOOK_AHEAD) return [];
+  // Prospects already past the unknown stage are skipped for good; the batch itself is
+  // committed only when it is started.
+  while (l.lookHead < l.order.length && !unknown(l.prospects[l.order[l.lookHead]])) l.lookHead += 1;
   const keys = [];
   let by = null;
-  while (l.lookHead < l.order.length && keys.length < LOOKUP_BATCH) {
-    const p = l.prospects[l.order[l.lookHead]];
-    if (p.conversation !== "unknown" || p.state !== PROSPECT.queued) {
-      l.lookHead += 1;
-      continue;
-    }
+  for (let i = l.lookHead; i < l.order.length && keys.length < LOOKUP_BATCH; i += 1) {
+    const p = l.prospects[l.order[i]];
+    if (!unknown(p)) continue;
     const kind = p.api === "v1" ? "thread" : "platformId";
     if (by !== null && kind !== by) break;
     by = kind;
     keys.push(p.key);
-    l.lookHead += 1;
     if (kind === "thread") break;
   }
   if (keys.length === 0) {
@@ -217,7 +221,6 @@ function planLookups(l, now, blockedBy, cleared) {
     }
     return [];
   }
-  l.lookHead -= keys.length; // committed only when started
   return [{ by, keys, ids: keys.map((k) => l.prospects[k].platformId) }];
 }
 
@@ -258,7 +261,7 @@ export function start(ledger, now, s, { granted, first, retryAt }) {
     if (left < size) break;
     const step = current(p);
     step.state = STEP.checking;
-    step.nextAt = Infinity;
+    step.nextAt = null;
     step.checks += 1;
     if (l.hold) l.hold = probeSent(l.hold, p.key);
     effects.push(step.checkBy === "find-sent"
@@ -269,7 +272,6 @@ export function start(ledger, now, s, { granted, first, retryAt }) {
     if (left < 1) break;
     for (const key of lk.keys) l.prospects[key].conversation = "looking";
     if (lk.by === "contactId") l.toThreads = l.toThreads.filter((k) => !lk.keys.includes(k));
-    else l.lookHead = Math.max(l.lookHead, l.order.indexOf(lk.keys[lk.keys.length - 1], l.lookHead) + 1);
     l.lookupOut = true;
     if (l.hold) l.hold = probeSent(l.hold, `lookup:${lk.keys[0]}`);
     effects.push({ type: "lookup-conversations", by: lk.by, ids: lk.ids, keys: lk.keys, leases: take(1) });
@@ -280,7 +282,7 @@ export function start(ledger, now, s, { granted, first, retryAt }) {
     step.state = STEP.sending;
     step.attempts += 1;
     step.firstTryAt ??= now;
-    step.nextAt = Infinity;
+    step.nextAt = null;
     // X counts a send when it arrives, at the latest when its request times out: logged so until
     // its answer says when.
     step.xAt = now + s.timeoutMs;
@@ -350,12 +352,14 @@ export function finish(ledger, now, s, effect, result) {
     const p = l.prospects[effect.key];
     const step = p.steps[effect.step];
     if (effect.type === "send") {
-      // The log keeps the send at the moment its answer came; a refusal X never counted leaves
-      // it; a request that got no answer stays logged at its timeout.
+      // The log keeps the send at the moment its answer came; a refusal X never counted and a
+      // replay (X has the DM from an earlier attempt) leave it; a request that got no answer
+      // stays logged at its timeout.
       if (step.xAt !== null && result.answered !== false) {
         const i = l.xlog.indexOf(step.xAt);
         if (i >= 0) l.xlog.splice(i, 1);
-        if (!failure || (failure.kind !== "rate_limited" && failure.scope !== "sender" && failure.scope !== "team")) logSend(l.xlog, at);
+        const counted = result.ok ? !result.replayed : failure.kind !== "rate_limited" && failure.scope !== "sender" && failure.scope !== "team";
+        if (counted) logSend(l.xlog, at);
       }
       step.xAt = null;
       if (result.ok) sent(l, p, step, result, at);
@@ -387,7 +391,7 @@ export function finish(ledger, now, s, effect, result) {
 }
 
 function sent(l, p, step, result, at) {
-  Object.assign(step, { state: STEP.sent, messageId: result.messageId, threadId: result.threadId ?? null, sentAt: at, error: null, nextAt: Infinity });
+  Object.assign(step, { state: STEP.sent, messageId: result.messageId, threadId: result.threadId ?? null, sentAt: at, error: null, nextAt: null });
   end(l, p, PROSPECT.sent, null);
 }
 

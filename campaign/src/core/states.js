@@ -25,10 +25,10 @@ export const ENDED = Object.freeze(["sent", "skipped", "failed", "unconfirmed", 
  * A step (the opener is step 0):
  *   due        may go when the budgets, the conversation check and any hold allow
  *   sending    its intent is recorded and its request is out (a runtime that dies here leaves it
- *              so: v2 sends it again with its key, v1 checks with findSent)
+ *              so: it is looked for in its thread, `find-sent`, before it goes again)
  *   retry      a transient failure: goes again at `nextAt` with the same key
  *   checking   it may have landed: settled by reading it (`read-message`: v2 sendUnconfirmed,
- *              which names the message) or by `find-sent` (v1) at `nextAt`
+ *              which names the message) or by `find-sent` (v1, or cut off mid-send) at `nextAt`
  *   sent, failed, unconfirmed, skipped, cancelled   as for the prospect
  * @typedef {"due"|"sending"|"retry"|"checking"|"sent"|"failed"|"unconfirmed"|"skipped"|"cancelled"} StepState
  */
@@ -41,7 +41,7 @@ export const STEP = Object.freeze({
  * @property {StepState} state
  * @property {number} attempts   sends made (a refusal by a hold or a 429 is not an attempt)
  * @property {number} checks     reads made to settle an uncertain send
- * @property {number} nextAt     when it may go (or be checked) again
+ * @property {number|null} nextAt  when it may go (or be checked) again; null while its request is out
  * @property {number|null} firstTryAt  when its first request left (findSent looks from there)
  * @property {"read-message"|"find-sent"|null} checkBy  how an uncertain send is settled
  * @property {string|null} messageId   the message (sent, or named by sendUnconfirmed)
@@ -106,7 +106,8 @@ export const STEP = Object.freeze({
  * What the core asks its driver to do. Every request carries the team leases it spends.
  *   send                  one attempt of a step (v2: with `idempotencyKey`)
  *   read-message          GET /api/v2/messages/{messageId}: did a sendUnconfirmed land?
- *   find-sent             v1 findSent from `since`: did an uncertain send land? (two requests)
+ *   find-sent             did an uncertain send land? v1 findSent from `since`; v2 the same look
+ *                         at the thread (a step cut off mid-send). Two requests
  *   lookup-conversations  v2: `by: "platformId"` contacts of up to 100 prospects, or
  *                         `by: "contactId"` this sender's threads with up to 100 contacts;
  *                         v1: `by: "thread"`, the one prospect's thread lookup

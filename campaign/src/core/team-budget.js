@@ -47,7 +47,7 @@ export const emptyTeam = () => ({
  */
 function current(state, now, { guardMs, leaseMs }) {
   const s = { ...emptyTeam(), ...state };
-  const lapsed = s.leases.filter(([, at]) => now >= at + leaseMs && at >= s.epoch).length;
+  const lapsed = s.leases.filter(([, at]) => now >= at + leaseMs && mayCount(s, at, guardMs)).length;
   s.leases = s.leases.filter(([, at]) => now < at + leaseMs);
   if (s.known && lapsed > 0) s.known = { ...s.known, unknown: s.known.unknown + lapsed };
   if (s.known && now >= s.known.end + guardMs) {
@@ -58,6 +58,14 @@ function current(state, now, { guardMs, leaseMs }) {
   }
   return s;
 }
+
+/**
+ * Whether a request granted at `grantedAt` that ended without an answer may have been counted in
+ * the known window: granted in it (less the guard), or since the epoch when its length is not
+ * configured. A 429 restarts the accounting mid-window, and what was out then still counts.
+ */
+const mayCount = (s, grantedAt, guardMs) =>
+  s.known !== null && (s.known.windowMs ? grantedAt >= s.known.end - s.known.windowMs - guardMs : grantedAt >= s.epoch);
 
 /**
  * What other clients will still spend in the known window: the larger of what they spent in the
@@ -187,7 +195,7 @@ export function settle(state, now, outcomes, opts) {
     const [, grantedAt] = lease;
     if (now < s.blockedUntil) continue;
     if (!rateLimit || !Number.isFinite(rateLimit.remaining) || !Number.isFinite(rateLimit.resetAt)) {
-      if (s.known && grantedAt >= s.epoch) s.known.unknown += 1;
+      if (s.known && mayCount(s, grantedAt, opts.guardMs)) s.known.unknown += 1;
       continue;
     }
     if (rateLimit.resetAt <= s.lastReset) continue; // about a window already over
@@ -217,8 +225,10 @@ export function settle(state, now, outcomes, opts) {
     if (fresh) {
       known.firstSpent = known.spent;
       known.firstAt = grantedAt;
-      const prior = s.prior && windowMs && known.end - windowMs <= s.prior.end + windowMs ? s.prior.spent : null;
-      known.prior = prior;
+      // The window before says what they spend in a whole window, when this one is seen from its
+      // start (just after it: what they spent then is theirs, not ours).
+      const start = known.end - (windowMs ?? 0);
+      known.prior = s.prior && windowMs && start <= s.prior.end + windowMs && grantedAt - start <= windowMs / 20 ? s.prior.spent : null;
       s.nextAt = now;
       s.promised = Math.min(s.promised, now);
     }
