@@ -22,6 +22,7 @@ export class Api {
   constructor(o) {
     Object.assign(this, o);
     this.window = null; // { start, end, ours }
+    this.perWindow = []; // our requests in each window that ended
     this.byKey = new Map(); // idempotency key → { messageId, released }
     this.messages = new Map(); // messageId → { key, prospect, step, platformSent, pendingUntil, gone }
     this.delivered = new Map(); // `${prospectKey}:${step}` → how many messages X has
@@ -45,6 +46,7 @@ export class Api {
     if (this.windows === "clock") start = Math.floor(t / windowMs) * windowMs;
     else if (w && this.background > 0) start = w.end + Math.floor((t - w.end) / windowMs) * windowMs; // the other client keeps it going
     else start = t;
+    if (w) this.perWindow.push(w.ours);
     this.window = { start, end: start + windowMs, ours: 0, limit };
     return this.window;
   }

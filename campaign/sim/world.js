@@ -41,6 +41,7 @@ export function simulate(options = {}) {
   let team = emptyTeam();
   let epoch = 0;
   const scheduled = new Map(); // sender → the time of its alarm (memory)
+  const told = new Map(); // sender → when the team budget said to ask again (memory)
   let out = 0;
 
   // The world before the campaign, and its faults over time.
@@ -94,6 +95,8 @@ export function simulate(options = {}) {
       team = r.state;
       g = r;
     }
+    // The team said when to ask again: until then this sender's answers do not make it ask.
+    told.set(sender, g.granted < w.requests && g.retryAt !== null ? g.retryAt : now);
     const { effects, changed, unused } = start(ledger, now, s, g);
     if (unused.length > 0) team = settle(team, now, unused.map((seq) => ({ seq, at: now, unused: true })), teamOpts);
     explain(ledger, changed);
@@ -126,7 +129,7 @@ export function simulate(options = {}) {
           team = settle(team, clock.now, r.settle, teamOpts);
           if (r.settle.some((x) => x.hold)) fig.teamHolds += 1;
           explain(ledger, r.changed);
-          wake(sender, clock.now);
+          wake(sender, Math.max(clock.now, told.get(sender) ?? clock.now));
         });
       if (reply.lost === "hang") back(left + o.timeoutMs, { ok: false, answered: false, failure: lostFailure("timeout") });
       else if (reply.lost === "drop") back(clock.now + latency(), { ok: false, answered: false, failure: lostFailure("network") });
@@ -234,6 +237,7 @@ export function simulate(options = {}) {
       limit429s: api.count.refusedByLimit + api.count.refusedByX,
       duplicates: api.count.duplicates, intoConversation: api.count.intoConversation,
       injected429s: api.count.injected, holdRefusals: api.count.holdRefusals,
+      perWindow: api.perWindow,
       ...fig,
     },
   };

@@ -21,8 +21,10 @@ import { inFlightBound, observeLatency } from "./in-flight.js";
 //                reported   our answers in this window
 //                windowMs   the window's configured length (null: a limit not configured)
 //                spent, spentAt         what other clients had spent, as of a request's lease
-//                firstSpent, firstAt    the same at this window's first answer
+//                ref        { spent, at } the start of the stretch their pace is measured over
+//                rate       their pace over the last stretch (per ms; null: not measured yet)
 //                prior      what other clients spent in the window before (null: unknown)
+//                fromStart  seen from its start: what it reports as spent is all theirs
 //   epoch      requests granted before this time belong to an earlier window's accounting
 //              (their unanswered ends and lapses are not charged to the current one)
 //   lastReset  the reset time of the last window this budget is done with: an answer is
@@ -53,7 +55,7 @@ function current(state, now, { guardMs, leaseMs }) {
   if (s.known && now >= s.known.end + guardMs) {
     s.epoch = Math.max(s.epoch, s.known.end + guardMs);
     s.lastReset = Math.max(s.lastReset, s.known.resetAt ?? 0);
-    if (s.known.windowMs) s.prior = { spent: s.known.spent, end: s.known.end };
+    s.prior = s.known.fromStart ? { spent: s.known.spent, end: s.known.end } : null;
     s.known = null;
   }
   return s;
@@ -69,15 +71,14 @@ const mayCount = (s, grantedAt, guardMs) =>
 
 /**
  * What other clients will still spend in the known window: the larger of what they spent in the
- * window before (less what they spent of it already) and their rate since this window's first
- * answer until its end. Measured from the first answer, not from the window's start: a client
- * that spends in a burst at the start would otherwise look as if it spent at that pace all
- * window. Null while neither is known (too little of the window seen, no window before).
+ * window before (less what they spent of it already) and their latest pace (measured over the
+ * last stretch of at least a twentieth of the window) until its end. Not measured from the
+ * window's start: a client that spends in a burst at the start would otherwise look as if it
+ * spent at that pace all window. Null while neither is known.
  */
 function othersToCome(k) {
   if (!k.windowMs) return 0;
-  const span = k.spentAt - k.firstAt;
-  const byRate = span >= k.windowMs / 20 ? ((k.spent - k.firstSpent) / span) * Math.max(0, k.end - k.spentAt) : null;
+  const byRate = k.rate === null ? null : k.rate * Math.max(0, k.end - k.spentAt);
   const byPrior = k.prior === null ? null : Math.max(0, k.prior - k.spent);
   if (byRate === null && byPrior === null) return null;
   return Math.ceil(Math.max(byRate ?? 0, byPrior ?? 0) - 1e-9);
@@ -146,7 +147,12 @@ export function grant(state, now, wanted, opts, probeSize = 1) {
   }
   const { left } = view;
   const stopAt = s.known.end - guardMs;
-  if (left <= 0) return result(0, s.known.end + guardMs);
+  if (left <= 0) {
+    // Kept for other clients at their last pace: one request now and then measures it again (a
+    // burst that ended), while what remains has room for it.
+    const measure = s.known.rate !== null && !probing && s.known.remaining - s.leases.length - s.known.unknown >= 2 && now - s.known.ref.at >= s.known.windowMs / 20;
+    return result(measure ? Math.min(wanted, 1) : 0, measure ? now + step : s.known.end + guardMs);
+  }
   // The slots fall evenly before stopAt, the last one an interval ahead of it.
   const interval = (stopAt - now) / (left + 1);
   const bound = inFlightBound(1 / interval, s.latencyMs ?? opts.latencyMs ?? 1_000, maxInFlight);
@@ -205,7 +211,7 @@ export function settle(state, now, outcomes, opts) {
         // A later window began before the known one was thought over: start from this answer.
         s.lastReset = s.known.resetAt;
         s.epoch = Math.max(s.epoch, grantedAt);
-        if (s.known.windowMs) s.prior = { spent: s.known.spent, end: s.known.end };
+        s.prior = s.known.fromStart ? { spent: s.known.spent, end: s.known.end } : null;
         s.known = null;
       }
     }
@@ -222,13 +228,18 @@ export function settle(state, now, outcomes, opts) {
     // answer; the lease's time is the bound that makes their pace the higher.
     known.spent = Math.max(k.spent ?? 0, rateLimit.limit - known.remaining - known.reported);
     known.spentAt = Math.max(k.spentAt ?? grantedAt, grantedAt);
+    if (!fresh && windowMs && known.spentAt - k.ref.at >= windowMs / 20) {
+      known.rate = (known.spent - k.ref.spent) / (known.spentAt - k.ref.at);
+      known.ref = { spent: known.spent, at: known.spentAt };
+    }
     if (fresh) {
-      known.firstSpent = known.spent;
-      known.firstAt = grantedAt;
+      known.ref = { spent: known.spent, at: grantedAt };
+      known.rate = null;
       // The window before says what they spend in a whole window, when this one is seen from its
       // start (just after it: what they spent then is theirs, not ours).
       const start = known.end - (windowMs ?? 0);
-      known.prior = s.prior && windowMs && start <= s.prior.end + windowMs && grantedAt - start <= windowMs / 20 ? s.prior.spent : null;
+      known.fromStart = Boolean(windowMs) && grantedAt - start <= windowMs / 20;
+      known.prior = s.prior && known.fromStart && start <= s.prior.end + windowMs ? s.prior.spent : null;
       s.nextAt = now;
       s.promised = Math.min(s.promised, now);
     }
