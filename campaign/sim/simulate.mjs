@@ -1,5 +1,7 @@
 // npm run simulate -- --prospects N --senders N --seed N [--background-shape even|burst]
-//   [--windows clock|first-request] [--background F] [--seeds A..B]
+//   [--windows clock|first-request] [--background F] [--outages on|off] [--seeds A..B]
+// (--outages off: no disconnected senders and no refused token, whose holds wait for a probe
+// every HOLD_PROBE_MS and so are not part of the budgets' floor).
 // Runs the seeded simulation (world.js) and prints its figures; the last line says
 // `simulation: … violations=N`, and the exit code is 1 when N > 0.
 import { parseArgs } from "node:util";
@@ -14,6 +16,7 @@ const { values } = parseArgs({
     "background-shape": { type: "string", default: "even" },
     windows: { type: "string", default: "clock" },
     background: { type: "string", default: "0.3" },
+    outages: { type: "string", default: "on" },
   },
 });
 
@@ -31,6 +34,7 @@ if (!(background >= 0 && background < 1)) throw new Error(`--background must be 
 const base = {
   prospects: whole("prospects", 1), senders: whole("senders", 1), shape: oneOf("background-shape", ["even", "burst"]),
   windows: oneOf("windows", ["clock", "first-request"]), background,
+  ...(oneOf("outages", ["on", "off"]) === "off" ? { disconnects: 0, tokenRefusals: 0 } : {}),
 };
 let seeds = [whole("seed", 0)];
 if (values.seeds) {
@@ -51,7 +55,7 @@ for (const seed of seeds) {
   for (const v of r.violations.slice(0, 10)) console.log(`  violation (seed ${seed}): ${v}`);
   const c = r.counts;
   console.log(
-    `seed ${seed}: ${base.prospects} prospects, ${base.senders} senders, ${base.windows} windows, ${base.shape} background ${base.background * 100} %: ` +
+    `seed ${seed}: ${base.prospects} prospects, ${base.senders} senders, ${base.windows} windows, ${base.shape} background ${base.background * 100} %, outages ${values.outages}: ` +
       `delivered in ${(f.deliveryMs / 1000).toFixed(1)} s, floor ${(f.floorMs / 1000).toFixed(1)} s, ratio ${f.ratio.toFixed(3)}; ` +
       `requests/DM ${f.requestsPerDm.toFixed(3)} (lookups ${(100 * f.lookupsShare).toFixed(2)} % of DMs); ` +
       `429s from limits ${f.limit429s} (injected ${f.injected429s}); duplicates ${f.duplicates}; openers into conversations ${f.intoConversation}; ` +

@@ -10,7 +10,7 @@ import { logSend, slidingAvailable } from "./sender-limit.js";
 import { longestSpan } from "./limits.js";
 
 const LOOKUP_BATCH = 100; // the v2 reads take up to 100 ids
-const LOOK_AHEAD = 50; // cleared openers kept ready ahead of the sends
+const LOOK_AHEAD = 50; // openers looked up ahead of the sends
 const SCAN = 1_000; // fresh prospects looked at per decision
 
 /**
@@ -166,7 +166,6 @@ function select(l, now, s) {
   }
   // Fresh openers, in order: each needs its conversation known to be none.
   let blockedBy = null;
-  let cleared = 0;
   for (let i = l.head, seen = 0; i < l.order.length && seen < SCAN; i += 1, seen += 1) {
     const p = l.prospects[l.order[i]];
     if (p.state !== PROSPECT.queued || l.active[p.key]) {
@@ -178,10 +177,10 @@ function select(l, now, s) {
       blockedBy = p;
       break;
     }
-    if (sends.length < room) sends.push(p);
-    else if (++cleared >= LOOK_AHEAD) break;
+    if (sends.length >= room) break;
+    sends.push(p);
   }
-  const lookups = checks.length + sends.length >= limit ? [] : planLookups(l, now, blockedBy, cleared);
+  const lookups = checks.length + sends.length >= limit ? [] : planLookups(l, now, blockedBy);
   if (lookups.length === 0 && l.lookupAfter > now && blockedBy) wakeAt = Math.min(wakeAt, l.lookupAfter);
   const total = checks.length + lookups.length + sends.length;
   const over = total - limit;
@@ -192,14 +191,14 @@ function select(l, now, s) {
 const unknown = (p) => p.conversation === "unknown" && p.state === PROSPECT.queued;
 
 /** The conversation reads due now: at most one out at a time, in the prospects' order. */
-function planLookups(l, now, blockedBy, cleared) {
+function planLookups(l, now, blockedBy) {
   if (l.lookupOut || now < l.lookupAfter) return [];
   const stalled = blockedBy !== null && blockedBy.conversation !== "looking";
   if (l.toThreads.length > 0 && (l.toThreads.length >= LOOKUP_BATCH || (stalled && blockedBy.conversation === "contact"))) {
     const keys = l.toThreads.slice(0, LOOKUP_BATCH);
     return [{ by: "contactId", keys, ids: keys.map((k) => l.prospects[k].contactId) }];
   }
-  if (!stalled && cleared >= LOOK_AHEAD) return [];
+  if (!stalled && l.lookHead - l.head >= LOOK_AHEAD) return [];
   // Prospects already past the unknown stage are skipped for good; the batch itself is
   // committed only when it is started.
   while (l.lookHead < l.order.length && !unknown(l.prospects[l.order[l.lookHead]])) l.lookHead += 1;

@@ -78,7 +78,8 @@ const mayCount = (s, grantedAt, guardMs) =>
  */
 function othersToCome(k) {
   if (!k.windowMs) return 0;
-  const byRate = k.rate === null ? null : k.rate * Math.max(0, k.end - k.spentAt);
+  // A pace read from whole counts over a short stretch may fall short by one: one more is kept.
+  const byRate = k.rate === null ? null : k.rate * Math.max(0, k.end - k.spentAt) + 1;
   const byPrior = k.prior === null ? null : Math.max(0, k.prior - k.spent);
   if (byRate === null && byPrior === null) return null;
   return Math.ceil(Math.max(byRate ?? 0, byPrior ?? 0) - 1e-9);
