@@ -9,7 +9,7 @@
 // global `fetch` answers at once with the seed response (a fresh `Response` per call, nothing
 // read from a socket), so a send is what the caller's code and the contender do around the
 // fetch. Every contender gets the same instant fetch; the package's own work is its count per
-// send minus `fetch+timeout`'s (the reference of SPEC.md §7). This is a measurement, not a
+// send minus `fetch+timeout`'s (the reference every per-send target is measured against). This is a measurement, not a
 // test: the package's behaviour against a real server is what tests/ checks.
 //
 // Two answers: `bare` (what bench/server.mjs sends: no request id, no budget) and `reported`

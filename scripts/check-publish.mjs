@@ -1,4 +1,4 @@
-// Checks that the crate and the npm package are publishable as they stand (SPEC 12), failing
+// Checks that the crate and the npm package are publishable as they stand (docs/promises.md), failing
 // with every problem it finds:
 // - LICENSE (the license Cargo.toml names) and CHANGELOG.md (with a section for this version);
 // - `cargo package --list` holds only what a Rust user builds (Cargo's own files, src/,

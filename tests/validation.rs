@@ -1,4 +1,4 @@
-//! The input rules of SPEC section 3, table-driven over `inbox_sender::validate`.
+//! The input rules (README, Validation), table-driven over `inbox_sender::validate`.
 
 use inbox_sender::validate::{self, MAX_CONTENT_CHARS};
 use inbox_sender::{Invalid, Recipient, SendMessageRequest};

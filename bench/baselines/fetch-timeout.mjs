@@ -1,5 +1,5 @@
 // Reference: plain fetch + JSON.parse plus the cheapest timeout that cancels the fetch itself
-// (what SPEC.md §5 asks of every attempt): one AbortController and one timer per request, as
+// (what the package does for every attempt): one AbortController and one timer per request, as
 // ky and the OpenAI client do. Next to `fetch`, it shows what a cancellable timeout alone
 // costs in a runtime, apart from any library's own work.
 export async function sendWithFetchTimeout(baseUrl, token, request, timeoutMs = 30_000) {

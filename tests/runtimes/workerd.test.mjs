@@ -1,4 +1,4 @@
-// What each call reports and uses (SPEC 12) in workerd: the shared scenarios of
+// What each call reports and uses in workerd: the shared scenarios of
 // tests/js/fault-scenarios.mjs for the `fetch` option, `meta`, `error.rateLimit` and
 // `validate`, run inside a Worker (Miniflare) that loads pkg/ with initSync, against the emulator.
 // The same scenarios run in Node (tests/js/faults.test.mjs) and a page in Chromium, Firefox and
@@ -17,7 +17,7 @@ import { root } from "./package.mjs";
 const example = join(root, "examples/cloudflare-worker/");
 const { Miniflare } = await import(pathToFileURL(createRequire(example).resolve("miniflare")));
 
-/** The scenarios about SPEC 12, by the words their names start with. */
+/** The scenarios about what each call reports and uses, by the words their names start with. */
 const FACTS = scenarios.filter((s) => /^(the fetch option|validate)/.test(s.name));
 
 const WORKER = `
@@ -68,7 +68,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test("the SPEC 12 scenarios are found", () => assert.equal(FACTS.length, 2));
+test("the report-and-use scenarios are found", () => assert.equal(FACTS.length, 2));
 
 for (const scenario of FACTS) {
   test(`workerd: ${scenario.name}`, { timeout: 60_000 }, async (t) => {

@@ -98,7 +98,7 @@ async function authenticated(request, secret) {
  * campaign/src/worker.js has its own copy on purpose: each deployable stands on its own (this
  * folder is the one a reader copies out, importing nothing but the package), and the package
  * stays a DM client: an HTTP-server helper exported from it would be API surface and bytes that
- * every user ships (SPEC 7) for two Workers' sake.
+ * every user ships for two Workers' sake.
  */
 async function readBody(request) {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return null;
