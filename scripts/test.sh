@@ -71,6 +71,13 @@ step "Rust Worker example (workers-rs + the crate, worker-build, workerd via Min
 examples/rust-worker/build.sh
 node --test --test-timeout=180000 examples/rust-worker/test/
 
+step "campaign core: a sweep of seeds of the simulation (every window mode and background shape, with faults and outages)"
+for shape in even burst; do
+  for windows in clock first-request; do
+    npm --prefix campaign run --silent simulate -- --prospects 2000 --senders 20 --seeds 1..8 --background-shape "$shape" --windows "$windows"
+  done
+done
+
 step "campaign Worker (workerd via Miniflare: Queues, Durable Objects) against the emulator, with its scale run"
 node --test --test-concurrency=1 --test-timeout=900000 campaign/test/*.test.mjs
 

@@ -3,7 +3,7 @@
 // memory, X's limit. No clock, no Worker: every time is given.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { accept, emptyLedger, finish, recover, resume, start, wants } from "../src/core/ledger.js";
+import { accept, emptyLedger, finish, recover, resume, setCampaign, start, wants } from "../src/core/ledger.js";
 
 const S = {
   senderLimits: [{ limit: 3, windowMs: 10_000 }], guardMs: 100, timeoutMs: 1_000, retryBaseMs: 500, maxAttempts: 4, maxChecks: 3,
@@ -150,4 +150,19 @@ test("ledger: after the runtime lost its memory, a step cut off mid-send is look
   finish(l, 50 + S.v1GraceMs + 10, S, r[0], ok({ found: null }));
   r = requests(go(l, 50 + S.v1GraceMs + 20));
   assert.deepEqual([r[0].type, r[0].idempotencyKey], ["send", "c:0"], "not there: sent again");
+});
+
+test("ledger: a paused campaign sends nothing until resumed; a cancelled one ends what has not left", () => {
+  const l = emptyLedger("s");
+  accept(l, 0, items(5, { ifConversation: "send" }));
+  setCampaign(l, 0, "c", "paused");
+  assert.equal(wants(l, 0, S).requests, 0);
+  setCampaign(l, 10, "c", "running");
+  const out = requests(go(l, 10));
+  assert.equal(out.length, 3, "X's limit: 3 leave");
+  const changed = setCampaign(l, 20, "c", "cancelled");
+  assert.deepEqual(changed.sort(), ["c:3", "c:4"], "those out are left to their answers");
+  assert.match(l.prospects["c:3"].reason, /cancelled/);
+  for (const e of out) finish(l, 30, S, e, ok({ messageId: `m${e.key}`, threadId: "t" }));
+  assert.deepEqual(Object.values(l.prospects).map((p) => p.state), ["sent", "sent", "sent", "cancelled", "cancelled"]);
 });

@@ -55,8 +55,3 @@ export const probeFailed = (hold, now, probeMs, answered = true) => ({ ...hold, 
 
 /** A resume: probe at once. */
 export const resumeHold = (hold, now) => (hold ? { ...hold, nextProbeAt: Math.min(hold.nextProbeAt, now) } : hold);
-
-/** The hold as `GET /campaigns/{id}` shows it. */
-export const holdView = ({ scope, accountLinkId, kind, apiCode, message, fix, since, nextProbeAt }) => ({
-  scope, ...(accountLinkId ? { accountLinkId } : {}), kind, apiCode, message, fix, since, nextProbeAt,
-});

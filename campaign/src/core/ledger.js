@@ -439,6 +439,3 @@ function lookedUp(l, effect, found, changed) {
     } else p.conversation = "none";
   });
 }
-
-/** How many of this ledger's prospects wait behind its hold (0 when it is not held). */
-export const heldCount = (ledger) => (ledger.hold ? ledger.order.length - ledger.head : 0);

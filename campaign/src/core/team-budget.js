@@ -149,10 +149,13 @@ export function grant(state, now, wanted, opts, probeSize = 1) {
   const { left } = view;
   const stopAt = s.known.end - guardMs;
   if (left <= 0) {
-    // Kept for other clients at their last pace: one request now and then measures it again (a
-    // burst that ended), while what remains has room for it.
-    const measure = s.known.rate !== null && !probing && s.known.remaining - s.leases.length - s.known.unknown >= 2 && now - s.known.ref.at >= s.known.windowMs / 20;
-    return result(measure ? Math.min(wanted, 1) : 0, measure ? now + step : s.known.end + guardMs);
+    // Kept for other clients at their last pace: while what remains has room, one request now
+    // and then measures it again (a burst that ended), and askers come back for that moment.
+    const k = s.known;
+    const measurable = k.rate !== null && k.remaining - s.leases.length - k.unknown >= 2;
+    const measureAt = measurable ? k.ref.at + k.windowMs / 20 : Infinity;
+    if (measurable && !probing && now >= measureAt) return result(Math.min(wanted, 1), now + step);
+    return result(0, measurable ? Math.max(measureAt, now + step) : k.end + guardMs);
   }
   // The slots fall evenly before stopAt, the last one an interval ahead of it.
   const interval = (stopAt - now) / (left + 1);
@@ -166,7 +169,8 @@ export function grant(state, now, wanted, opts, probeSize = 1) {
   // Out of room: ask again a step later (even past the last slot: then the answer is the next
   // window); otherwise at the next slot, never after the last one.
   if (room - granted <= 0) return result(granted, now + step);
-  return result(granted, Math.min(Math.max(s.nextAt, now), latest), Math.max(step, interval), latest);
+  const next = Math.min(Math.max(s.nextAt, now), latest);
+  return result(granted, granted === 0 && next <= now ? now + step : next, Math.max(step, interval), latest);
 }
 
 /**
