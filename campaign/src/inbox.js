@@ -22,11 +22,12 @@ export function settings(env) {
     retryBaseMs: number(env.RETRY_BASE_MS, 2_000),
     maxAttempts: number(env.MAX_ATTEMPTS, 8),
     v1GraceMs: number(env.V1_GRACE_MS, 30_000),
+    holdProbeMs: number(env.HOLD_PROBE_MS, 300_000),
     perAlarm: number(env.SENDS_PER_ALARM, 100),
     maxInFlight: number(env.MAX_IN_FLIGHT, 10),
     testFaults: env.TEST_FAULTS ? JSON.parse(env.TEST_FAULTS) : {},
   };
-  for (const key of ["timeoutMs", "guardMs", "retryBaseMs", "maxAttempts", "v1GraceMs", "perAlarm"]) {
+  for (const key of ["timeoutMs", "guardMs", "retryBaseMs", "maxAttempts", "v1GraceMs", "holdProbeMs", "perAlarm"]) {
     if (!Number.isInteger(s[key]) || s[key] < 0) throw new Error(`${key} must be a whole number ≥ 0`);
   }
   if (!Number.isInteger(s.maxInFlight) || s.maxInFlight < 1) throw new Error("MAX_IN_FLIGHT must be a whole number ≥ 1");

@@ -13,7 +13,6 @@ import { longestSpan } from "./core/limits.js";
 import { slidingAvailable } from "./core/sender-limit.js";
 import { campaignClient, settings, v2Target } from "./inbox.js";
 
-const PERMANENT = new Set(["invalid_request", "bad_request", "unauthorized", "forbidden", "not_found", "unprocessable", "unexpected_status"]);
 const FINDSENT_TOKENS = 2; // a lookup and one page of messages, each a request against the team budget
 const MAX_CHECKS = 3;
 const ALARM_RETRY_MS = 1_000;
@@ -340,57 +339,52 @@ function final(row, state, errorKind, errorMessage) {
   return { state, public: { state, attempts: row.attempts, errorKind, errorMessage } };
 }
 
-/** What a failed attempt means for the DM (SPEC 11): wait, check, or a final answer. */
+/**
+ * What a failed attempt means for the DM, read from the failure's own facts (the package's
+ * `kind`, `scope`, `retryable`, `apiCode`, `maybeSent`): wait, check, or a final answer.
+ * - A 429 waits as told (X's limit holds this sender alone, the team's holds everyone); it
+ *   stored nothing, so it is not an attempt.
+ * - A refusal that someone outside the campaign clears — the sender's X account disconnected
+ *   or paused (409), the team's token refused (401) — holds that sender or every sender, and
+ *   the DM waits: it is not an attempt and fails nothing. The hold is looked at again after
+ *   `HOLD_PROBE_MS`, or sooner when the answer said when (a paused account resumes by itself).
+ *   An account link Inbox does not know or will not let this token use still fails its DMs,
+ *   explained: until holds are shown on the dashboard, a hold nobody will lift would only
+ *   look stuck.
+ * - A v2 `sendUnconfirmed` the package could not settle by reading the message is never sent
+ *   again: the key does not protect it. It ends `unconfirmed`, like an unsettled v1 send.
+ * - Anything else retryable goes again with the same key (v2) or because nothing was processed
+ *   (v1); what is not retryable ends the DM with the package's own explanation.
+ */
 function failureOutcome(row, error, s) {
   const now = Date.now();
-  const kind = error?.name === "InboxError" ? error.kind : "internal";
-  const message = error?.message ?? String(error);
+  const facts = error?.name === "InboxError" ? error : { kind: "internal", scope: "request", retryable: false, message: String(error?.message ?? error) };
+  const { kind, scope, message } = facts;
   const backoff = Math.min(60_000, s.retryBaseMs * 2 ** Math.max(0, row.attempts - 1));
-  const wait = error?.retryAfterMs ?? backoff;
   const queued = { state: "queued", attempts: row.attempts };
 
-  if (kind === "rate_limited") {
-    // The budgets were wrong (another client, a server-side change): wait as told, then retry.
-    // A 429 stores nothing, so it does not count as an attempt. X's limit holds this sender
-    // alone; the team's holds everyone until its window resets (details.resetAt when given).
-    const senderLimit = error.apiCode === "platformRateLimited" || /X limit/.test(message);
-    const until = senderLimit ? now + wait : Math.max(now + wait, resetAtOf(error) ?? 0);
+  const refusedAbout = (scope === "sender" || scope === "team") && (facts.status === 401 || facts.status === 409);
+  if (kind === "rate_limited" || refusedAbout) {
+    const wait = kind === "rate_limited" || facts.retryable ? (facts.retryAfterMs ?? backoff) : s.holdProbeMs;
+    const until = now + wait;
     row.attempts -= 1;
-    return { state: "retry", nextAt: until + s.guardMs, public: { ...queued, attempts: row.attempts }, block: senderLimit ? "sender" : "team", until };
+    return { state: "retry", nextAt: until + s.guardMs, public: { ...queued, attempts: row.attempts }, block: scope === "sender" ? "sender" : "team", until };
   }
-  if (PERMANENT.has(kind)) {
-    return final(row, "failed", kind, explain(kind, message, error));
+  if (row.api === "v2" && facts.apiCode === "sendUnconfirmed" && facts.maybeSent) {
+    return final(row, "unconfirmed", kind, message);
   }
-  if (row.api === "v1" && error?.maybeSent) {
+  if (row.api === "v1" && facts.maybeSent) {
     return { state: "checking", nextAt: now + s.v1GraceMs, public: queued };
   }
+  if (!facts.retryable && !(row.api === "v2" && facts.maybeSent)) {
+    return final(row, "failed", kind, message);
+  }
   if (row.attempts >= s.maxAttempts) {
-    const maybe = row.api === "v2" && error?.maybeSent
+    const maybe = row.api === "v2" && facts.maybeSent
       ? ` It may have been delivered; sending again with Idempotency-Key ${row.key} is safe (it cannot arrive twice).`
       : "";
     return final(row, "failed", kind, `Gave up after ${row.attempts} attempts: ${message}${maybe}`);
   }
   // v2 (every transient failure: the key makes the retry safe) or a v1 failure that sent nothing.
-  return { state: "retry", nextAt: now + wait, public: queued };
-}
-
-/** A 429's `details.resetAt` (Unix ms), when its body names one. */
-function resetAtOf(error) {
-  try {
-    const at = Date.parse(JSON.parse(error.body ?? "null")?.error?.details?.resetAt);
-    return Number.isFinite(at) ? at : null;
-  } catch {
-    return null;
-  }
-}
-
-function explain(kind, message, error) {
-  const hints = {
-    unauthorized: "The Inbox API refused INBOX_API_TOKEN: check the Worker's secret.",
-    forbidden: "The Inbox API does not allow this token to send from this account link.",
-    unprocessable: error?.apiCode === "idempotencyKeyReused"
-      ? "This DM's idempotency key was already used for a different message."
-      : "The Inbox API or X refused this DM (for example an X user who cannot receive DMs).",
-  };
-  return hints[kind] ? `${hints[kind]} (${message})` : message;
+  return { state: "retry", nextAt: now + (facts.retryAfterMs ?? backoff), public: queued };
 }
