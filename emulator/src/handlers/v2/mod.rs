@@ -1,9 +1,10 @@
 //! The Inbox API v2 under `/api/v2`: the front door (token, team windows), then the send,
 //! `POST /api/v2/messages` with `Idempotency-Key` (`201` new / `200` replay, `422
 //! idempotencyKeyReused`, `409 sendInProgress`), errors in the `{code, message, details,
-//! requestId}` shape.
+//! requestId}` shape; and `GET /api/v2/messages/{messageId}`.
 
 mod error;
+mod message;
 mod send;
 mod validate;
 mod views;
@@ -54,9 +55,14 @@ pub fn handle(state: &mut State, req: &Request, now: u64, hold_key: bool) -> Out
         Admission::Admitted(info) => info,
     };
     let path = req.path.trim_end_matches('/');
-    let mut outcome = match (path, req.method.as_str()) {
-        (V2_SEND, "POST") => send::send(state, req, now, hold_key),
-        (V2_SEND, _) => Outcome::plain(
+    let message_id = path
+        .strip_prefix(V2_SEND)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .filter(|id| !id.contains('/'));
+    let mut outcome = match (path, req.method.as_str(), message_id) {
+        (V2_SEND, "POST", _) => send::send(state, req, now, hold_key),
+        (_, "GET", Some(id)) => Outcome::plain(message::get(state, req, id)),
+        (V2_SEND, _, _) => Outcome::plain(
             error(
                 405,
                 "methodNotAllowed",
@@ -70,7 +76,7 @@ pub fn handle(state: &mut State, req: &Request, now: u64, hold_key: bool) -> Out
             404,
             "notFound",
             &format!(
-                "No route for {} {} (the emulator speaks POST {V2_SEND} of v2)",
+                "No route for {} {} (the emulator speaks POST {V2_SEND} and GET {V2_SEND}/{{id}} of v2)",
                 req.method, req.path
             ),
             Value::Null,
@@ -86,4 +92,10 @@ pub fn complete_key(state: &mut State, key: &(String, String)) {
     if let Some(entry) = state.keys.get_mut(key) {
         entry.in_progress = false;
     }
+}
+
+/// Forgets a held key, as the vendor does after a `sendUnconfirmed`: a later request with it
+/// is a new send.
+pub fn release_key(state: &mut State, key: &(String, String)) {
+    state.keys.remove(key);
 }
