@@ -92,7 +92,10 @@ fn without_a_key_a_send_is_an_ordinary_send_and_each_one_is_new() {
     assert_eq!(first.status, 201, "{}", first.text());
     let second = emu.send_v2(None, &profile("no key"));
     assert_eq!(second.status, 201);
-    assert_ne!(first.json()["message"]["id"], second.json()["message"]["id"]);
+    assert_ne!(
+        first.json()["message"]["id"],
+        second.json()["message"]["id"]
+    );
     let stored = emu.stored_messages();
     assert_eq!(stored.len(), 2);
     assert_eq!(stored[0]["idempotencyKey"], Value::Null);

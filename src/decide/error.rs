@@ -41,6 +41,9 @@ pub enum ErrorKind {
     Network,
     /// A 2xx whose body is not the documented shape.
     Decode,
+    /// The API has not settled yet: a thread still syncing after the reads allowed, so
+    /// whether a DM landed is not known. Ask again later.
+    Unsettled,
 }
 
 impl ErrorKind {
@@ -61,6 +64,7 @@ impl ErrorKind {
             ErrorKind::Aborted => "aborted",
             ErrorKind::Network => "network",
             ErrorKind::Decode => "decode",
+            ErrorKind::Unsettled => "unsettled",
         }
     }
 
@@ -97,6 +101,7 @@ impl ErrorKind {
             ErrorKind::Aborted => "The request was aborted",
             ErrorKind::Network => "The connection failed before the answer was complete",
             ErrorKind::Decode => "The Inbox API answered with a body this client cannot read",
+            ErrorKind::Unsettled => "The Inbox API has not settled yet",
         }
     }
 
@@ -107,6 +112,7 @@ impl ErrorKind {
             ErrorKind::Forbidden => "Check that the token's team owns the account link.",
             ErrorKind::NotFound => "Check the account link id and the recipient id.",
             ErrorKind::RateLimited => "Wait before sending again.",
+            ErrorKind::Unsettled => "Ask again later; do not send the DM again until then.",
             ErrorKind::BadRequest | ErrorKind::Unprocessable => {
                 "Fix the request before sending it again."
             }
@@ -294,8 +300,8 @@ impl Error {
             push(&mut out, &[" ", advice]);
         }
         if details.maybe_sent {
-            match &details.idempotency_key {
-                Some(key) => push(
+            match (&details.idempotency_key, &details.message_id) {
+                (Some(key), _) => push(
                     &mut out,
                     &[
                         " The DM may have been delivered: sending it again with idempotency key ",
@@ -303,7 +309,15 @@ impl Error {
                         " is safe, it can never arrive twice.",
                     ],
                 ),
-                None => out.push_str(
+                (None, Some(id)) => push(
+                    &mut out,
+                    &[
+                        " The DM may have been delivered: read GET /api/v2/messages/",
+                        id,
+                        " later (platformId: X has it; 404: never sent) before sending it again.",
+                    ],
+                ),
+                (None, None) => out.push_str(
                     " The DM may have been delivered: check the thread before sending it again.",
                 ),
             }

@@ -14,10 +14,11 @@ export function header(response, index) {
 /**
  * `text` (a 2xx body) parsed as JSON. With `strict` (a send), `message.id`, `message.content`
  * and `thread.id` must be strings, `replayed` is set when given, and `meta` to `{ status,
- * requestId, attempts, rateLimit }` (the request id left out when `undefined`, the budget
- * unless `limit` is given). Throws the number of what is wrong (`PROBLEMS` in parse.rs).
+ * requestId, attempts, rateLimit, confirmedBy }` (the request id left out when `undefined`,
+ * the budget unless `limit` is given, `confirmedBy` unless given). Throws the number of what
+ * is wrong (`PROBLEMS` in parse.rs).
  */
-export function success(text, strict, status, requestId, attempts, limit, remaining, resetAt, replayed) {
+export function success(text, strict, status, requestId, attempts, limit, remaining, resetAt, replayed, confirmedBy) {
   let value;
   try {
     value = JSON.parse(text);
@@ -36,8 +37,21 @@ export function success(text, strict, status, requestId, attempts, limit, remain
   if (requestId !== undefined) meta.requestId = requestId;
   meta.attempts = attempts;
   if (limit !== undefined) meta.rateLimit = { limit, remaining, resetAt };
+  if (confirmedBy) meta.confirmedBy = confirmedBy;
   value.meta = meta;
   return value;
+}
+
+/**
+ * A message read with its thread (`GET /api/v2/messages/{id}?expand=thread`, as text) as a
+ * send's answer `{ message, thread }` (as text) when X has it (`platformId` is a string); else
+ * `undefined`.
+ */
+export function confirmed(text) {
+  try {
+    const { thread, ...message } = JSON.parse(text);
+    if (typeof message.platformId == "string") return JSON.stringify({ message, thread });
+  } catch {}
 }
 
 /**
@@ -84,14 +98,15 @@ export function lookupThread(value) {
 
 /**
  * A parsed page of `GET /threads/{id}/messages` as far as reconciling reads it, flat:
- * `[nextCursor.id, nextCursor.timestamp, then content, authorId, createdAt of each message]`;
+ * `[nextCursor.id, nextCursor.timestamp, isSyncing === true, then content, authorId, createdAt
+ * of each message]`;
  * a field of the wrong type (or of an entry that is not an object) is `undefined`, so entry
  * `i` is `messages[i]`.
  */
 export function pageEntries(value) {
   const page = object(value) ?? {};
   const cursor = object(page.nextCursor) ?? {};
-  const flat = [string(cursor.id), string(cursor.timestamp)];
+  const flat = [string(cursor.id), string(cursor.timestamp), page.isSyncing === true];
   if (Array.isArray(page.messages)) {
     for (const m of page.messages) {
       const { content, authorId, createdAt } = object(m) ?? {};

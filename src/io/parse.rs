@@ -27,7 +27,11 @@ extern "C" {
         remaining: f64,
         reset_at: f64,
         replayed: Option<bool>,
+        confirmed_by: Option<&str>,
     ) -> Result<JsValue, JsValue>;
+    /// A message read with its thread as a send's answer `{ message, thread }` (text), when X
+    /// has it (its `platformId` is set).
+    pub(crate) fn confirmed(text: &JsValue) -> Option<String>;
     /// `[code, message, requestId, messageId, retryAfterSeconds, text start, cut]`.
     #[wasm_bindgen(js_name = errorBody)]
     fn error_fields(text: &JsValue, units: u32) -> Array;
@@ -35,7 +39,7 @@ extern "C" {
     /// [`PROBLEMS`] index.
     #[wasm_bindgen(js_name = lookupThread, catch)]
     fn lookup(value: &JsValue) -> Result<Option<Array>, JsValue>;
-    /// `[nextCursor.id, nextCursor.timestamp, content, authorId, createdAt, content, ...]`.
+    /// `[nextCursor.id, nextCursor.timestamp, isSyncing, content, authorId, createdAt, ...]`.
     #[wasm_bindgen(js_name = pageEntries)]
     fn page_entries(value: &JsValue) -> Array;
     /// `value.messages[index]`.
@@ -66,9 +70,9 @@ pub(crate) fn header_value(response: &Response, name: Header) -> Option<String> 
     header(response, name as u32)
 }
 
-/// Parses a 2xx body (`response.text()`) as JSON. With `strict` (a send) checks that
-/// `message.id`, `message.content` and `thread.id` are strings and sets `replayed` when
-/// given; on failure, says what is wrong.
+/// Parses a 2xx body (`response.text()`) as JSON. For a send (`send` given) checks that
+/// `message.id`, `message.content` and `thread.id` are strings, sets `replayed` when given
+/// and `meta`; on failure, says what is wrong.
 pub(crate) fn body(
     text: &JsValue,
     send: Option<&Meta>,
@@ -93,6 +97,7 @@ pub(crate) fn body(
         budget.map_or(0.0, |b| b.remaining as f64),
         budget.map_or(0.0, |b| b.reset_at_ms as f64),
         replayed,
+        send.and_then(|meta| meta.confirmed_by).map(|_| "read"),
     )
     .map_err(problem)
 }
@@ -126,14 +131,15 @@ pub(crate) fn page(value: &JsValue) -> Page {
         _ => None,
     };
     Page {
-        messages: (0..(flat.length() - 2) / 3)
+        messages: (1..flat.length() / 3)
             .map(|i| Entry {
-                content: text(3 * i + 2),
-                author_id: text(3 * i + 3),
-                created_at: text(3 * i + 4),
+                content: text(3 * i),
+                author_id: text(3 * i + 1),
+                created_at: text(3 * i + 2),
             })
             .collect(),
         next_cursor,
+        syncing: flat.get(2).is_truthy(),
     }
 }
 

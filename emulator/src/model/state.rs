@@ -97,6 +97,8 @@ pub struct State {
     pub stats: Stats,
     /// v2 idempotency keys by (team, key).
     pub keys: HashMap<(String, String), KeyEntry>,
+    /// Reads of a thread's messages still to answer `isSyncing: true`, by thread id.
+    pub syncing: HashMap<String, u32>,
     budget: Budget,
     next_id: u64,
     next_seq: u64,
@@ -118,6 +120,7 @@ impl State {
             faults: FaultQueue::default(),
             stats: Stats::default(),
             keys: HashMap::new(),
+            syncing: HashMap::new(),
             budget: Budget::default(),
             next_id: 0,
             next_seq: 0,
@@ -136,8 +139,22 @@ impl State {
         self.faults.clear();
         self.stats = Stats::default();
         self.keys.clear();
+        self.syncing.clear();
         self.budget.clear();
         self.next_seq = 0;
+    }
+
+    /// Whether this read of thread `id`'s messages reports `isSyncing: true` (it counts one of
+    /// the reads the control API scripted).
+    pub fn syncing_read(&mut self, id: &str) -> bool {
+        let Some(left) = self.syncing.get_mut(id) else {
+            return false;
+        };
+        *left -= 1;
+        if *left == 0 {
+            self.syncing.remove(id);
+        }
+        true
     }
 
     /// A new lowercase alphanumeric id: `prefix` + base36 counter, zero-padded.

@@ -36,5 +36,9 @@ fn expands_thread(req: &Request) -> bool {
     query
         .split('&')
         .filter_map(|pair| pair.strip_prefix("expand="))
-        .any(|value| percent_decode(value).split(',').any(|name| name == "thread"))
+        .any(|value| {
+            percent_decode(value)
+                .split(',')
+                .any(|name| name == "thread")
+        })
 }
