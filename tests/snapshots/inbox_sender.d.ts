@@ -84,7 +84,7 @@ export interface RequestProblem {
 export type InboxErrorKind =
 | "invalid_request" | "bad_request" | "unauthorized" | "forbidden" | "not_found"
 | "conflict" | "unprocessable" | "rate_limited" | "server_error" | "unexpected_status"
-| "timeout" | "aborted" | "network" | "decode";
+| "timeout" | "aborted" | "network" | "decode" | "unsettled";
 
 /** What `sendMessage` and the constructor throw: a real `Error` with `name === "InboxError"`. */
 export interface InboxError extends Error {
@@ -545,6 +545,11 @@ export interface SendRequest {
 }
 
 /**
+ * How a send that was not answered with its result was confirmed.
+ */
+export type ConfirmedBy = "read";
+
+/**
  * The person a thread is with.
  */
 export interface Prospect {
@@ -739,6 +744,12 @@ export interface Meta {
      * The budget this answer's `X-RateLimit-*` headers reported, when it had them.
      */
     rateLimit?: RateLimit;
+    /**
+     * Set when the send was not answered with its result but settled afterwards: `"read"`
+     * when X did not confirm the send (`502 sendUnconfirmed`) and reading the message found
+     * that X has it. `status` is then the read's.
+     */
+    confirmedBy?: ConfirmedBy;
 }
 
 /**
@@ -853,7 +864,8 @@ export class InboxClient {
     /**
      * Finds out whether a v1 DM that failed with `maybeSent` landed: resolves to the message,
      * or `null` when it did not (then sending it again cannot duplicate it). `options.since`
-     * is when that send started (Unix ms).
+     * is when that send started (Unix ms). Never `null` from a thread still syncing: it reads
+     * again, then rejects with kind `unsettled` (ask again later).
      */
     findSent(request: SendMessageRequest, options?: FindSentOptions | null): Promise<Message | null>;
     /**
@@ -870,7 +882,9 @@ export class InboxClient {
      * Sends a DM through v2, exactly once: every attempt of this call carries the same
      * `Idempotency-Key` (`options.idempotencyKey`, or a random one), so every transient
      * failure is retried without risk of a duplicate. Resolves to `{ message, thread,
-     * replayed }`; `replayed` is true when the key had already delivered this DM.
+     * replayed }`; `replayed` is true when the key had already delivered this DM. A `502
+     * sendUnconfirmed` is never sent again: the message it names is read instead
+     * (`meta.confirmedBy: "read"` when X has it).
      */
     send(request: SendRequest, options?: IdempotentSendOptions | null): Promise<SendResult>;
     /**
@@ -890,28 +904,29 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly J: (a: number, b: number) => void;
     readonly K: (a: number, b: number) => void;
     readonly L: (a: number, b: number) => void;
-    readonly M: (a: number, b: any, c: number) => any;
-    readonly N: (a: any) => [number, number, number];
-    readonly O: (a: number) => any;
-    readonly P: (a: number, b: any, c: number) => any;
+    readonly M: (a: number, b: number) => void;
+    readonly N: (a: number, b: any, c: number) => any;
+    readonly O: (a: any) => [number, number, number];
+    readonly P: (a: number) => any;
     readonly Q: (a: number, b: any, c: number) => any;
-    readonly R: (a: number, b: any) => any;
-    readonly S: (a: number) => number;
-    readonly T: (a: number) => any;
-    readonly U: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
-    readonly V: (a: number) => any;
-    readonly W: (a: number) => any;
-    readonly Z: (a: number, b: number) => number;
-    readonly _: (a: number, b: number, c: number, d: number) => number;
-    readonly $: (a: number, b: number, c: number) => void;
-    readonly aa: (a: number) => void;
-    readonly ba: () => number;
-    readonly ca: WebAssembly.Table;
-    readonly da: (a: number) => void;
-    readonly ea: () => void;
+    readonly R: (a: number, b: any, c: number) => any;
+    readonly S: (a: number, b: any) => any;
+    readonly T: (a: number) => number;
+    readonly U: (a: number) => any;
+    readonly V: (a: number) => [number, number];
+    readonly W: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
+    readonly X: (a: number) => any;
+    readonly Y: (a: number) => any;
+    readonly $: (a: number, b: number) => number;
+    readonly aa: (a: number, b: number, c: number, d: number) => number;
+    readonly ba: (a: number, b: number, c: number) => void;
+    readonly ca: (a: number) => void;
+    readonly da: () => number;
+    readonly ea: WebAssembly.Table;
+    readonly fa: (a: number) => void;
+    readonly ga: () => void;
 }
 
 export type SyncInitInput = BufferSource | WebAssembly.Module;
