@@ -48,12 +48,29 @@ ensure_worker_build() {
   fi
 }
 
-ensure_chromium() {
-  if ! [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || ! command -v brotli >/dev/null; then
-    log "installing chromium, chromium-driver and brotli from apt"
+# Debian packages from apt, in one apt-get run for whatever is missing: Chromium and ChromeDriver,
+# brotli (the size table), and for the Firefox and WebKit page tests (tests/browser/) Firefox
+# ESR, WebKitGTK's WebDriver with its MiniBrowser, and Xvfb (MiniBrowser needs a display).
+ensure_apt_packages() {
+  local missing=() pair
+  for pair in chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver brotli:/usr/bin/brotli \
+    firefox-esr:/usr/bin/firefox-esr webkit2gtk-driver:/usr/bin/WebKitWebDriver xvfb:/usr/bin/xvfb-run; do
+    [[ -x "${pair#*:}" ]] || missing+=("${pair%%:*}")
+  done
+  if (( ${#missing[@]} )); then
+    log "installing ${missing[*]} from apt (about 2 minutes for all)"
     local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver brotli >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# geckodriver, which drives Firefox, from crates.io (its npm package downloads from GitHub).
+ensure_geckodriver() {
+  local want="0.37.1"
+  if [[ "$(geckodriver --version 2>/dev/null | head -1 || true)" != "geckodriver $want"* ]]; then
+    log "installing geckodriver $want (about 3 minutes)"
+    cargo install geckodriver --version "$want" --locked
   fi
 }
 
@@ -69,7 +86,7 @@ ensure_npm() {
 }
 
 ensure_rust_target
-ensure_chromium
+ensure_apt_packages
 ensure_npm "$root"
 for lock in "$root"/{examples/*,bench,www,tests/ts,campaign}/package-lock.json; do
   [[ -f "$lock" ]] && ensure_npm "$(dirname "$lock")"
@@ -77,3 +94,4 @@ done
 ensure_wasm_bindgen
 ensure_wasm_pack
 ensure_worker_build
+ensure_geckodriver

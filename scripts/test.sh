@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, clippy (native and wasm32), native tests, the package
-# build and its size budget, the wasm-bindgen-test suites in Node, a Chromium page and a
-# Chromium service worker, the JavaScript package tests in Node, the TypeScript consumer check
-# and the browser tests. Installs whatever is missing first (scripts/setup.sh).
+# build and its size budget, the wasm-bindgen-test suites in Node, a Chromium page, a Chromium
+# service worker and a Firefox page, the JavaScript package tests in Node and the other runtimes, the
+# TypeScript consumer check and the browser tests (Chromium, Firefox, WebKit). Installs whatever
+# is missing first (scripts/setup.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/setup.sh"
@@ -28,13 +29,16 @@ node scripts/check-size.mjs pkg
 step "publishable as it stands (LICENSE, CHANGELOG, cargo package and doc, pkg/package.json, npm pack, .d.ts docs)"
 node scripts/check-publish.mjs pkg
 
-step "wasm-bindgen-test: Node, Chromium page, Chromium service worker"
-# One emulator serves all three suites: X's per-sender limit (200 per 15 minutes) would be a
+step "wasm-bindgen-test: Node, Chromium page, Chromium service worker, Firefox page"
+# One emulator serves all four suites: X's per-sender limit (200 per 15 minutes) would be a
 # budget they share, and they are not about it (tests/js/exactly-once.test.mjs is).
 start_emulator --sender-limits none
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=/usr/bin/chromedriver \
   cargo test --target wasm32-unknown-unknown --test node --test browser --test service_worker
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+GECKODRIVER="$(command -v geckodriver)" \
+  cargo test --target wasm32-unknown-unknown --test browser
 stop_emulator
 
 step "wasm-bindgen-test: the npm package's allocator (feature pkg) in Node"
@@ -44,11 +48,14 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 step "JavaScript package tests (node --test)"
 node --test --test-timeout=180000 tests/js/
 
-step "the packed npm package installed in an empty app: Node, Deno, Bun, a wrangler-bundled Worker (README quick starts as written)"
+step "the packed npm package installed in an empty app: Node, Deno, Bun, a wrangler-bundled Worker, Vercel's Edge Runtime (README quick starts as written)"
 node --test --test-timeout=180000 tests/runtimes/
 
 step "JavaScript package in headless Chromium (fault suite in a page)"
-node --test --test-timeout=180000 tests/browser/
+node --test --test-timeout=180000 tests/browser/chromium.test.mjs
+
+step "JavaScript package in headless Firefox and WebKit (fault suite in a page, through WebDriver)"
+node --test --test-timeout=300000 tests/browser/firefox.test.mjs tests/browser/webkit.test.mjs
 
 step "demo page in Chromium (scripts/demo.sh --no-build)"
 node --test --test-timeout=180000 tests/demo/

@@ -8,7 +8,7 @@
 //! ```text
 //! input/    what a caller gives: types, validation, options, token, the request body
 //!   ↓
-//! decide/   pure decisions: what an answer means, retry, redaction, the error model
+//! decide/   pure decisions: what an answer means, retry, redaction, the error model and its scope
 //!   ↓
 //! io/       the fetch loop (transport.js), answers read (parse.js), and the delivery each
 //!           attempt is reported to
@@ -45,6 +45,7 @@ static ALLOCATOR: allocator::Buckets = allocator::Buckets::new();
 
 pub use client::{Client, SendOptions};
 pub use decide::error::{Cause, Details, Error, ErrorKind};
+pub use decide::scope::Scope;
 pub use input::options::{ClientOptions, DEFAULT_BASE_URL};
 pub use input::token::Token;
 pub use input::types::{

@@ -1,4 +1,5 @@
-//! The delivery suite (tests/common) in a headless Chromium page.
+//! The delivery suite (tests/common) in a headless browser page: Chromium and Firefox
+//! (`scripts/test.sh` runs it with each driver).
 #![cfg(target_arch = "wasm32")]
 
 mod common;

@@ -182,39 +182,46 @@ function showStatus(tone, ...children) {
   $("status").replaceChildren(...present(children));
 }
 
-/** What a failure means for the person at the keyboard, and what to do next. */
+/**
+ * What a failure means for the person at the keyboard, and what to do next: read from the
+ * package's facts (`kind`, `scope`, `retryable`, `apiCode`, `maybeSent`), never from its message.
+ */
 function explain(error) {
-  switch (error.kind) {
-    case "invalid_request":
-      return ["Not sent: an input needs fixing", "Nothing left this page. The message next to the field says what to change."];
-    case "unauthorized":
-      return ["The API did not accept the token", "Check the API token under Connection. The emulator prints its token when it starts (dev-token by default)."];
-    case "forbidden":
-      return ["The token may not do this", "The token is valid but has no access to this account link. Use a token of the account's team."];
-    case "not_found":
-      return ["Unknown account link or prospect", "Check the account link and the recipient id. Nothing was sent."];
-    case "rate_limited":
-      return ["Rate limited: nothing was sent", "The team's request budget is used up for now."];
-    case "bad_request":
-    case "unprocessable":
-    case "conflict":
-      return ["The API refused the message", "Nothing was sent. Change what the server names below and send again."];
-    case "server_error":
-      return error.maybeSent
-        ? ["The server failed while handling the message", "It failed after receiving the message."]
-        : ["The service is unavailable: nothing was sent", "It stayed unavailable after the automatic retries. Try again in a minute."];
-    case "timeout":
-      return error.maybeSent
-        ? ["No answer in time", "The request left, but no complete answer came back before the timeout."]
-        : ["The server timed out: nothing was sent", "Try again in a moment."];
-    case "network":
-      return ["Could not reach the API", "Check the base URL and that the server is running. A page can only call an API that allows cross-origin requests (CORS) from it."];
-    case "decode":
-      return ["Sent, but the answer was unreadable", "The server confirmed the message in a shape this page does not understand."];
-    case "aborted":
-      return ["Cancelled", "The request was cancelled."];
+  if (error.kind === "invalid_request") {
+    return ["Not sent: an input needs fixing", "Nothing left this page. The message next to the field says what to change."];
+  }
+  if (error.kind === "decode") {
+    return ["Sent, but the answer was unreadable", "The server confirmed the message in a shape this page does not understand."];
+  }
+  if (error.kind === "aborted") return ["Cancelled", "The request was cancelled."];
+  if (error.kind === "network") {
+    return ["Could not reach the API", "Check the base URL and that the server is running. A page can only call an API that allows cross-origin requests (CORS) from it."];
+  }
+  if (error.maybeSent && !error.retryable) {
+    return ["It may have been delivered", "The request left, but no definite answer came back."];
+  }
+  const again = error.retryable ? "Sending it again later is safe." : "Sending it again as it is will fail the same way.";
+  switch (error.scope) {
+    case "team":
+      if (error.kind === "unauthorized") {
+        return ["The API did not accept the token", "Check the API token under Connection. The emulator prints its token when it starts (dev-token by default)."];
+      }
+      if (error.kind === "rate_limited") return ["Rate limited: nothing was sent", `The team's request budget is used up for now. ${again}`];
+      return ["The team cannot send right now", `The token's team, plan or workspace stops it, or the service is down for everyone. ${again}`];
+    case "sender":
+      if (error.kind === "rate_limited") return ["Rate limited by X for this account: nothing was sent", `X caps the DMs one account sends per window. ${again}`];
+      if (error.apiCode === "accountLinkDisconnected") {
+        return error.retryable
+          ? ["The account link is paused: nothing was sent", "It resumes by itself. Sending it again later is safe."]
+          : ["The account link is disconnected: nothing was sent", "Reconnect the X account in Inbox, then send again."];
+      }
+      return ["The account link cannot send this", `Check the account link id and that the token's team owns it. ${again}`];
+    case "recipient":
+      return ["This recipient cannot get it", "Check the recipient id: the prospect is unknown, ambiguous or cannot receive DMs. Nothing was sent."];
     default:
-      return ["The API answered unexpectedly", "Nothing was sent as far as the answer says. Details below."];
+      return error.retryable
+        ? ["Not sent this time", "The service or the connection failed before processing it, even after the automatic retries. Sending it again is safe."]
+        : ["The API refused the message", "Nothing was sent. Change what the server names below and send again."];
   }
 }
 
@@ -226,6 +233,8 @@ function showError(error, request, since) {
   const [title, advice] = explain(error);
   const details = [
     error.kind,
+    `about the ${error.scope}`,
+    error.retryable ? "retryable" : "not retryable",
     error.status && `HTTP ${error.status}`,
     error.apiCode,
     error.requestId && `request ${error.requestId}`,

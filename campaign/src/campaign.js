@@ -10,7 +10,7 @@
 // answers what it already knows; a ledger whose next run is LEDGER_CHECK_MS overdue is woken.
 import { DurableObject } from "cloudflare:workers";
 import { settings } from "./inbox.js";
-import { tightestRate } from "./budget.js";
+import { tightestRate } from "./core/limits.js";
 import { campaignState } from "./state.js";
 
 export const TERMINAL = ["sent", "failed", "unconfirmed", "cancelled"];

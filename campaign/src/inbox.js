@@ -2,7 +2,7 @@
 // environment.
 import wasm from "../../pkg/inbox_sender_bg.wasm";
 import { initSync, InboxClient } from "../../pkg/inbox_sender.js";
-import { parseLimits } from "./budget.js";
+import { parseLimits } from "./core/limits.js";
 
 // Workers import .wasm as a compiled WebAssembly.Module, so instantiation is synchronous.
 initSync({ module: wasm });

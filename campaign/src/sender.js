@@ -9,7 +9,8 @@
 // crashed): v2 sends it again with the same Idempotency-Key (the API replays, never a second DM);
 // v1 asks `findSent` after a grace period and leaves what stays unknown `unconfirmed`.
 import { DurableObject } from "cloudflare:workers";
-import { longestSpan, slidingAvailable } from "./budget.js";
+import { longestSpan } from "./core/limits.js";
+import { slidingAvailable } from "./core/sender-limit.js";
 import { campaignClient, settings, v2Target } from "./inbox.js";
 
 const PERMANENT = new Set(["invalid_request", "bad_request", "unauthorized", "forbidden", "not_found", "unprocessable", "unexpected_status"]);

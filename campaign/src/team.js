@@ -1,8 +1,8 @@
 // One per team (one Inbox API token): the Inbox budget every sender draws from, in storage.
-// It follows what the API reports (src/budget.js): senders ask it for leases before a request
+// It follows what the API reports (src/core/team-budget.js): senders ask it for leases before a request
 // leaves and settle each lease with what the answer said.
 import { DurableObject } from "cloudflare:workers";
-import { grant, settle } from "./budget.js";
+import { grant, settle } from "./core/team-budget.js";
 import { settings } from "./inbox.js";
 
 export class TeamBudget extends DurableObject {
@@ -23,7 +23,7 @@ export class TeamBudget extends DurableObject {
     return { granted: result.granted, first: result.first, retryAt: result.retryAt };
   }
 
-  /** What happened to leased requests: [{ seq, at, rateLimit?, blockedUntil? }] (see budget.js). */
+  /** What happened to leased requests: [{ seq, at, rateLimit?, blockedUntil? }] (see core/team-budget.js). */
   async settle(outcomes) {
     if (outcomes.length === 0) return;
     await this.ctx.storage.put("team", settle(await this.ctx.storage.get("team"), Date.now(), outcomes, this.#opts()));

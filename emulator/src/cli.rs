@@ -4,12 +4,14 @@ use std::path::PathBuf;
 
 use crate::model::authors::AuthorIds;
 use crate::model::keys::DEFAULT_KEY_TTL_MS;
-use crate::model::limits::{self, Limit, Windows};
+use crate::model::limits::{self, Limit, Shape, Windows};
+use crate::model::webhooks::Target;
 
 /// Usage text for `--help` and errors.
 pub const USAGE: &str = "usage: inbox-emulator [--port N] [--token T] [--rate-limit-per-minute N]
        [--rate-limit-window-ms MS] [--team-limits LIST] [--sender-limits LIST]
-       [--windows MODE] [--team-background F] [--author-ids FORM]
+       [--windows MODE] [--team-background F] [--team-background-shape SHAPE]
+       [--author-ids FORM] [--webhook-url URL --webhook-secret S] [--webhook-events LIST]
        [--idempotency-key-ttl-ms MS] [--account-links N] [--serve-dir DIR] [--log]
 
   --port N                     port on 127.0.0.1 (default 0: an ephemeral port)
@@ -24,9 +26,16 @@ pub const USAGE: &str = "usage: inbox-emulator [--port N] [--token T] [--rate-li
                                length since the epoch) or first-request (default:
                                $INBOX_EMULATOR_WINDOWS, else clock)
   --team-background F          share 0 <= F < 1 of every team window another client
-                               spends, evenly over the window (default 0)
+                               spends (default 0)
+  --team-background-shape SHAPE
+                               how it spends it: even (spread over the window) or
+                               burst (all at the window's start) (default even)
   --author-ids FORM            authorId of the account's messages in v1 answers: link,
                                x-user, cuid2 or missing (default link)
+  --webhook-url URL            post every event to this http:// URL, signed with
+                               X-Inbox-Signature (needs --webhook-secret)
+  --webhook-secret S           the secret webhooks are signed with
+  --webhook-events LIST        event types to post, comma-separated (default: all)
   --idempotency-key-ttl-ms MS  how long v2 idempotency keys are kept (default 86400000)
   --account-links N            N more account links beside the two seeded: acct01bulk,
                                acct02bulk, ... (default 0; at most 999)
@@ -42,7 +51,11 @@ pub struct Args {
     pub sender_limits: Vec<Limit>,
     pub windows: Windows,
     pub team_background: f64,
+    pub team_background_shape: Shape,
     pub author_ids: AuthorIds,
+    pub webhook_target: Option<Target>,
+    pub webhook_secret: Option<String>,
+    pub webhook_events: Vec<String>,
     pub idempotency_key_ttl_ms: u64,
     /// Extra account links beside the seeded two.
     pub extra_account_links: usize,
@@ -86,7 +99,11 @@ pub fn parse(args: impl IntoIterator<Item = String>, env: Env) -> Result<Args, S
         sender_limits: limits::default_sender_limits(),
         windows,
         team_background: 0.0,
+        team_background_shape: Shape::Even,
         author_ids: AuthorIds::Link,
+        webhook_target: None,
+        webhook_secret: None,
+        webhook_events: Vec::new(),
         idempotency_key_ttl_ms: DEFAULT_KEY_TTL_MS,
         extra_account_links: 0,
         serve_dir: None,
@@ -153,9 +170,33 @@ pub fn parse(args: impl IntoIterator<Item = String>, env: Env) -> Result<Args, S
                         format!("--team-background: a share at least 0 and below 1, got {v:?}")
                     })?;
             }
+            "--team-background-shape" => {
+                out.team_background_shape = Shape::parse(&value("--team-background-shape")?)
+                    .map_err(|e| format!("--team-background-shape: {e}"))?;
+            }
             "--author-ids" => {
                 out.author_ids = AuthorIds::parse(&value("--author-ids")?)
                     .map_err(|e| format!("--author-ids: {e}"))?;
+            }
+            "--webhook-url" => {
+                out.webhook_target = Some(
+                    Target::parse(&value("--webhook-url")?)
+                        .map_err(|e| format!("--webhook-url: {e}"))?,
+                );
+            }
+            "--webhook-secret" => {
+                let v = value("--webhook-secret")?;
+                if v.is_empty() {
+                    return Err("--webhook-secret: must not be empty".to_string());
+                }
+                out.webhook_secret = Some(v);
+            }
+            "--webhook-events" => {
+                out.webhook_events = value("--webhook-events")?
+                    .split(',')
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect();
             }
             "--idempotency-key-ttl-ms" => {
                 let v = value("--idempotency-key-ttl-ms")?;
@@ -175,6 +216,9 @@ pub fn parse(args: impl IntoIterator<Item = String>, env: Env) -> Result<Args, S
             "-h" | "--help" => out.help = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    if out.webhook_target.is_some() != out.webhook_secret.is_some() {
+        return Err("--webhook-url and --webhook-secret go together".to_string());
     }
     if out.team_limits.is_empty() {
         return Err("--team-limits: at least one team window is needed".to_string());
@@ -205,7 +249,7 @@ pub fn parse(args: impl IntoIterator<Item = String>, env: Env) -> Result<Args, S
 mod tests {
     use super::{parse, Env};
     use crate::model::authors::AuthorIds;
-    use crate::model::limits::Windows;
+    use crate::model::limits::{Shape, Windows};
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
@@ -240,10 +284,12 @@ mod tests {
                 "0.3",
                 "--author-ids",
                 "cuid2",
+                "--team-background-shape=burst",
             ]),
             env(),
         )
         .expect("flags");
+        assert_eq!(a.team_background_shape, Shape::Burst);
         assert_eq!(
             (a.windows, a.team_background, a.author_ids),
             (Windows::Clock, 0.3, AuthorIds::Cuid2)
@@ -253,6 +299,7 @@ mod tests {
             &["--team-background", "1"],
             &["--team-background", "-0.1"],
             &["--author-ids", "email"],
+            &["--team-background-shape", "spiky"],
         ] {
             assert!(parse(args(bad), Env::default()).is_err(), "{bad:?}");
         }

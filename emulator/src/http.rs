@@ -34,11 +34,23 @@ impl Request {
 
     /// Decoded query parameter (first occurrence).
     pub fn query_param(&self, name: &str) -> Option<String> {
-        let q = self.query.as_deref()?;
-        q.split('&').find_map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(k) == name).then(|| percent_decode(v))
-        })
+        self.query_pairs()
+            .into_iter()
+            .find_map(|(k, v)| (k == name).then_some(v))
+    }
+
+    /// Every decoded query parameter, in order (a repeated key appears each time).
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        let Some(q) = self.query.as_deref().filter(|q| !q.is_empty()) else {
+            return Vec::new();
+        };
+        q.split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (percent_decode(k), percent_decode(v))
+            })
+            .collect()
     }
 }
 

@@ -1,5 +1,5 @@
-//! `inbox-emulator`: a local emulator of the Inbox API (v1, and the v2 idempotent send) for the
-//! demo and integration tests.
+//! `inbox-emulator`: a local emulator of the Inbox API (v1; v2's send, contacts, threads and
+//! events; signed webhooks) for the demo and integration tests.
 //!
 //! The house, in the order a request travels (each room names only itself and the rooms after
 //! it; `tests/layers.rs` checks it): `main`/`cli` (start-up) → `server` (hyper, the shared
@@ -79,12 +79,17 @@ async fn run(args: cli::Args) -> ExitCode {
         sender_limits: args.sender_limits,
         windows: args.windows,
         team_background: args.team_background,
+        team_background_shape: args.team_background_shape,
         author_ids: args.author_ids,
+        webhook_target: args.webhook_target,
+        webhook_secret: args.webhook_secret,
+        webhook_events: args.webhook_events,
         idempotency_key_ttl_ms: args.idempotency_key_ttl_ms,
         extra_account_links: args.extra_account_links,
         serve_dir: args.serve_dir,
         log: args.log,
     })));
+    tokio::spawn(server::outbound::run(shared.clone()));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {

@@ -17,10 +17,12 @@ pub fn is_faultable(path: &str) -> bool {
     !paths::is_control(path)
 }
 
-/// Routes a request to the API, the control API, avatars or static files. With `hold_key`,
-/// a new v2 send keeps its idempotency key "in progress" until the fault that ran it acts.
+/// Routes a request to the API, the control API, avatars or static files, after landing the
+/// replies due by now. With `hold_key`, a new v2 send keeps its idempotency key "in progress"
+/// until the fault that ran it acts.
 pub fn route(shared: &Shared, req: &Request, now: u64, hold_key: bool) -> Outcome {
     let mut st = lock(shared);
+    st.settle(now);
     if paths::is_v1(&req.path) {
         return v1::handle(&mut st, req, now);
     }

@@ -126,7 +126,11 @@
     return host;
   }
 
-  /** Shows a send's outcome; an uncertain one gets a Retry button that calls `retry`. */
+  /**
+   * Shows a send's outcome; an uncertain one gets a Retry button that calls `retry`, unless the
+   * package says the same call must not be made again (`retryable: false`: say a `502
+   * sendUnconfirmed`, after which the key no longer protects the DM).
+   */
   function showResult(result, answer, handle, retry) {
     result.classList.add(answer?.ok ? "sent" : answer?.maybeSent ? "uncertain" : "failed");
     if (answer?.ok) {
@@ -138,7 +142,7 @@
       return;
     }
     result.append(describe(answer ?? { message: "No answer from the extension." }));
-    if (answer?.maybeSent) {
+    if (answer?.maybeSent && (answer.retryable !== false || answer.earlierMaybeSent)) {
       const button = Object.assign(document.createElement("button"), { type: "button", className: "retry", textContent: "Retry" });
       button.addEventListener("click", retry);
       result.append(" ", button);
@@ -151,11 +155,12 @@
   }
 
   /** A sentence a person can act on, from the InboxError properties the service worker passed on. */
-  function describe({ kind, message, field, rule, retryAfterMs, maybeSent, earlierMaybeSent, idempotencyKey }) {
+  function describe({ kind, scope, message, field, rule, retryAfterMs, maybeSent, earlierMaybeSent, idempotencyKey }) {
     if (maybeSent) {
       // The worker kept this DM's key: a Retry carries it, and Inbox delivers a key at most once.
-      // The package's own message says so when the key came from it; otherwise the panel does.
-      if (idempotencyKey && message.includes(idempotencyKey)) return `Not confirmed yet: ${message}`;
+      // The package's own error (it has a `scope`) says so when this try may have delivered it;
+      // otherwise the panel does.
+      if (scope && !earlierMaybeSent) return `Not confirmed yet: ${message}`;
       const key = idempotencyKey ? ` (${idempotencyKey})` : "";
       const why = earlierMaybeSent ? `Not sent by this try: ${message} An earlier try may have delivered it.` : message;
       return `Not confirmed yet: ${why} Retry is safe: it reuses this DM's idempotency key${key}, so it cannot arrive twice.`;
@@ -165,7 +170,9 @@
         const when = retryAfterMs == null
           ? "in a minute"
           : `in ${duration(retryAfterMs)} (after ${new Date(Date.now() + retryAfterMs).toLocaleTimeString()})`;
-        return `Not sent: Inbox is rate-limiting requests. Try again ${when}.`;
+        // The sender's limit is X's per-account one; any other is the team's request budget.
+        const who = scope === "sender" ? "X is limiting this account's DMs" : "Inbox is rate-limiting requests";
+        return `Not sent: ${who}. Try again ${when}.`;
       }
       case "unauthorized":
         return "Not sent: Inbox did not accept the API token. Check the token in the extension options.";

@@ -12,7 +12,7 @@ use crate::text::push_decimal;
 pub(crate) const BODY_EXCERPT_BYTES: usize = 2048;
 
 /// The response headers the client reads: the first three by a verdict, the rate-limit ones
-/// for the budget. (`io/parse.js` lists them in this order.)
+/// for the budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Header {
     /// `retry-after-ms`: the wait in milliseconds.
@@ -27,6 +27,20 @@ pub(crate) enum Header {
     RateRemaining,
     /// `X-RateLimit-Reset` (Unix seconds).
     RateReset,
+}
+
+impl Header {
+    /// The header's name, as `Headers.get` takes it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Header::RetryAfterMs => "retry-after-ms",
+            Header::RetryAfter => "retry-after",
+            Header::RequestId => "x-request-id",
+            Header::RateLimit => "x-ratelimit-limit",
+            Header::RateRemaining => "x-ratelimit-remaining",
+            Header::RateReset => "x-ratelimit-reset",
+        }
+    }
 }
 
 /// What kind of request an answer belongs to: that decides what is safe to retry.
@@ -57,6 +71,10 @@ pub(crate) struct ErrorBody {
     pub(crate) message_id: Option<String>,
     /// v2 `details.retryAfterSeconds` (`platformRateLimited`).
     pub(crate) retry_after_seconds: Option<u64>,
+    /// v2 `details.resetAt` (`rateLimited`): when the window resets, an ISO 8601 time.
+    pub(crate) reset_at: Option<String>,
+    /// v2 `details.status` (`accountLinkDisconnected`): `paused`, `offline`, ...
+    pub(crate) link_status: Option<String>,
     /// The start of the raw body: at least the excerpt plus [`redact::reach`] UTF-16 units
     /// (each unit is at least one byte, so that many units cover that many bytes).
     pub(crate) text: Option<String>,
@@ -72,12 +90,13 @@ pub(crate) trait Reply {
     /// A response header's value.
     fn header(&self, name: Header) -> Option<String>;
     /// Checks that a 2xx body has the documented shape; says what is wrong if not.
-    fn check_success(&mut self) -> Result<(), &'static str>;
+    fn check_success(&mut self) -> Result<(), String>;
     /// The error body's fields, and the first `units` UTF-16 units of its text.
     fn error_body(&self, units: u32) -> ErrorBody;
     /// What the runtime threw, when the attempt failed.
     fn thrown(&self) -> Cause;
-    /// Milliseconds from now until an HTTP date, by the runtime's own date parser and clock.
+    /// Milliseconds from now until a date (an HTTP date, or ISO 8601 as v2 `resetAt` is), by the
+    /// runtime's own date parser and clock.
     fn ms_until(&self, date: &str) -> Option<f64>;
 }
 
@@ -131,7 +150,7 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
                 ErrorKind::Decode,
                 Details {
                     status: Some(status),
-                    message: Some(problem.to_owned()),
+                    message: Some(problem),
                     maybe_sent: true,
                     attempts: context.attempts,
                     ..Details::default()
@@ -153,7 +172,8 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
             reply.header(Header::RetryAfter).as_deref(),
             |date| reply.ms_until(date),
         )
-        .or(body.retry_after_seconds.map(|s| s.saturating_mul(1000))),
+        .or(body.retry_after_seconds.map(|s| s.saturating_mul(1000)))
+        .or_else(|| Some(reply.ms_until(body.reset_at.as_deref()?)?.max(0.0).ceil() as u64)),
         maybe_sent: false,
         attempts: context.attempts,
         body: body
@@ -163,6 +183,7 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
         idempotency_key: context.key.map(str::to_owned),
         message_id: clean(body.message_id),
         rate_limit: None,
+        link_status: clean(body.link_status),
     };
     match context.call {
         Call::SendV1 => classify(status, details),
@@ -349,8 +370,8 @@ mod tests {
             let found = self.headers.iter().find(|(h, _)| *h == name);
             found.map(|(_, v)| (*v).to_owned())
         }
-        fn check_success(&mut self) -> Result<(), &'static str> {
-            self.shape.map_or(Ok(()), Err)
+        fn check_success(&mut self) -> Result<(), String> {
+            self.shape.map_or(Ok(()), |problem| Err(problem.to_owned()))
         }
         fn error_body(&self, units: u32) -> ErrorBody {
             self.asked_units.set(units);
@@ -360,6 +381,8 @@ mod tests {
                 request_id: self.body.request_id.clone(),
                 message_id: self.body.message_id.clone(),
                 retry_after_seconds: self.body.retry_after_seconds,
+                reset_at: self.body.reset_at.clone(),
+                link_status: self.body.link_status.clone(),
                 text: self.body.text.clone(),
                 cut: self.body.cut,
             }

@@ -67,7 +67,7 @@ pub(crate) fn read(verdict: Option<&Verdict>) -> Read {
 /// How long to wait before read number `reads + 1` (the first one too: X needs a moment).
 /// `random` is in `[0, 1)`.
 pub(crate) fn wait_ms(reads: u32, limits: Limits, random: f64) -> u32 {
-    retry::backoff(reads + 1, random).min(limits.max_delay_ms)
+    retry::pause(reads + 1, limits, random)
 }
 
 /// After read number `reads` of the message: sent, read again, or the end. At most
@@ -84,24 +84,19 @@ pub(crate) fn after_read(read: Read, reads: u32, limits: Limits, random: f64) ->
 }
 
 /// The `sendUnconfirmed` error once its message was read (`attempts`: the send's and the
-/// reads'): `maybe_sent` unless X never received it, saying what the read found. The
+/// reads'): `maybe_sent` unless X never received it, which its message then says. The
 /// idempotency key is dropped: the vendor released it, so sending again with it is a new send.
-pub(crate) fn settled(unconfirmed: Error, maybe_sent: bool, attempts: u32) -> Error {
-    let Error::Failed(kind, mut details) = unconfirmed else {
+pub(crate) fn settled(mut unconfirmed: Error, maybe_sent: bool, attempts: u32) -> Error {
+    let Error::Failed(_, details) = &mut unconfirmed else {
         return unconfirmed;
     };
-    details.message = Some(
-        if maybe_sent {
-            "X has not confirmed the send: the message it named has no platformId"
-        } else {
-            "X never received the DM: the message it named does not exist, so sending it again is safe"
-        }
-        .to_owned(),
-    );
+    if !maybe_sent {
+        details.message = Some("X never got it: no such message".into());
+    }
     details.maybe_sent = maybe_sent;
     details.attempts = attempts;
     details.idempotency_key = None;
-    Error::Failed(kind, details)
+    unconfirmed
 }
 
 #[cfg(test)]
@@ -226,14 +221,14 @@ mod tests {
         assert!(!details.maybe_sent);
         assert_eq!(details.idempotency_key, None);
         let text = missing.message();
-        assert!(text.contains("so sending it again is safe"), "{text}");
+        assert!(text.contains("X never got it"), "{text}");
 
         let pending = settled(unconfirmed(), true, 3);
         let text = pending.message();
         assert!(pending.maybe_sent());
         assert_eq!(pending.details().unwrap().idempotency_key, None);
-        assert!(text.contains("has not confirmed"), "{text}");
-        assert!(text.contains("GET /api/v2/messages/m1 later"), "{text}");
+        assert!(text.contains("Send not confirmed"), "{text}");
+        assert!(text.contains("read message m1 later"), "{text}");
         assert!(!text.contains("is safe"), "{text}");
     }
 }

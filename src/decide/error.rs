@@ -101,7 +101,7 @@ impl ErrorKind {
             ErrorKind::Aborted => "The request was aborted",
             ErrorKind::Network => "The connection failed before the answer was complete",
             ErrorKind::Decode => "The Inbox API answered with a body this client cannot read",
-            ErrorKind::Unsettled => "The Inbox API has not settled yet",
+            ErrorKind::Unsettled => "The thread is still syncing: ask again later",
         }
     }
 
@@ -112,7 +112,6 @@ impl ErrorKind {
             ErrorKind::Forbidden => "Check that the token's team owns the account link.",
             ErrorKind::NotFound => "Check the account link id and the recipient id.",
             ErrorKind::RateLimited => "Wait before sending again.",
-            ErrorKind::Unsettled => "Ask again later; do not send the DM again until then.",
             ErrorKind::BadRequest | ErrorKind::Unprocessable => {
                 "Fix the request before sending it again."
             }
@@ -158,6 +157,9 @@ pub struct Details {
     /// The team's budget as the last answer that reported one said (`X-RateLimit-*`). Boxed:
     /// most errors carry none, and every error is built with room for it.
     pub rate_limit: Option<Box<RateLimit>>,
+    /// v2 `accountLinkDisconnected`: the account link's `details.status` (`paused` resumes by
+    /// itself, `offline` must be reconnected).
+    pub(crate) link_status: Option<String>,
 }
 
 /// A failure the JavaScript runtime reported (what `fetch` threw), kept as the error's
@@ -312,9 +314,9 @@ impl Error {
                 (None, Some(id)) => push(
                     &mut out,
                     &[
-                        " The DM may have been delivered: read GET /api/v2/messages/",
+                        " The DM may have been delivered: read message ",
                         id,
-                        " later (platformId: X has it; 404: never sent) before sending it again.",
+                        " later before sending it again.",
                     ],
                 ),
                 (None, None) => out.push_str(

@@ -161,11 +161,11 @@ impl Reply for Fake {
             .find(|(h, _)| *h == at)
             .map(|(_, v)| v.clone())
     }
-    fn check_success(&mut self) -> Result<(), &'static str> {
+    fn check_success(&mut self) -> Result<(), String> {
         if self.shape_ok {
             Ok(())
         } else {
-            Err("message.id is missing")
+            Err("message.id is missing".to_owned())
         }
     }
     fn error_body(&self, _units: u32) -> ErrorBody {

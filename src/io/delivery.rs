@@ -5,6 +5,8 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use js_sys::JsString;
+
 use wasm_bindgen::prelude::*;
 use web_sys::Response;
 
@@ -100,7 +102,7 @@ pub struct Delivery {
     /// The reads of that message so far.
     reads: u32,
     /// The URL the next attempt reads instead, once (the message to settle).
-    reroute: Option<String>,
+    reroute: Option<JsString>,
     /// How long the first attempt waits before it goes (a read of a thread that was syncing).
     hold_ms: u32,
     outcome: Rc<Cell<Option<Outcome>>>,
@@ -218,10 +220,8 @@ impl Delivery {
         let mut text = text;
         let mut pending = false;
         if confirming && fault == Fault::None && status == Some(200) {
-            match parse::confirmed(&text) {
-                Some(sent) => text = JsValue::from(sent),
-                None => pending = true,
-            }
+            text = parse::confirmed(&text);
+            pending = text.is_undefined();
         }
         let mut reply = JsReply {
             status,
@@ -278,7 +278,7 @@ impl Delivery {
             Verdict::Failed(error) => match confirm::to_read(&error).filter(|_| self.reads == 0) {
                 // Never sent again: the message it names is read instead, after a moment.
                 Some(id) => {
-                    self.reroute = Some(self.session.url(&query::message_path(id)));
+                    self.reroute = Some(JsString::from(self.session.url(&query::message_path(id))));
                     self.uncertain = false;
                     self.unconfirmed = Some(error);
                     wait(confirm::wait_ms(0, limits, random()))
@@ -297,7 +297,7 @@ impl Delivery {
 
     /// Asked after a wait: the URL the next attempt GETs instead of the request so far (the
     /// message of a send X did not confirm), once; `undefined` to go on as before.
-    pub fn reroute(&mut self) -> Option<String> {
+    pub fn reroute(&mut self) -> Option<JsString> {
         self.reroute.take()
     }
 
@@ -412,7 +412,7 @@ impl Reply for JsReply<'_> {
         parse::header_value(self.response.as_ref()?, name)
     }
 
-    fn check_success(&mut self) -> Result<(), &'static str> {
+    fn check_success(&mut self) -> Result<(), String> {
         // A send's answer (and a settled one's) is checked and gets its meta; a read's is any
         // JSON.
         let send = self.call != Call::Read;

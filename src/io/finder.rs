@@ -117,7 +117,7 @@ impl Finder {
                     cursor: None,
                 },
                 Ok(None) => Step::Done(Ok(None)),
-                Err(problem) => Step::Done(Err(lookup.undecodable(problem.to_owned(), false))),
+                Err(problem) => Step::Done(Err(lookup.undecodable(problem, false))),
             },
             (
                 Step::Page {

@@ -3,43 +3,39 @@
 // and type tests happen here, where they cost a few bytes; what the data means is decided in
 // Rust (src/decide/).
 
-/** The response headers the delivery reads, by number (`Header` in src/decide/answer.rs, same order). */
-const HEADERS = ["retry-after-ms", "retry-after", "x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"];
-
-/** Header number `index` of `response`, or `null` when absent. */
-export function header(response, index) {
-  return response.headers.get(HEADERS[index]);
+/** Header `name` of `response`, or `null` when absent. */
+export function header(response, name) {
+  return response.headers.get(name);
 }
 
 /**
- * `text` (a 2xx body) parsed as JSON. With `strict` (a send), `message.id`, `message.content`
- * and `thread.id` must be strings, `replayed` is set when given, and `meta` to `{ status,
- * requestId, attempts, rateLimit, confirmedBy }` (the request id left out when `undefined`,
- * the budget unless `limit` is given, `confirmedBy` unless given). Throws the number of what
- * is wrong (`PROBLEMS` in parse.rs).
+ * `text` (a 2xx body) parsed as JSON. Given the `meta` of a send (built in Rust: `{ status,
+ * requestId?, attempts, rateLimit?, confirmedBy? }`), `message.id`, `message.content` and
+ * `thread.id` must be strings, and `meta` and `replayed` (when given) are set on the value.
+ * Throws what is wrong, in words.
  */
-export function success(text, strict, status, requestId, attempts, limit, remaining, resetAt, replayed, confirmedBy) {
+export function success(text, meta, replayed) {
   let value;
   try {
     value = JSON.parse(text);
   } catch {
-    throw text ? 1 : 0;
+    throw text ? "the body is not JSON" : "the body is empty";
   }
-  if (!strict) return value;
+  if (!meta) return value;
   const { message, thread } = object(value) ?? {};
-  if (!object(message)) throw 2;
-  if (typeof message.id != "string") throw 3;
-  if (typeof message.content != "string") throw 4;
-  if (!object(thread)) throw 5;
-  if (typeof thread.id != "string") throw 6;
+  if (!object(message)) throw "message is missing or not an object";
+  if (typeof message.id != "string") throw "message.id is missing or not a string";
+  if (typeof message.content != "string") throw "message.content is missing or not a string";
+  if (!object(thread)) throw "thread is missing or not an object";
+  if (typeof thread.id != "string") throw THREAD_ID;
   if (replayed !== undefined) value.replayed = replayed;
-  const meta = { status };
-  if (requestId !== undefined) meta.requestId = requestId;
-  meta.attempts = attempts;
-  if (limit !== undefined) meta.rateLimit = { limit, remaining, resetAt };
-  if (confirmedBy) meta.confirmedBy = confirmedBy;
   value.meta = meta;
   return value;
+}
+
+/** `{ limit, remaining, resetAt }` (resetAt in Unix milliseconds): a team budget. */
+export function rateLimit(limit, remaining, resetAt) {
+  return { limit, remaining, resetAt };
 }
 
 /**
@@ -57,43 +53,46 @@ export function confirmed(text) {
 /**
  * What an error body (`text`, or nothing) says, in any of the vendor's shapes —
  * `{"error": {"code", "message"}}` (v1), `{"error": "Unauthorized", "message"}` (v1 auth),
- * `{"code", "message", "requestId", "details"}` (v2) — as `[code, message, requestId,
- * details.messageId, details.retryAfterSeconds, the first units of the text, whether that
- * cut the text]`, each `undefined` unless it is a string (a number for retryAfterSeconds).
+ * `{"code", "message", "requestId", "details"}` (v2) — as `{ code, message, requestId,
+ * messageId, retryAfterSeconds, resetAt, linkStatus, text, cut }`: the v2 `details` fields
+ * flattened (`details.status` as `linkStatus`), each `undefined` unless it is a string (a
+ * number for `retryAfterSeconds`), `text` the first `units` of the text and `cut` whether
+ * that cut it.
  */
 export function errorBody(text, units) {
-  if (typeof text != "string") return [];
-  const start = text ? text.slice(0, units) : undefined;
-  const cut = text.length > units;
+  if (typeof text != "string") return {};
+  const fields = { text: text ? text.slice(0, units) : undefined, cut: text.length > units };
   let value;
   try {
     value = object(JSON.parse(text));
   } catch {}
-  if (!value) return [, , , , , start, cut];
+  if (!value) return fields;
   const inner = object(value.error);
   const details = object(value.details) ?? {};
-  return [
-    string(inner ? inner.code : string(value.error) ?? value.code),
-    string((inner ?? value).message),
-    string(value.requestId),
-    string(details.messageId),
-    typeof details.retryAfterSeconds == "number" ? details.retryAfterSeconds : undefined,
-    start,
-    cut,
-  ];
+  fields.code = string(inner ? inner.code : string(value.error) ?? value.code);
+  fields.message = string((inner ?? value).message);
+  fields.requestId = string(value.requestId);
+  fields.messageId = string(details.messageId);
+  if (typeof details.retryAfterSeconds == "number") fields.retryAfterSeconds = details.retryAfterSeconds;
+  fields.resetAt = string(details.resetAt);
+  fields.linkStatus = string(details.status);
+  return fields;
 }
 
+/** What is wrong with an answer whose thread id is not a string. */
+const THREAD_ID = "thread.id is missing or not a string";
+
 /**
- * A parsed `GET /threads/lookup` answer as `[thread id, prospect.platformId,
- * prospect.externalId]` (the prospect's ids `undefined` unless strings), `null` for `null` (no
- * thread). Throws 7 when it is not an object, 6 when its id is not a string (`PROBLEMS`).
+ * A parsed `GET /threads/lookup` answer as `{ id, platformId, externalId }` (the thread's id
+ * and its prospect's, these `undefined` unless strings), `null` for `null` (no thread). Throws
+ * what is wrong, in words, when it is not a thread.
  */
 export function lookupThread(value) {
   if (value === null) return null;
-  if (!object(value)) throw 7;
-  if (typeof value.id != "string") throw 6;
+  if (!object(value)) throw "the lookup answer is neither null nor a thread";
+  if (typeof value.id != "string") throw THREAD_ID;
   const prospect = object(value.prospect) ?? {};
-  return [value.id, string(prospect.platformId), string(prospect.externalId)];
+  return { id: value.id, platformId: string(prospect.platformId), externalId: string(prospect.externalId) };
 }
 
 /**

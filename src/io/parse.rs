@@ -2,43 +2,39 @@
 //! (strict only on what identifies the result), the vendor's error shapes, a page of
 //! messages. The success value reaches JavaScript callers exactly as the server sent it.
 
-use js_sys::Array;
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::Response;
 
 use crate::decide::answer::{ErrorBody, Header};
 use crate::decide::reconcile::{Cursor, Entry, Page};
-use crate::input::types::Meta;
+use crate::input::types::{Meta, RateLimit};
 
 #[wasm_bindgen(module = "/src/io/parse.js")]
 extern "C" {
-    /// Header number `index` (a [`Header`]) of `response`.
-    fn header(response: &Response, index: u32) -> Option<String>;
-    /// The parsed 2xx body; throws a [`PROBLEMS`] index.
+    /// Header `name` of `response`.
+    fn header(response: &Response, name: &str) -> Option<String>;
+    /// The parsed 2xx body, checked and given its `meta` when one is given (a send); throws
+    /// what is wrong.
     #[wasm_bindgen(catch)]
-    #[allow(clippy::too_many_arguments)]
     fn success(
         text: &JsValue,
-        strict: bool,
-        status: u16,
-        request_id: Option<&str>,
-        attempts: u32,
-        limit: Option<f64>,
-        remaining: f64,
-        reset_at: f64,
+        meta: Option<JsMeta>,
         replayed: Option<bool>,
-        confirmed_by: Option<&str>,
     ) -> Result<JsValue, JsValue>;
     /// A message read with its thread as a send's answer `{ message, thread }` (text), when X
-    /// has it (its `platformId` is set).
-    pub(crate) fn confirmed(text: &JsValue) -> Option<String>;
-    /// `[code, message, requestId, messageId, retryAfterSeconds, text start, cut]`.
+    /// has it (its `platformId` is set); else `undefined`.
+    pub(crate) fn confirmed(text: &JsValue) -> JsValue;
+    /// `{ limit, remaining, resetAt }`.
+    #[wasm_bindgen(js_name = rateLimit)]
+    fn rate_limit_object(limit: f64, remaining: f64, reset_at: f64) -> JsValue;
+    /// `{ code, message, requestId, messageId, retryAfterSeconds, resetAt, linkStatus, text,
+    /// cut }`.
     #[wasm_bindgen(js_name = errorBody)]
-    fn error_fields(text: &JsValue, units: u32) -> Array;
-    /// `[thread id, prospect.platformId, prospect.externalId]`, or `null`; throws a
-    /// [`PROBLEMS`] index.
+    fn error_fields(text: &JsValue, units: u32) -> JsValue;
+    /// `{ id, platformId, externalId }`, or `null`; throws what is wrong.
     #[wasm_bindgen(js_name = lookupThread, catch)]
-    fn lookup(value: &JsValue) -> Result<Option<Array>, JsValue>;
+    fn lookup(value: &JsValue) -> Result<Option<Object>, JsValue>;
     /// `[nextCursor.id, nextCursor.timestamp, isSyncing, content, authorId, createdAt, ...]`.
     #[wasm_bindgen(js_name = pageEntries)]
     fn page_entries(value: &JsValue) -> Array;
@@ -47,59 +43,68 @@ extern "C" {
     pub(crate) fn page_item(value: &JsValue, index: u32) -> JsValue;
 }
 
-/// What can be wrong with a body, by the number `parse.js` throws.
-const PROBLEMS: [&str; 8] = [
-    "the body is empty",
-    "the body is not JSON",
-    "message is missing or not an object",
-    "message.id is missing or not a string",
-    "message.content is missing or not a string",
-    "thread is missing or not an object",
-    "thread.id is missing or not a string",
-    "the lookup answer is neither null nor a thread",
-];
+#[wasm_bindgen]
+extern "C" {
+    /// The `meta` of a delivered send as JavaScript callers read it, set by name.
+    #[wasm_bindgen(extends = Object)]
+    type JsMeta;
+    #[wasm_bindgen(method, setter)]
+    fn set_status(this: &JsMeta, status: u16);
+    #[wasm_bindgen(method, setter = requestId)]
+    fn set_request_id(this: &JsMeta, id: &str);
+    #[wasm_bindgen(method, setter)]
+    fn set_attempts(this: &JsMeta, attempts: u32);
+    #[wasm_bindgen(method, setter = rateLimit)]
+    fn set_rate_limit(this: &JsMeta, budget: JsValue);
+    #[wasm_bindgen(method, setter = confirmedBy)]
+    fn set_confirmed_by(this: &JsMeta, by: &str);
+}
 
-/// The problem `parse.js` threw.
-fn problem(thrown: JsValue) -> &'static str {
-    let index = thrown.as_f64().unwrap_or_default() as usize;
-    PROBLEMS.get(index).copied().unwrap_or_default()
+/// What `parse.js` threw: what is wrong with the body, in words.
+fn problem(thrown: JsValue) -> String {
+    thrown.as_string().unwrap_or_default()
 }
 
 /// A response header's value.
 pub(crate) fn header_value(response: &Response, name: Header) -> Option<String> {
-    header(response, name as u32)
+    header(response, name.name())
 }
 
-/// Parses a 2xx body (`response.text()`) as JSON. For a send (`send` given) checks that
-/// `message.id`, `message.content` and `thread.id` are strings, sets `replayed` when given
-/// and `meta`; on failure, says what is wrong.
+/// A budget as the JavaScript object `{ limit, remaining, resetAt }`.
+pub(crate) fn rate_limit_value(budget: &RateLimit) -> JsValue {
+    rate_limit_object(
+        budget.limit as f64,
+        budget.remaining as f64,
+        budget.reset_at_ms as f64,
+    )
+}
+
+/// `meta` as the JavaScript object `{ status, requestId?, attempts, rateLimit?, confirmedBy? }`.
+fn meta_value(meta: &Meta) -> JsMeta {
+    let js: JsMeta = Object::new().unchecked_into();
+    js.set_status(meta.status);
+    if let Some(id) = &meta.request_id {
+        js.set_request_id(id);
+    }
+    js.set_attempts(meta.attempts);
+    if let Some(budget) = &meta.rate_limit {
+        js.set_rate_limit(rate_limit_value(budget));
+    }
+    if meta.confirmed_by.is_some() {
+        js.set_confirmed_by("read");
+    }
+    js
+}
+
+/// Parses a 2xx body (`response.text()`) as JSON. Given a send's `meta`, checks that
+/// `message.id`, `message.content` and `thread.id` are strings and sets `meta` and, when given,
+/// `replayed`; on failure, says what is wrong.
 pub(crate) fn body(
     text: &JsValue,
     send: Option<&Meta>,
     replayed: Option<bool>,
-) -> Result<JsValue, &'static str> {
-    let (status, request_id, attempts, budget) = match send {
-        Some(meta) => (
-            meta.status,
-            meta.request_id.as_deref(),
-            meta.attempts,
-            meta.rate_limit,
-        ),
-        None => (0, None, 0, None),
-    };
-    success(
-        text,
-        send.is_some(),
-        status,
-        request_id,
-        attempts,
-        budget.map(|b| b.limit as f64),
-        budget.map_or(0.0, |b| b.remaining as f64),
-        budget.map_or(0.0, |b| b.reset_at_ms as f64),
-        replayed,
-        send.and_then(|meta| meta.confirmed_by).map(|_| "read"),
-    )
-    .map_err(problem)
+) -> Result<JsValue, String> {
+    success(text, send.map(meta_value), replayed).map_err(problem)
 }
 
 /// The thread a `GET /threads/lookup` answer names: its id and its prospect's ids.
@@ -113,11 +118,14 @@ pub(crate) struct Looked {
 
 /// The thread of a parsed `GET /threads/lookup` answer; `None` for `null` (no thread).
 /// `Err` when the answer is neither `null` nor a thread.
-pub(crate) fn lookup_thread(value: &JsValue) -> Result<Option<Looked>, &'static str> {
+pub(crate) fn lookup_thread(value: &JsValue) -> Result<Option<Looked>, String> {
     let found = lookup(value).map_err(problem)?;
-    Ok(found.map(|fields| Looked {
-        thread_id: fields.get(0).as_string().unwrap_or_default(),
-        prospect: [fields.get(1).as_string(), fields.get(2).as_string()],
+    Ok(found.map(|fields| {
+        let text = |name| field(&fields, name).as_string();
+        Looked {
+            thread_id: text("id").unwrap_or_default(),
+            prospect: [text("platformId"), text("externalId")],
+        }
     }))
 }
 
@@ -145,21 +153,28 @@ pub(crate) fn page(value: &JsValue) -> Page {
 
 /// Reads an error body, keeping the first `units` UTF-16 units of its text:
 /// `{"error": {"code", "message"}}` (v1), `{"error": "Unauthorized", "message"}` (v1 auth),
-/// `{"code", "message", "requestId"}` (v2), or anything else kept as raw text.
+/// `{"code", "message", "requestId", "details"}` (v2), or anything else kept as raw text.
 pub(crate) fn error_body(text: &JsValue, units: u32) -> ErrorBody {
     let fields = error_fields(text, units);
-    let text = |index: u32| fields.get(index).as_string();
+    let field = |name| field(&fields, name);
+    let text = |name| field(name).as_string();
     ErrorBody {
-        code: text(0),
-        message: text(1),
-        request_id: text(2),
-        message_id: text(3),
-        retry_after_seconds: fields
-            .get(4)
+        code: text("code"),
+        message: text("message"),
+        request_id: text("requestId"),
+        message_id: text("messageId"),
+        retry_after_seconds: field("retryAfterSeconds")
             .as_f64()
             .filter(|s| *s >= 0.0)
             .map(|s| s.ceil() as u64),
-        text: text(5),
-        cut: fields.get(6).is_truthy(),
+        reset_at: text("resetAt"),
+        link_status: text("linkStatus"),
+        text: text("text"),
+        cut: field("cut").is_truthy(),
     }
+}
+
+/// Field `name` of a plain object (`undefined` when absent).
+pub(crate) fn field(object: &JsValue, name: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(name)).unwrap_or_default()
 }

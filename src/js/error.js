@@ -1,13 +1,10 @@
-// Building the InboxError a JavaScript caller receives (src/js/error.rs decides its fields).
+// Making the InboxError a JavaScript caller receives (src/js/error.rs sets its properties by
+// name).
 
-/**
- * A real `Error` named "InboxError" with `kind` and every detail that is not `undefined` as
- * its own properties (the runtime's own error, when there was one, as `cause`).
- */
-export function inboxError(message, kind, field, rule, status, apiCode, requestId, retryAfterMs, maybeSent, attempts, body, idempotencyKey, messageId, rateLimit, cause) {
+/** A real `Error` named "InboxError" with this message. */
+export function inboxError(message) {
   const error = new Error(message);
-  const details = { name: "InboxError", kind, field, rule, status, apiCode, requestId, retryAfterMs, maybeSent, attempts, body, idempotencyKey, messageId, rateLimit, cause };
-  for (const key in details) if (details[key] !== undefined) error[key] = details[key];
+  error.name = "InboxError";
   return error;
 }
 

@@ -16,8 +16,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::client::{Client, Job, SendOptions};
 use crate::decide::error::Error;
-use crate::input::types::{RateLimit, SendMessageRequest, SendRequest};
+use crate::input::types::{SendMessageRequest, SendRequest};
 use crate::io::finder;
+use crate::io::parse::rate_limit_value;
 use error::{problem, to_js_error};
 use read::Extra;
 use types::{JsClientOptions, JsFindSentOptions, JsIdempotentOptions, JsRateLimit, JsSendOptions};
@@ -149,20 +150,4 @@ impl InboxClient {
         let limits = self.client.rate_limit()?;
         Some(rate_limit_value(&limits).unchecked_into())
     }
-}
-
-#[wasm_bindgen(module = "/src/js/rate_limit.js")]
-extern "C" {
-    /// `{ limit, remaining, resetAt }`.
-    #[wasm_bindgen(js_name = rateLimit)]
-    fn rate_limit_object(limit: f64, remaining: f64, reset_at: f64) -> JsValue;
-}
-
-/// A budget as the JavaScript object `{ limit, remaining, resetAt }`.
-pub(crate) fn rate_limit_value(budget: &RateLimit) -> JsValue {
-    rate_limit_object(
-        budget.limit as f64,
-        budget.remaining as f64,
-        budget.reset_at_ms as f64,
-    )
 }

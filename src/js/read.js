@@ -1,68 +1,67 @@
 // Reading what a JavaScript caller passed: the type checks only, in JavaScript, where they
-// cost a few bytes (read from Rust, each `Reflect.get` and type test is a call across the
-// boundary and glue to make it). Every rule about the values themselves stays in Rust
-// (src/js/read.rs, src/input/): this only hands over the fields, in the order a shape lists
-// them, or says which field is not what its type allows.
+// cost a few bytes (read from Rust, each type test is a call across the boundary and glue to
+// make it). Every rule about the values themselves stays in Rust (src/js/read.rs,
+// src/input/): this only hands over the fields a shape (defined in read.rs) lists, by name, or
+// says which field is not what its type allows.
+
+/** Each shape (a line from read.rs) as parsed on first use: `{ place, prefix, fields }`. */
+const SHAPES = new Map();
 
 /**
- * The shapes Rust reads, by number (`Shape` in read.rs, same order): the place named when the
- * value itself is wrong, the prefix of its fields' names, then its fields, each with the
- * kind of value it takes: `s` a string (well-formed), `b` a boolean, `g` an `AbortSignal`,
- * `f` a function, none: any value (Rust checks it).
+ * `line` parsed: the place named when the value itself is wrong, the prefix of its fields'
+ * names, then its fields as `[name, kind]`, `kind` a letter of `KINDS` or none (any value).
  */
-const SHAPES = [
-  "options  token:s baseUrl:s timeoutMs maxRetries maxRetryDelayMs pace:b fetch:f",
-  "options  signal:g timeoutMs",
-  "options  signal:g timeoutMs idempotencyKey:s",
-  "options  signal:g timeoutMs since",
-  "request  accountLinkId:s content:s externalPlatformId:s externalId:s",
-  "request  target content:s replyToMessageId:s",
-  "target target. type:s threadId:s accountLinkId:s contactId:s platform:s platformId:s",
-].map((line) => {
-  const [place, prefix, ...fields] = line.split(" ");
-  return { place, prefix, fields: fields.map((field) => field.split(":")) };
-});
+function shape(line) {
+  let parsed = SHAPES.get(line);
+  if (!parsed) {
+    const [place, prefix, ...fields] = line.split(" ");
+    parsed = { place, prefix, fields: fields.map((field) => field.split(":")) };
+    SHAPES.set(line, parsed);
+  }
+  return parsed;
+}
 
-/** Which kind of value each kind letter takes, and the rule (`RULES` in read.rs) it breaks. */
+/** What each kind letter takes; a value that does not fit breaks the rule named by the letter. */
 const KINDS = {
-  s: [(v) => typeof v == "string", 4],
-  b: [(v) => typeof v == "boolean", 7],
-  g: [(v) => v instanceof AbortSignal, 6],
-  f: [(v) => typeof v == "function", 8],
+  s: (v) => typeof v == "string",
+  b: (v) => typeof v == "boolean",
+  g: (v) => v instanceof AbortSignal,
+  f: (v) => typeof v == "function",
 };
 
 /**
- * The fields of `value` as shape number `shape` lists them (`undefined` when absent). Throws
- * `[field, rule]` (a rule number) when `value` is not a plain object, has a key the shape
- * does not list, or a field of the wrong type; reading a key list or a field that throws
- * (a proxy, a getter) is reported the same way.
+ * The fields of `value` that the shape `line` lists, as a new object of the same names (the
+ * absent ones left out). Throws `[field, rule]` (a rule's name, `rule` in read.rs) when `value`
+ * is not a plain object, has a key the shape does not list, or a field of the wrong type;
+ * reading a key list or a field that throws (a proxy, a getter) is reported the same way.
  */
-export function fields(value, shape) {
-  const { place, prefix, fields } = SHAPES[shape];
-  if (typeof value != "object" || value === null || Array.isArray(value)) throw [place, 0];
+export function fields(value, line) {
+  const { place, prefix, fields } = shape(line);
+  if (typeof value != "object" || value === null || Array.isArray(value)) throw [place, "object"];
   let keys;
   try {
     keys = Object.keys(value);
   } catch {
-    throw [place, 1];
+    throw [place, "keys"];
   }
   for (const key of keys) {
-    if (!fields.some(([name]) => name === key)) throw [prefix + key, 2];
+    if (!fields.some(([name]) => name === key)) throw [prefix + key, "unknown"];
   }
-  return fields.map(([name, kind]) => {
+  const read = {};
+  for (const [name, kind] of fields) {
     const field = prefix + name;
     let v;
     try {
       v = value[name];
     } catch {
-      throw [field, 3];
+      throw [field, "read"];
     }
-    if (v === undefined || !kind) return v;
-    const [fits, rule] = KINDS[kind];
-    if (!fits(v)) throw [field, rule];
-    if (kind == "s" && !wellFormed(v)) throw [field, 5];
-    return v;
-  });
+    if (v === undefined) continue;
+    if (kind && !KINDS[kind](v)) throw [field, kind];
+    if (kind == "s" && !wellFormed(v)) throw [field, "wellFormed"];
+    read[name] = v;
+  }
+  return read;
 }
 
 /** False when `text` has an unpaired UTF-16 surrogate (it could not be sent byte-exact). */

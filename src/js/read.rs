@@ -16,84 +16,86 @@ use crate::input::options::{
 };
 use crate::input::types::{Recipient, SendMessageRequest, SendRequest, Target};
 use crate::input::validate::{Invalid, MAX_CONTENT_CHARS, TOO_LONG_RULE};
+use crate::io::parse::field;
 
 #[wasm_bindgen(module = "/src/js/read.js")]
 extern "C" {
-    /// The fields of `value` in the order shape number `shape` lists them; throws
-    /// `[field, rule]` (an index into [`RULES`]) when one is not what its type allows.
+    /// The fields of `value` that `shape` lists, as an object of the same names; throws
+    /// `[field, rule]` (a rule's name in [`rule`]) when one is not what its type allows.
     #[wasm_bindgen(catch)]
-    fn fields(value: &JsValue, shape: u32) -> Result<Array, JsValue>;
+    fn fields(value: &JsValue, shape: &str) -> Result<JsValue, JsValue>;
     /// Whether `value` is an object with a `target` key (a v2 request).
     #[wasm_bindgen(js_name = hasTarget)]
     pub(crate) fn has_target(value: &JsValue) -> bool;
 }
 
-/// The shapes `read.js` knows, in its `SHAPES` order; each lists its fields in that order.
-#[derive(Clone, Copy, Debug)]
-enum Shape {
-    /// `token, baseUrl, timeoutMs, maxRetries, maxRetryDelayMs, pace, fetch`.
-    ClientOptions,
-    /// `signal, timeoutMs` (`sendMessage`).
-    SendOptions,
-    /// `signal, timeoutMs, idempotencyKey` (`send`).
-    KeyOptions,
-    /// `signal, timeoutMs, since` (`findSent`).
-    SinceOptions,
-    /// `accountLinkId, content, externalPlatformId, externalId`.
-    Request,
-    /// `target, content, replyToMessageId`.
-    SendRequest,
-    /// `type, threadId, accountLinkId, contactId, platform, platformId`.
-    Target,
+// The shapes `read.js` checks, in its words: the place named when the value itself is wrong,
+// the prefix of its fields' names, then its fields, each with the kind of value it takes (`s` a
+// well-formed string, `b` a boolean, `g` an `AbortSignal`, `f` a function; none: any value,
+// checked here).
+
+/// `new InboxClient(options)`.
+const CLIENT_OPTIONS: &str =
+    "options  token:s baseUrl:s timeoutMs maxRetries maxRetryDelayMs pace:b fetch:f";
+/// `sendMessage`'s options.
+const SEND_OPTIONS: &str = "options  signal:g timeoutMs";
+/// `send`'s options.
+const KEY_OPTIONS: &str = "options  signal:g timeoutMs idempotencyKey:s";
+/// `findSent`'s options.
+const SINCE_OPTIONS: &str = "options  signal:g timeoutMs since";
+/// A v1 request.
+const REQUEST: &str = "request  accountLinkId:s content:s externalPlatformId:s externalId:s";
+/// A v2 request.
+const SEND_REQUEST: &str = "request  target content:s replyToMessageId:s";
+/// A v2 request's target.
+const TARGET: &str =
+    "target target. type:s threadId:s accountLinkId:s contactId:s platform:s platformId:s";
+
+/// The rule `read.js` names.
+fn rule(name: &str) -> &'static str {
+    match name {
+        "object" => "must be an object",
+        "keys" => "could not be read: listing its keys threw",
+        "unknown" => "is not a known field; check its spelling",
+        "read" => "could not be read: reading it threw",
+        "s" => "must be a string",
+        "wellFormed" => "must be well-formed text (it contains an unpaired UTF-16 surrogate)",
+        "g" => "must be an AbortSignal",
+        "b" => "must be true or false",
+        _ => "must be a function",
+    }
 }
 
-/// The rules `read.js` reports by number.
-const RULES: [&str; 9] = [
-    "must be an object",
-    "could not be read: listing its keys threw",
-    "is not a known field; check its spelling",
-    "could not be read: reading it threw",
-    "must be a string",
-    "must be well-formed text (it contains an unpaired UTF-16 surrogate)",
-    "must be an AbortSignal",
-    "must be true or false",
-    "must be a function",
-];
-
-/// A value's fields as `shape` lists them, each of the type it allows.
-struct Fields(Array);
+/// A value's fields as a shape lists them, each of the type it allows, by name.
+struct Fields(JsValue);
 
 impl Fields {
-    fn read(value: &JsValue, shape: Shape) -> Result<Self, Invalid> {
-        fields(value, shape as u32).map(Fields).map_err(|thrown| {
+    fn read(value: &JsValue, shape: &str) -> Result<Self, Invalid> {
+        fields(value, shape).map(Fields).map_err(|thrown| {
             let thrown = Array::from(&thrown);
-            let rule = thrown.get(1).as_f64().unwrap_or_default() as usize;
-            Invalid::new(
-                thrown.get(0).as_string().unwrap_or_default(),
-                RULES.get(rule).copied().unwrap_or_default(),
-            )
+            let name = thrown.get(1).as_string().unwrap_or_default();
+            Invalid::new(thrown.get(0).as_string().unwrap_or_default(), rule(&name))
         })
     }
 
-    /// Field `index` as it is (`undefined` when absent).
-    fn get(&self, index: u32) -> JsValue {
-        self.0.get(index)
+    /// Field `name` as it is (`undefined` when absent).
+    fn get(&self, name: &str) -> JsValue {
+        field(&self.0, name)
     }
 
-    /// String field `index` (`read.js` checked its type).
-    fn string(&self, index: u32) -> Option<String> {
-        self.get(index).as_string()
+    /// String field `name` (`read.js` checked its type).
+    fn string(&self, name: &str) -> Option<String> {
+        self.get(name).as_string()
     }
 
-    /// Whole-number field `index` (named `name`) within `min..=max`; `undefined` is absent.
+    /// Whole-number field `name` within `min..=max`; `undefined` is absent.
     fn whole_number(
         &self,
-        index: u32,
         name: &'static str,
         (min, max): (u32, u32),
         rule: &'static str,
     ) -> Result<Option<u32>, Invalid> {
-        let value = self.get(index);
+        let value = self.get(name);
         if value.is_undefined() {
             return Ok(None);
         }
@@ -108,31 +110,31 @@ impl Fields {
 
 /// Reads `{ token, baseUrl?, timeoutMs?, maxRetries?, maxRetryDelayMs?, pace? }`.
 pub(crate) fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> {
-    let fields = Fields::read(value, Shape::ClientOptions)?;
+    let fields = Fields::read(value, CLIENT_OPTIONS)?;
     let token = fields
-        .string(0)
+        .string("token")
         .ok_or(Invalid::new("token", "is required"))?;
     let mut options = ClientOptions::new(token);
-    if let Some(base_url) = fields.string(1) {
+    if let Some(base_url) = fields.string("baseUrl") {
         options = options.base_url(base_url);
     }
     let timer = (1, MAX_TIMER_MS);
-    if let Some(ms) = fields.whole_number(2, "timeoutMs", timer, TIMEOUT_RULE)? {
+    if let Some(ms) = fields.whole_number("timeoutMs", timer, TIMEOUT_RULE)? {
         options = options.timeout_ms(ms);
     }
     let retries = (0, MAX_RETRIES_LIMIT);
-    if let Some(n) = fields.whole_number(3, "maxRetries", retries, MAX_RETRIES_RULE)? {
+    if let Some(n) = fields.whole_number("maxRetries", retries, MAX_RETRIES_RULE)? {
         options = options.max_retries(n);
     }
     let delay = (0, MAX_TIMER_MS);
-    if let Some(ms) = fields.whole_number(4, "maxRetryDelayMs", delay, MAX_RETRY_DELAY_RULE)? {
+    if let Some(ms) = fields.whole_number("maxRetryDelayMs", delay, MAX_RETRY_DELAY_RULE)? {
         options = options.max_retry_delay_ms(ms);
     }
-    if let Some(pace) = fields.get(5).as_bool() {
+    if let Some(pace) = fields.get("pace").as_bool() {
         options = options.pace(pace);
     }
     // `read.js` checked that it is a function.
-    options.fetch = Some(fields.get(6))
+    options.fetch = Some(fields.get("fetch"))
         .filter(|fetch| !fetch.is_undefined())
         .map(JsCast::unchecked_into);
     Ok(options)
@@ -163,23 +165,23 @@ pub(crate) fn call_options(
         };
     };
     let shape = match extra {
-        Extra::None => Shape::SendOptions,
-        Extra::Key => Shape::KeyOptions,
-        Extra::Since => Shape::SinceOptions,
+        Extra::None => SEND_OPTIONS,
+        Extra::Key => KEY_OPTIONS,
+        Extra::Since => SINCE_OPTIONS,
     };
     let fields = Fields::read(value, shape)?;
-    options.signal = Some(fields.get(0))
+    options.signal = Some(fields.get("signal"))
         .filter(|signal| !signal.is_undefined())
         .map(JsCast::unchecked_into::<AbortSignal>);
     let timer = (1, MAX_TIMER_MS);
-    options.timeout_ms = fields.whole_number(1, "timeoutMs", timer, TIMEOUT_RULE)?;
+    options.timeout_ms = fields.whole_number("timeoutMs", timer, TIMEOUT_RULE)?;
     let mut since = 0.0;
     match extra {
         Extra::None => {}
-        Extra::Key => options.idempotency_key = fields.string(2),
+        Extra::Key => options.idempotency_key = fields.string("idempotencyKey"),
         Extra::Since => {
             since = fields
-                .get(2)
+                .get("since")
                 .as_f64()
                 .ok_or_else(crate::client::invalid_since)?;
         }
@@ -189,11 +191,11 @@ pub(crate) fn call_options(
 
 /// Reads `{ target, content, replyToMessageId? }`, the target by its `type`.
 pub(crate) fn send_request(value: &JsValue) -> Result<SendRequest, Invalid> {
-    let fields = Fields::read(value, Shape::SendRequest)?;
-    let target = read_target(&fields.get(0))?;
-    let content = checked_content(fields.get(1))?;
+    let fields = Fields::read(value, SEND_REQUEST)?;
+    let target = read_target(&fields.get("target"))?;
+    let content = checked_content(fields.get("content"))?;
     let mut request = SendRequest::new(target, content);
-    request.reply_to_message_id = fields.string(2);
+    request.reply_to_message_id = fields.string("replyToMessageId");
     Ok(request)
 }
 
@@ -206,12 +208,12 @@ fn read_target(value: &JsValue) -> Result<Target, Invalid> {
             "is required: { type: \"profile\" | \"contact\" | \"thread\", ... }",
         ));
     }
-    let fields = Fields::read(value, Shape::Target)?;
-    // The ids each type takes, by their index in the shape (after `type`).
-    let takes: &[u32] = match fields.string(0).as_deref() {
-        Some("thread") => &[1],
-        Some("contact") => &[2, 3],
-        Some("profile") => &[2, 4, 5],
+    let fields = Fields::read(value, TARGET)?;
+    // The ids each type takes.
+    let takes: &[&str] = match fields.string("type").as_deref() {
+        Some("thread") => &["threadId"],
+        Some("contact") => &["accountLinkId", "contactId"],
+        Some("profile") => &["accountLinkId", "platform", "platformId"],
         _ => {
             return Err(Invalid::new(
                 "target.type",
@@ -219,50 +221,54 @@ fn read_target(value: &JsValue) -> Result<Target, Invalid> {
             ))
         }
     };
-    const NAMES: [&str; 5] = [
-        "target.threadId",
-        "target.accountLinkId",
-        "target.contactId",
-        "target.platform",
-        "target.platformId",
+    const IDS: [(&str, &str); 5] = [
+        ("threadId", "target.threadId"),
+        ("accountLinkId", "target.accountLinkId"),
+        ("contactId", "target.contactId"),
+        ("platform", "target.platform"),
+        ("platformId", "target.platformId"),
     ];
-    for (index, name) in (1..).zip(NAMES) {
-        let wanted = takes.contains(&index);
-        if fields.get(index).is_undefined() == wanted {
+    for (id, field) in IDS {
+        let wanted = takes.contains(&id);
+        if fields.get(id).is_undefined() == wanted {
             let rule = if wanted {
                 "is required for this target type"
             } else {
                 "is not a field of this target type"
             };
-            return Err(Invalid::new(name, rule));
+            return Err(Invalid::new(field, rule));
         }
     }
     // Every id this type takes is a string (`read.js` checked the types).
-    let id = |index| fields.string(index).unwrap_or_default();
-    Ok(match takes {
-        [thread_id] => Target::Thread {
-            thread_id: id(*thread_id),
+    let id = |name| fields.string(name).unwrap_or_default();
+    Ok(match takes.len() {
+        1 => Target::Thread {
+            thread_id: id("threadId"),
         },
-        [_, _] => Target::Contact {
-            account_link_id: id(2),
-            contact_id: id(3),
+        2 => Target::Contact {
+            account_link_id: id("accountLinkId"),
+            contact_id: id("contactId"),
         },
         _ => Target::Profile {
-            account_link_id: id(2),
-            platform: id(4),
-            platform_id: id(5),
+            account_link_id: id("accountLinkId"),
+            platform: id("platform"),
+            platform_id: id("platformId"),
         },
     })
 }
 
 /// Reads `{ accountLinkId, content, externalPlatformId?, externalId? }`.
 pub(crate) fn request(value: &JsValue) -> Result<SendMessageRequest, Invalid> {
-    let fields = Fields::read(value, Shape::Request)?;
+    let fields = Fields::read(value, REQUEST)?;
     let account_link_id = fields
-        .string(0)
+        .string("accountLinkId")
         .ok_or(Invalid::new("accountLinkId", "is required"))?;
-    let content = checked_content(fields.get(1))?;
-    let recipient = Recipient::from_ids(fields.string(2), fields.string(3)).ok_or(Invalid::new(
+    let content = checked_content(fields.get("content"))?;
+    let recipient = Recipient::from_ids(
+        fields.string("externalPlatformId"),
+        fields.string("externalId"),
+    )
+    .ok_or(Invalid::new(
         "externalPlatformId",
         "or externalId is required (the recipient)",
     ))?;

@@ -82,11 +82,26 @@ export type InboxErrorKind =
     | "conflict" | "unprocessable" | "rate_limited" | "server_error" | "unexpected_status"
     | "timeout" | "aborted" | "network" | "decode" | "unsettled";
 
+/**
+ * What a failure is about: this request (its content, shape or key, or one attempt's
+ * transport), the recipient, the sender (the account link, X's per-sender limit) or the team
+ * (the token, the plan, the workspace, the team's rate limit, X down for everyone).
+ */
+export type InboxErrorScope = "request" | "recipient" | "sender" | "team";
+
 /** What `sendMessage` and the constructor throw: a real `Error` with `name === "InboxError"`. */
 export interface InboxError extends Error {
     name: "InboxError";
     /** The stable kind. */
     kind: InboxErrorKind;
+    /** What the failure is about. */
+    scope: InboxErrorScope;
+    /**
+     * True when the same call, made again unchanged (for `send`: with `idempotencyKey`) after
+     * `retryAfterMs` or a backoff, may succeed and cannot deliver the DM twice. False when
+     * something must change first, or when the DM may have gone out with no key to protect it.
+     */
+    retryable: boolean;
     /** The HTTP status, when a response arrived. */
     status?: number;
     /** The server's own error code (`THREAD_NOT_FOUND`, `rateLimited`, ...). */

@@ -152,6 +152,35 @@ test("invalid options throw from the constructor, naming the field", () => {
   }
 });
 
+test("a value of the wrong type names its field and the rule it breaks, in words", async () => {
+  const ok = { accountLinkId: ACCOUNT, externalPlatformId: PROSPECT, content: "hi" };
+  const keysThrow = new Proxy({}, { ownKeys: () => { throw new Error("no keys"); } });
+  const getterThrows = { ...ok, get content() { throw new Error("no content"); } };
+  const send = [
+    [null, "request", "must be an object"],
+    [keysThrow, "request", "could not be read: listing its keys threw"],
+    [{ ...ok, externalPlatformID: "1" }, "externalPlatformID", "is not a known field; check its spelling"],
+    [getterThrows, "content", "could not be read: reading it threw"],
+    [{ ...ok, content: 5 }, "content", "must be a string"],
+    [{ ...ok, content: "lone \ud800" }, "content", "must be well-formed text (it contains an unpaired UTF-16 surrogate)"],
+  ];
+  for (const [request, field, rule] of send) {
+    const error = await rejection(client.sendMessage(request));
+    assert.deepEqual([error.field, error.rule], [field, rule]);
+  }
+  const signal = await rejection(client.sendMessage(ok, { signal: "no" }));
+  assert.deepEqual([signal.field, signal.rule], ["signal", "must be an AbortSignal"]);
+  const target = await rejection(client.send({ target: { type: "thread", threadId: 5 }, content: "hi" }));
+  assert.deepEqual([target.field, target.rule], ["target.threadId", "must be a string"]);
+  const options = [
+    [{ pace: "yes" }, "pace", "must be true or false"],
+    [{ fetch: 5 }, "fetch", "must be a function"],
+  ];
+  for (const [extra, field, rule] of options) {
+    assert.throws(() => new InboxClient({ token: "t", ...extra }), (error) => error.field === field && error.rule === rule);
+  }
+});
+
 test("rateLimit reflects the last response's headers", async () => {
   const fresh = new InboxClient({ token: emulator.token, baseUrl: emulator.url });
   assert.equal(fresh.rateLimit, undefined);

@@ -1,8 +1,8 @@
 // What each call reports and uses (SPEC 12) in workerd: the shared scenarios of
 // tests/js/fault-scenarios.mjs for the `fetch` option, `meta`, `error.rateLimit` and
 // `validate`, run inside a Worker (Miniflare) that loads pkg/ with initSync, against the emulator.
-// The same scenarios run in Node (tests/js/faults.test.mjs) and a Chromium page
-// (tests/browser/faults.test.mjs).
+// The same scenarios run in Node (tests/js/faults.test.mjs) and a page in Chromium, Firefox and
+// WebKit (tests/browser/).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -86,11 +86,26 @@ export type InboxErrorKind =
 | "conflict" | "unprocessable" | "rate_limited" | "server_error" | "unexpected_status"
 | "timeout" | "aborted" | "network" | "decode" | "unsettled";
 
+/**
+ * What a failure is about: this request (its content, shape or key, or one attempt's
+ * transport), the recipient, the sender (the account link, X's per-sender limit) or the team
+ * (the token, the plan, the workspace, the team's rate limit, X down for everyone).
+ */
+export type InboxErrorScope = "request" | "recipient" | "sender" | "team";
+
 /** What `sendMessage` and the constructor throw: a real `Error` with `name === "InboxError"`. */
 export interface InboxError extends Error {
     name: "InboxError";
     /** The stable kind. */
     kind: InboxErrorKind;
+    /** What the failure is about. */
+    scope: InboxErrorScope;
+    /**
+     * True when the same call, made again unchanged (for `send`: with `idempotencyKey`) after
+     * `retryAfterMs` or a backoff, may succeed and cannot deliver the DM twice. False when
+     * something must change first, or when the DM may have gone out with no key to protect it.
+     */
+    retryable: boolean;
     /** The HTTP status, when a response arrived. */
     status?: number;
     /** The server's own error code (`THREAD_NOT_FOUND`, `rateLimited`, ...). */
@@ -904,29 +919,29 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly K: (a: number, b: number) => void;
-    readonly L: (a: number, b: number) => void;
-    readonly M: (a: number, b: number) => void;
-    readonly N: (a: number, b: any, c: number) => any;
-    readonly O: (a: any) => [number, number, number];
-    readonly P: (a: number) => any;
-    readonly Q: (a: number, b: any, c: number) => any;
-    readonly R: (a: number, b: any, c: number) => any;
-    readonly S: (a: number, b: any) => any;
-    readonly T: (a: number) => number;
-    readonly U: (a: number) => any;
-    readonly V: (a: number) => [number, number];
-    readonly W: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
-    readonly X: (a: number) => any;
-    readonly Y: (a: number) => any;
-    readonly $: (a: number, b: number) => number;
-    readonly aa: (a: number, b: number, c: number, d: number) => number;
-    readonly ba: (a: number, b: number, c: number) => void;
-    readonly ca: (a: number) => void;
-    readonly da: () => number;
-    readonly ea: WebAssembly.Table;
-    readonly fa: (a: number) => void;
-    readonly ga: () => void;
+    readonly fa: (a: number, b: number) => void;
+    readonly ga: (a: number, b: number) => void;
+    readonly ha: (a: number, b: number) => void;
+    readonly ia: (a: number, b: any, c: number) => any;
+    readonly ja: (a: any) => [number, number, number];
+    readonly ka: (a: number) => any;
+    readonly la: (a: number, b: any, c: number) => any;
+    readonly ma: (a: number, b: any, c: number) => any;
+    readonly na: (a: number, b: any) => any;
+    readonly oa: (a: number) => number;
+    readonly pa: (a: number) => any;
+    readonly qa: (a: number) => any;
+    readonly ra: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
+    readonly sa: (a: number) => any;
+    readonly ta: (a: number) => any;
+    readonly wa: (a: number, b: number) => number;
+    readonly xa: (a: number, b: number, c: number, d: number) => number;
+    readonly ya: (a: number, b: number, c: number) => void;
+    readonly za: (a: number) => void;
+    readonly Aa: () => number;
+    readonly Ba: WebAssembly.Table;
+    readonly Ca: (a: number) => void;
+    readonly Da: () => void;
 }
 
 export type SyncInitInput = BufferSource | WebAssembly.Module;

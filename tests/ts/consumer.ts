@@ -4,6 +4,7 @@ import init, {
   InboxClient,
   type InboxError,
   type InboxErrorKind,
+  type InboxErrorScope,
   type RateLimit,
   type SendMessageRequest,
   type SendMessageResponse,
@@ -57,6 +58,19 @@ export const noToken = () => new InboxClient({ baseUrl: "https://inboxapp.com" }
 
 // @ts-expect-error a misspelled option does not compile
 export const badOption = () => new InboxClient({ token: "t", timeoutMS: 5 });
+
+/** What a queue sets aside after a failure, from the error's facts alone. */
+export function setAside(error: InboxError): InboxErrorScope | "nothing" {
+  const scope: InboxErrorScope = error.scope;
+  const retryable: boolean = error.retryable;
+  return retryable ? "nothing" : scope;
+}
+
+export const badScope = (error: InboxError) => {
+  // @ts-expect-error scopes are a closed set of strings
+  const scope: InboxErrorScope = "world";
+  return scope === error.scope;
+};
 
 export const badKind = (error: InboxError) => {
   // @ts-expect-error kinds are a closed set of strings

@@ -1,15 +1,18 @@
 //! The control API under `/__emulator/` (no auth): reset, config, request record, stored
-//! messages, faults, threads that sync and the redirect target.
+//! messages, faults, threads that sync and the redirect target; the scripted world is
+//! `scenario`'s.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::handlers::scenario;
 use crate::handlers::v1::views::message_json;
 use crate::http::{Request, Response};
 use crate::model::authors::AuthorIds;
 use crate::model::faults::Fault;
-use crate::model::limits::{Limit, Windows};
+use crate::model::limits::{Limit, Shape, Windows};
 use crate::model::state::State;
+use crate::model::webhooks::Target;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -27,8 +30,16 @@ struct ConfigBody {
     windows: Option<Windows>,
     /// The share of every team window another client spends, 0 ≤ share < 1.
     team_background: Option<f64>,
+    /// `even` or `burst`: how that client spends its share.
+    team_background_shape: Option<Shape>,
     /// `link`, `x-user`, `cuid2` or `missing`.
     author_ids: Option<AuthorIds>,
+    /// Where events are posted (`http://…`); `""` stops posting.
+    webhook_url: Option<String>,
+    /// The secret webhooks are signed with.
+    webhook_secret: Option<String>,
+    /// Event types posted; `[]` = all.
+    webhook_events: Option<Vec<String>>,
 }
 
 /// `POST /__emulator/syncing`: the thread's next `reads` message pages say `isSyncing: true`
@@ -55,6 +66,24 @@ fn apply_config(state: &mut State, c: ConfigBody) -> Result<(), Response> {
     if c.team_background.is_some_and(|f| !(0.0..1.0).contains(&f)) {
         return Err(bad("teamBackground: must be at least 0 and below 1".into()));
     }
+    let target = match c.webhook_url.as_deref() {
+        Some("") => Some(None),
+        Some(url) => Some(Some(
+            Target::parse(url).map_err(|e| bad(format!("webhookUrl: {e}")))?,
+        )),
+        None => None,
+    };
+    if c.webhook_secret.as_deref() == Some("") {
+        return Err(bad("webhookSecret: must not be empty".into()));
+    }
+    let posts = target
+        .as_ref()
+        .map_or(state.settings.webhook_target.is_some(), Option::is_some);
+    if posts && c.webhook_secret.is_none() && state.settings.webhook_secret.is_none() {
+        return Err(bad(
+            "webhookUrl: needs webhookSecret too (every webhook is signed)".into(),
+        ));
+    }
     if c.team_limits.as_ref().is_some_and(Vec::is_empty) {
         return Err(bad("teamLimits: at least one team window is needed".into()));
     }
@@ -80,8 +109,20 @@ fn apply_config(state: &mut State, c: ConfigBody) -> Result<(), Response> {
     if let Some(share) = c.team_background {
         state.settings.team_background = share;
     }
+    if let Some(shape) = c.team_background_shape {
+        state.settings.team_background_shape = shape;
+    }
     if let Some(form) = c.author_ids {
         state.settings.author_ids = form;
+    }
+    if let Some(target) = target {
+        state.settings.webhook_target = target;
+    }
+    if let Some(secret) = c.webhook_secret {
+        state.settings.webhook_secret = Some(secret);
+    }
+    if let Some(types) = c.webhook_events {
+        state.settings.webhook_events = types;
     }
     Ok(())
 }
@@ -133,6 +174,7 @@ pub fn handle(state: &mut State, req: &Request, now: u64) -> Response {
                 .map(|m| {
                     let mut v = message_json(state, m);
                     v["accountLinkId"] = json!(m.account_link_id);
+                    v["direction"] = json!(m.direction);
                     v["api"] = json!(m.api);
                     v["idempotencyKey"] = json!(m.idempotency_key);
                     v["replyToMessageId"] = json!(m.reply_to);
@@ -170,11 +212,13 @@ pub fn handle(state: &mut State, req: &Request, now: u64) -> Response {
         ("GET" | "POST", "/redirect-target") => {
             Ok(Response::json(200, &json!({"redirected": true})))
         }
-        _ => Err(Response::error(
-            404,
-            "NOT_FOUND",
-            &format!("No control route for {} {}", req.method, req.path),
-        )),
+        _ => scenario::handle(state, req, route, now).ok_or_else(|| {
+            Response::error(
+                404,
+                "NOT_FOUND",
+                &format!("No control route for {} {}", req.method, req.path),
+            )
+        }),
     };
     result.unwrap_or_else(|e| e)
 }
@@ -190,7 +234,11 @@ fn config(state: &State) -> Response {
             "idempotencyKeyTtlMs": state.settings.idempotency_key_ttl_ms,
             "windows": state.settings.windows,
             "teamBackground": state.settings.team_background,
+            "teamBackgroundShape": state.settings.team_background_shape,
             "authorIds": state.settings.author_ids,
+            "webhookUrl": state.settings.webhook_target.as_ref().map(|t| &t.url),
+            "webhookSecretSet": state.settings.webhook_secret.is_some(),
+            "webhookEvents": state.settings.webhook_events,
         }),
     )
 }

@@ -23,3 +23,9 @@ pub fn is_id(s: &str) -> bool {
         && s.bytes()
             .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
 }
+
+/// The host of a profile's website URL (`websiteDomain`).
+pub fn website_domain(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest).to_string()
+}

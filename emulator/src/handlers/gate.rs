@@ -7,7 +7,7 @@ use crate::model::state::State;
 
 /// What the front door decided.
 pub enum Admission {
-    /// Missing or wrong token (not counted): the team's window as it stands.
+    /// Missing, wrong or refused token (not counted): the team's window as it stands.
     Unauthorized(Verdict),
     /// A team window is full (counted in the stats); the window that refused.
     Limited(Verdict),
@@ -15,9 +15,10 @@ pub enum Admission {
     Admitted(Verdict),
 }
 
-/// Checks the token, then counts the request against the team windows.
+/// Checks the token (and that Inbox is not refusing it), then counts the request against the
+/// team windows.
 pub fn admit(state: &mut State, req: &Request, now: u64) -> Admission {
-    if !authorized(state, req) {
+    if !authorized(state, req) || state.outages.token_refused(now) {
         return Admission::Unauthorized(state.rate_peek(now));
     }
     let info = state.rate_consume(now);

@@ -6,5 +6,6 @@ pub mod fields;
 pub mod files;
 pub mod gate;
 pub mod outcome;
+pub mod scenario;
 pub mod v1;
 pub mod v2;

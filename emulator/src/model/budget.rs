@@ -77,7 +77,7 @@ impl Budget {
             })
             .collect();
         let counted = windows.first().map_or(json!(0), |w| w["counted"].clone());
-        json!({"share": rules.background, "counted": counted, "windows": windows})
+        json!({"share": rules.background, "shape": rules.shape, "counted": counted, "windows": windows})
     }
 }
 

@@ -3,7 +3,8 @@
 //! 1,000 per day). A window of length W starts on a whole multiple of W since the Unix epoch
 //! ([`Windows::Clock`], so a minute window resets on a whole minute) or with the first request
 //! after the previous one ended ([`Windows::FirstRequest`]). Another client may spend a share
-//! of every window (the background): at t into a window, `floor(share · limit · t / W)`.
+//! of every window (the background): evenly, `floor(share · limit · t / W)` at t into a window,
+//! or in a burst, `floor(share · limit)` from the window's first instant.
 
 use serde::{Deserialize, Serialize};
 
@@ -105,13 +106,35 @@ impl Windows {
     }
 }
 
+/// How another client spends its share of every team window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Shape {
+    /// Evenly over the window.
+    Even,
+    /// All of it in the window's first instant.
+    Burst,
+}
+
+impl Shape {
+    /// Parses `even` or `burst`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "even" => Ok(Shape::Even),
+            "burst" => Ok(Shape::Burst),
+            other => Err(format!("expected even or burst, got {other:?}")),
+        }
+    }
+}
+
 /// How a list of windows counts: their limits, where they start, and the share of each that
-/// another client spends (`0.0` for none).
+/// another client spends (`0.0` for none) and how.
 #[derive(Debug, Clone, Copy)]
 pub struct Rules<'a> {
     pub limits: &'a [Limit],
     pub windows: Windows,
     pub background: f64,
+    pub shape: Shape,
 }
 
 /// One open window.
@@ -129,7 +152,11 @@ pub struct Window {
 
 /// The background another client has spent `elapsed` ms into a window.
 fn background(rules: &Rules, limit: &Limit, elapsed: u64) -> u32 {
-    let share = rules.background * f64::from(limit.limit) * elapsed as f64 / limit.window_ms as f64;
+    let whole = rules.background * f64::from(limit.limit);
+    let share = match rules.shape {
+        Shape::Even => whole * elapsed as f64 / limit.window_ms as f64,
+        Shape::Burst => whole,
+    };
     // The nudge keeps a share such as 0.29 · 100 (28.999…96 in binary) from losing one.
     (share + 1e-9).floor() as u32
 }
@@ -242,6 +269,7 @@ mod tests {
             limits,
             windows,
             background,
+            shape: Shape::Even,
         }
     }
 
@@ -291,6 +319,36 @@ mod tests {
         let next = check(&shared, &mut w, 11_000, true).expect("verdict");
         assert_eq!(next.remaining, 99);
         assert_eq!(w[0].expect("window").background_total, 29);
+    }
+
+    #[test]
+    fn a_burst_spends_the_whole_share_at_the_start_of_every_window() {
+        let limits = [Limit {
+            limit: 100,
+            window_ms: 1000,
+        }];
+        for windows in [Windows::Clock, Windows::FirstRequest] {
+            let burst = Rules {
+                shape: Shape::Burst,
+                ..rules(&limits, windows, 0.45)
+            };
+            let mut w = Vec::new();
+            let a = check(&burst, &mut w, 10_000, true).expect("verdict");
+            assert_eq!(
+                a.remaining, 54,
+                "{windows:?}: 45 spent at once, ours the 46th"
+            );
+            let late = check(&burst, &mut w, 10_999, false).expect("verdict");
+            assert_eq!(
+                late.remaining, 54,
+                "{windows:?}: nothing more later in the window"
+            );
+            let next = check(&burst, &mut w, 11_000, false).expect("verdict");
+            assert_eq!(next.remaining, 55, "{windows:?}: the next window's burst");
+            assert_eq!(w[0].expect("window").background_total, 90);
+        }
+        assert_eq!(Shape::parse("burst"), Ok(Shape::Burst));
+        assert!(Shape::parse("spiky").is_err());
     }
 
     #[test]

@@ -5,11 +5,15 @@
 pub mod authors;
 pub mod budget;
 pub mod clock;
+pub mod events;
 pub mod faults;
 pub mod keys;
 pub mod limits;
+pub mod outages;
 pub mod paths;
 pub mod record;
+pub mod replies;
 pub mod seed;
 pub mod state;
 pub mod stats;
+pub mod webhooks;

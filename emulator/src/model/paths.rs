@@ -5,6 +5,12 @@
 pub const V1_SEND: &str = "/api/v1/threads/messages";
 /// v2's send endpoint.
 pub const V2_SEND: &str = "/api/v2/messages";
+/// v2's contacts, found by platform identity.
+pub const V2_CONTACTS: &str = "/api/v2/contacts";
+/// v2's thread list.
+pub const V2_THREADS: &str = "/api/v2/threads";
+/// v2's event feed.
+pub const V2_EVENTS: &str = "/api/v2/events";
 
 /// Whether a path belongs to the v1 API.
 pub fn is_v1(path: &str) -> bool {

@@ -5,14 +5,20 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use tokio::sync::Notify;
+
 use crate::model::authors::AuthorIds;
 use crate::model::budget::Budget;
+use crate::model::events::EventLog;
 use crate::model::faults::FaultQueue;
 use crate::model::keys::KeyEntry;
-use crate::model::limits::{Limit, Rules, Verdict, Windows};
+use crate::model::limits::{Limit, Rules, Shape, Verdict, Windows};
+use crate::model::outages::Outages;
 use crate::model::record::RequestRecord;
+use crate::model::replies::{Replies, Reply};
 use crate::model::seed::{self, AccountLink, Prospect};
 use crate::model::stats::Stats;
+use crate::model::webhooks::{Delivery, Target, Webhooks};
 
 /// State shared by all connections.
 pub type Shared = Arc<Mutex<State>>;
@@ -35,17 +41,28 @@ pub struct Thread {
     pub last_message_id: Option<String>,
 }
 
+/// Who wrote a message, seen from the account link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Direction {
+    /// The prospect wrote it.
+    Inbound,
+    /// The account link sent it.
+    Outbound,
+}
+
 /// A stored message.
 #[derive(Debug, Clone)]
 pub struct Message {
     pub id: String,
     pub thread_id: String,
     pub platform_id: String,
-    /// The account link that sent it (the emulator stores no message written by a prospect).
+    /// The account link of its thread (the sender of an outbound message).
     pub account_link_id: String,
+    pub direction: Direction,
     pub content: String,
     pub created_at: u64,
-    /// `v1` or `v2`: which endpoint stored it.
+    /// `v1` or `v2`: which endpoint stored it; `control` for history and replies.
     pub api: &'static str,
     /// The v2 `Idempotency-Key` it was sent with.
     pub idempotency_key: Option<String>,
@@ -74,10 +91,18 @@ pub struct Settings {
     pub windows: Windows,
     /// The share of every team window another client on the token spends (0 ≤ share < 1).
     pub team_background: f64,
+    /// How that client spends it: evenly, or in a burst at each window's start.
+    pub team_background_shape: Shape,
     /// The form of `authorId` on the account's messages in v1 answers.
     pub author_ids: AuthorIds,
     /// How long a v2 `Idempotency-Key` is remembered, from its first use.
     pub idempotency_key_ttl_ms: u64,
+    /// Where events are posted, if anywhere.
+    pub webhook_target: Option<Target>,
+    /// The secret webhooks are signed with.
+    pub webhook_secret: Option<String>,
+    /// The event types posted (all when empty).
+    pub webhook_events: Vec<String>,
     /// Account links made beside the seeded two (`acct01bulk`, ...), for many-sender tests.
     pub extra_account_links: usize,
     pub serve_dir: Option<PathBuf>,
@@ -99,6 +124,12 @@ pub struct State {
     pub keys: HashMap<(String, String), KeyEntry>,
     /// Reads of a thread's messages still to answer `isSyncing: true`, by thread id.
     pub syncing: HashMap<String, u32>,
+    pub events: EventLog,
+    pub outages: Outages,
+    pub replies: Replies,
+    pub webhooks: Webhooks,
+    /// Woken when a reply is scheduled or a webhook waits to be posted.
+    pub wake: Arc<Notify>,
     budget: Budget,
     next_id: u64,
     next_seq: u64,
@@ -121,6 +152,11 @@ impl State {
             stats: Stats::default(),
             keys: HashMap::new(),
             syncing: HashMap::new(),
+            events: EventLog::default(),
+            outages: Outages::default(),
+            replies: Replies::default(),
+            webhooks: Webhooks::default(),
+            wake: Arc::new(Notify::new()),
             budget: Budget::default(),
             next_id: 0,
             next_seq: 0,
@@ -129,8 +165,9 @@ impl State {
     }
 
     /// Clears runtime data (messages, threads, synthesised prospects, the request record,
-    /// faults, stats, idempotency keys, every rate-limit window); seeds, settings and ids
-    /// already handed out stay.
+    /// faults, stats, idempotency keys, every rate-limit window, events, outages, scheduled
+    /// replies, webhook attempts); seeds, settings, ids and event `seq`s already handed out
+    /// stay.
     pub fn reset(&mut self) {
         self.prospects.retain(|p| !p.synthesised);
         self.threads.clear();
@@ -141,6 +178,10 @@ impl State {
         self.keys.clear();
         self.syncing.clear();
         self.budget.clear();
+        self.events.clear();
+        self.outages.clear();
+        self.replies.clear();
+        self.webhooks.clear();
         self.next_seq = 0;
     }
 
@@ -226,8 +267,15 @@ impl State {
         self.budget.clear();
     }
 
-    /// The `authorId` v1 answers give a message (`None`: the field is absent).
+    /// The `authorId` v1 answers give a message (`None`: the field is absent): the prospect's
+    /// external id on an inbound one.
     pub fn author_id(&self, m: &Message) -> Option<String> {
+        if m.direction == Direction::Inbound {
+            return self
+                .thread(&m.thread_id)
+                .and_then(|t| self.prospect_by_platform_id(&t.prospect_platform_id))
+                .map(|p| p.external_id.clone());
+        }
         match self.account_link(&m.account_link_id) {
             Some(link) => self.settings.author_ids.of(link),
             None => Some(m.account_link_id.clone()),
@@ -265,8 +313,9 @@ impl State {
         })
     }
 
-    /// Stores a message, creating the thread (and a synthesised prospect) when needed, and
-    /// counts it against the sender's windows. Returns the message and its thread.
+    /// Stores a message sent through the API, creating the thread (and a synthesised prospect)
+    /// when needed, counts it against the sender's windows and records its events. Returns the
+    /// message and its thread.
     pub fn store_message(
         &mut self,
         account_link_id: &str,
@@ -275,55 +324,146 @@ impl State {
         now: u64,
         sent: Sent,
     ) -> (Message, Thread) {
+        let api = sent.api;
+        let idx = self.thread_index(account_link_id, prospect, now);
+        let message = self.push_message(idx, Direction::Outbound, content, now, sent);
+        self.emit(
+            "message.sent",
+            now,
+            ("message", &message.id),
+            &message.thread_id,
+        );
+        self.budget
+            .sender_count(&sender_rules(&self.settings), account_link_id, now);
+        match api {
+            "v2" => self.stats.sent_v2 += 1,
+            _ => self.stats.sent_v1 += 1,
+        }
+        (message, self.threads[idx].clone())
+    }
+
+    /// Adds a message the control API scripted (an earlier conversation, a reply): no
+    /// message event, no limits counted; a new thread is still `thread.created`.
+    pub fn add_scripted(
+        &mut self,
+        account_link_id: &str,
+        prospect: Prospect,
+        direction: Direction,
+        content: &str,
+        at: u64,
+    ) -> (Message, Thread) {
+        let idx = self.thread_index(account_link_id, prospect, at);
+        let sent = Sent {
+            api: "control",
+            ..Sent::default()
+        };
+        let message = self.push_message(idx, direction, content, at, sent);
+        (message, self.threads[idx].clone())
+    }
+
+    /// Lands every scheduled reply due at `now`: an inbound message at its moment, and its
+    /// `message.received` event.
+    pub fn settle(&mut self, now: u64) {
+        for reply in self.replies.take_due(now) {
+            let Reply {
+                at,
+                account_link_id,
+                prospect,
+                content,
+                ..
+            } = reply;
+            let (m, _) =
+                self.add_scripted(&account_link_id, prospect, Direction::Inbound, &content, at);
+            self.emit("message.received", at, ("message", &m.id), &m.thread_id);
+        }
+    }
+
+    /// Schedules a reply and wakes the task that lands it on time.
+    pub fn schedule_reply(&mut self, reply: Reply) {
+        self.replies.push(reply);
+        self.wake.notify_one();
+    }
+
+    /// Records an event and, with a webhook configured for its type, queues its post.
+    fn emit(&mut self, kind: &'static str, at: u64, object: (&'static str, &str), thread: &str) {
+        let event = self.events.append(kind, at, object, thread);
+        let (Some(target), Some(secret)) =
+            (&self.settings.webhook_target, &self.settings.webhook_secret)
+        else {
+            return;
+        };
+        let types = &self.settings.webhook_events;
+        if !types.is_empty() && !types.iter().any(|t| t == kind) {
+            return;
+        }
+        let delivery = Delivery {
+            seq: event.seq,
+            kind,
+            target: target.clone(),
+            secret: secret.clone(),
+            body: event.to_json().to_string(),
+        };
+        self.webhooks.enqueue(delivery);
+        self.wake.notify_one();
+    }
+
+    /// The index of the thread between an account link and a prospect, made (with its
+    /// `thread.created` event, and the prospect when new) if there is none.
+    fn thread_index(&mut self, account_link_id: &str, prospect: Prospect, now: u64) -> usize {
         if self
             .prospect_by_platform_id(&prospect.platform_id)
             .is_none()
         {
             self.prospects.push(prospect.clone());
         }
-        let thread_idx = match self.threads.iter().position(|t| {
+        if let Some(i) = self.threads.iter().position(|t| {
             t.account_link_id == account_link_id && t.prospect_platform_id == prospect.platform_id
         }) {
-            Some(i) => i,
-            None => {
-                let sender = self
-                    .account_link(account_link_id)
-                    .map(|a| a.platform_id)
-                    .unwrap_or("0");
-                let platform_id = conversation_id(sender, &prospect.platform_id);
-                let id = self.new_id('t');
-                self.threads.push(Thread {
-                    id,
-                    account_link_id: account_link_id.to_string(),
-                    prospect_platform_id: prospect.platform_id.clone(),
-                    platform_id,
-                    created_at: now,
-                    last_message_id: None,
-                });
-                self.threads.len() - 1
-            }
-        };
+            return i;
+        }
+        let sender = self
+            .account_link(account_link_id)
+            .map(|a| a.platform_id)
+            .unwrap_or("0");
+        let platform_id = conversation_id(sender, &prospect.platform_id);
+        let id = self.new_id('t');
+        self.threads.push(Thread {
+            id: id.clone(),
+            account_link_id: account_link_id.to_string(),
+            prospect_platform_id: prospect.platform_id.clone(),
+            platform_id,
+            created_at: now,
+            last_message_id: None,
+        });
+        self.emit("thread.created", now, ("thread", &id), &id);
+        self.threads.len() - 1
+    }
+
+    /// Appends a message to a thread; it becomes the thread's last.
+    fn push_message(
+        &mut self,
+        idx: usize,
+        direction: Direction,
+        content: &str,
+        at: u64,
+        sent: Sent,
+    ) -> Message {
         let id = self.new_id('m');
         let message = Message {
             platform_id: (1_900_000_000_000_000_000u64 + self.next_id).to_string(),
             id: id.clone(),
-            thread_id: self.threads[thread_idx].id.clone(),
-            account_link_id: account_link_id.to_string(),
+            thread_id: self.threads[idx].id.clone(),
+            account_link_id: self.threads[idx].account_link_id.clone(),
+            direction,
             content: content.to_string(),
-            created_at: now,
+            created_at: at,
             api: sent.api,
             idempotency_key: sent.idempotency_key,
             reply_to: sent.reply_to,
         };
         self.messages.push(message.clone());
-        self.threads[thread_idx].last_message_id = Some(id);
-        self.budget
-            .sender_count(&sender_rules(&self.settings), account_link_id, now);
-        match sent.api {
-            "v2" => self.stats.sent_v2 += 1,
-            _ => self.stats.sent_v1 += 1,
-        }
-        (message, self.threads[thread_idx].clone())
+        self.threads[idx].last_message_id = Some(id);
+        message
     }
 
     /// Display name for an avatar file name (username), if known.
@@ -347,6 +487,7 @@ fn team_rules(settings: &Settings) -> Rules<'_> {
         limits: &settings.team_limits,
         windows: settings.windows,
         background: settings.team_background,
+        shape: settings.team_background_shape,
     }
 }
 
@@ -356,6 +497,7 @@ fn sender_rules(settings: &Settings) -> Rules<'_> {
         limits: &settings.sender_limits,
         windows: settings.windows,
         background: 0.0,
+        shape: Shape::Even,
     }
 }
 

@@ -13,6 +13,7 @@
 
 mod exchange;
 mod fault;
+pub mod outbound;
 mod raw;
 mod reply;
 mod socket;

@@ -281,6 +281,14 @@ pub fn is_iso_ms(s: &str) -> bool {
             .all(|(i, c)| [4, 7, 10, 13, 16, 19, 23].contains(&i) || c.is_ascii_digit())
 }
 
+/// The test's clock, in Unix ms (the emulator's runs on the same machine).
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
 /// Unix ms of a `YYYY-MM-DDTHH:MM:SS.mmmZ` timestamp.
 pub fn iso_ms(s: &str) -> u64 {
     assert!(is_iso_ms(s), "{s:?}");

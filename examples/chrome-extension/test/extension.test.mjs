@@ -288,13 +288,14 @@ test("in-app navigation moves the control to the new profile, never to the wrong
   }
 });
 
-test("a 429 says when to retry and that nothing was sent", async () => {
+test("a 429 says whose limit it is, when to retry and that nothing was sent", async () => {
+  // The emulator's default v2 429 body is X's per-sender limit (`platformRateLimited`).
   await emulator.control.faults({ api: "v2", status: 429, headers: { "Retry-After": "120" } });
   const page = await open("https://x.com/mayabuilds");
   try {
     const content = unique("rate limited");
     const text = await send(page, content);
-    assert.match(text, /^Not sent: Inbox is rate-limiting requests\. Try again in 2 minutes \(after .+\)\.$/);
+    assert.match(text, /^Not sent: X is limiting this account's DMs\. Try again in 2 minutes \(after .+\)\.$/);
     assert.equal((await emulator.control.stored(content)).length, 0);
     const attempts = await sendRequests(content);
     assert.deepEqual(attempts.map((r) => r.status), [429], "a wait above maxRetryDelayMs is not sat out");
@@ -324,6 +325,28 @@ test("an invalid message names the field; nothing reaches the API", async () => 
     assert.equal(text, "Not sent: the message must not be only whitespace (or invisible characters).");
     assert.equal((await emulator.control.requests()).length, before);
   } finally {
+    await page.close();
+  }
+});
+
+test("a 502 sendUnconfirmed X never confirms: no Retry (the key no longer protects it), the message says how to check", async () => {
+  const pending = JSON.stringify({ id: "m1", threadId: "t1", content: "x", platformId: null });
+  await emulator.control.faults(
+    { api: "v2", process: true, status: 502 },
+    { path: "*", method: "GET", times: 0, status: 200, body: pending },
+  );
+  const page = await open("https://x.com/mayabuilds");
+  try {
+    const content = unique("unconfirmed");
+    const text = await send(page, content);
+    const [stored] = await emulator.control.stored(content);
+    assert.match(text, new RegExp(`^Not confirmed yet: .+ The DM may have been delivered: read message ${stored.id} later before sending it again\\.`));
+    assert.doesNotMatch(text, /is safe/);
+    assert.equal(await page.locator("#inbox-sender .result .retry").count(), 0, "no Retry button");
+    assert.deepEqual(await keptKeys(), [], "the released key is forgotten");
+    assert.equal((await sendRequests(content)).length, 1, "never sent again");
+  } finally {
+    await clearFaults();
     await page.close();
   }
 });

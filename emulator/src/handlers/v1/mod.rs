@@ -93,7 +93,7 @@ fn route(
                 let links: Vec<Value> = state
                     .account_links
                     .iter()
-                    .map(|a| views::account_link_json(state, a))
+                    .map(|a| views::account_link_json(state, a, now))
                     .collect();
                 (Ok(Response::json(200, &Value::Array(links))), None)
             }

@@ -7,6 +7,7 @@ use crate::handlers::gate;
 use crate::handlers::v1::error::ApiError;
 use crate::handlers::v1::views::{message_json, thread_json};
 use crate::http::Response;
+use crate::model::outages::{disconnected_message, LinkStatus};
 use crate::model::seed;
 use crate::model::state::{Sent, State};
 
@@ -74,6 +75,15 @@ pub fn send(state: &mut State, body: &[u8], now: u64) -> Result<(Response, Strin
     }
     if state.account_link(account_link_id).is_none() {
         return Err(ApiError::account_link_not_found(account_link_id));
+    }
+    let status = state.outages.link(account_link_id, now);
+    if status != LinkStatus::Active {
+        return Err(ApiError {
+            status: 409,
+            code: "ACCOUNT_LINK_DISCONNECTED",
+            message: disconnected_message(account_link_id, status),
+            retry_after_ms: None,
+        });
     }
     let prospect = match (platform_id, external_id) {
         (Some(p), _) => state

@@ -3,9 +3,10 @@
 
 use serde_json::{json, Value};
 
+use crate::handlers::fields::website_domain;
 use crate::model::clock::iso8601;
 use crate::model::seed::{AccountLink, Prospect, TEAM_ID, USER_ID};
-use crate::model::state::{Message, State, Thread};
+use crate::model::state::{Direction, Message, State, Thread};
 
 /// Full `Thread` JSON (with `lastMessage` and `prospect`).
 pub fn thread_json(state: &State, t: &Thread) -> Value {
@@ -37,15 +38,15 @@ pub fn thread_json(state: &State, t: &Thread) -> Value {
             "id": m.id,
             "content": m.content,
             "createdAt": iso8601(m.created_at),
-            "userId": USER_ID,
+            "userId": user_id(m),
             "campaignId": null,
         }))),
         "prospect": prospect,
     })
 }
 
-/// `AccountLink` JSON.
-pub fn account_link_json(state: &State, a: &AccountLink) -> Value {
+/// `AccountLink` JSON, its `status` as it stands at `now`.
+pub fn account_link_json(state: &State, a: &AccountLink, now: u64) -> Value {
     json!({
         "id": a.id,
         "platform": "twitter",
@@ -55,13 +56,21 @@ pub fn account_link_json(state: &State, a: &AccountLink) -> Value {
         "username": a.username,
         "image": avatar_url(&state.settings.origin, a.username),
         "createdAt": a.created_at,
-        "status": "active",
+        "status": state.outages.link(a.id, now),
         "syncedAt": a.created_at,
     })
 }
 
 fn avatar_url(origin: &str, username: &str) -> String {
     format!("{origin}/avatars/{username}.svg")
+}
+
+/// The Inbox user who sent an outbound message; none wrote an inbound one.
+fn user_id(m: &Message) -> Value {
+    match m.direction {
+        Direction::Outbound => json!(USER_ID),
+        Direction::Inbound => Value::Null,
+    }
 }
 
 /// Sets `authorId` in the form the settings ask for (or leaves it out).
@@ -80,7 +89,7 @@ pub fn message_json(state: &State, m: &Message) -> Value {
         "teamId": TEAM_ID,
         "threadId": m.thread_id,
         "id": m.id,
-        "userId": USER_ID,
+        "userId": user_id(m),
         "createdAt": ts,
         "updatedAt": ts,
         "platformId": m.platform_id,
@@ -103,10 +112,7 @@ pub fn message_json(state: &State, m: &Message) -> Value {
 /// Full `Prospect` JSON with `platformData` and `context`.
 pub fn prospect_json(p: &Prospect, origin: &str) -> Value {
     let image = avatar_url(origin, &p.username);
-    let domain = p.website_url.as_deref().map(|u| {
-        let rest = u.split_once("://").map(|(_, r)| r).unwrap_or(u);
-        rest.split('/').next().unwrap_or(rest).to_string()
-    });
+    let domain = p.website_url.as_deref().map(website_domain);
     let url_entities: Vec<Value> = p
         .website_url
         .iter()

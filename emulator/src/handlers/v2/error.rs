@@ -42,3 +42,15 @@ pub fn invalid(issues: Vec<Value>, rid: &str) -> Response {
         rid,
     )
 }
+
+/// A 403 `platformNotAvailable`: the team cannot use this platform (the emulator's team has
+/// only `twitter`).
+pub fn platform_not_available(platform: &str, rid: &str) -> Response {
+    error(
+        403,
+        "platformNotAvailable",
+        &format!("Platform {platform:?} is not available to this team"),
+        json!({"platform": platform}),
+        rid,
+    )
+}

@@ -7,8 +7,16 @@ use serde_json::Value;
 
 use crate::handlers::v2::error::error;
 use crate::handlers::v2::views::{message_v2_json, thread_v2_json};
-use crate::http::{percent_decode, Request, Response};
+use crate::http::{Request, Response};
+use crate::model::paths::V2_SEND;
 use crate::model::state::State;
+
+/// The message id of a `/api/v2/messages/{messageId}` path.
+pub fn message_id(path: &str) -> Option<&str> {
+    path.strip_prefix(V2_SEND)?
+        .strip_prefix('/')
+        .filter(|id| !id.contains('/'))
+}
 
 /// Answers the read of message `id`.
 pub fn get(state: &State, req: &Request, id: &str) -> Response {
@@ -32,13 +40,7 @@ pub fn get(state: &State, req: &Request, id: &str) -> Response {
 
 /// Whether an `expand` value (the key repeated, or values comma-separated) names `thread`.
 fn expands_thread(req: &Request) -> bool {
-    let query = req.query.as_deref().unwrap_or("");
-    query
-        .split('&')
-        .filter_map(|pair| pair.strip_prefix("expand="))
-        .any(|value| {
-            percent_decode(value)
-                .split(',')
-                .any(|name| name == "thread")
-        })
+    req.query_pairs()
+        .iter()
+        .any(|(key, value)| key == "expand" && value.split(',').any(|name| name == "thread"))
 }

@@ -1,11 +1,19 @@
 //! The Inbox API v2 under `/api/v2`: the front door (token, team windows), then the send,
 //! `POST /api/v2/messages` with `Idempotency-Key` (`201` new / `200` replay, `422
-//! idempotencyKeyReused`, `409 sendInProgress`), errors in the `{code, message, details,
-//! requestId}` shape; and `GET /api/v2/messages/{messageId}`.
+//! idempotencyKeyReused`, `409 sendInProgress`, `409 accountLinkDisconnected`), and the reads
+//! `GET /api/v2/messages/{messageId}`, `/contacts`, `/threads`, `/threads/{id}/messages` and
+//! `/events`; errors in the `{code, message, details, requestId}` shape.
 
+mod contacts;
+mod disconnect;
 mod error;
+mod events;
 mod message;
+mod page;
+mod query;
 mod send;
+mod thread_messages;
+mod threads;
 mod validate;
 mod views;
 
@@ -17,7 +25,7 @@ use crate::handlers::v2::error::error;
 use crate::http::Request;
 use crate::model::clock::iso8601;
 use crate::model::limits;
-use crate::model::paths::V2_SEND;
+use crate::model::paths::{V2_CONTACTS, V2_EVENTS, V2_SEND, V2_THREADS};
 use crate::model::state::State;
 
 /// Handles a request under `/api/v2`. With `hold_key`, a new send leaves its idempotency key
@@ -55,14 +63,23 @@ pub fn handle(state: &mut State, req: &Request, now: u64, hold_key: bool) -> Out
         Admission::Admitted(info) => info,
     };
     let path = req.path.trim_end_matches('/');
-    let message_id = path
-        .strip_prefix(V2_SEND)
-        .and_then(|rest| rest.strip_prefix('/'))
-        .filter(|id| !id.contains('/'));
-    let mut outcome = match (path, req.method.as_str(), message_id) {
-        (V2_SEND, "POST", _) => send::send(state, req, now, hold_key),
-        (_, "GET", Some(id)) => Outcome::plain(message::get(state, req, id)),
-        (V2_SEND, _, _) => Outcome::plain(
+    let mut outcome = match (path, req.method.as_str()) {
+        (V2_SEND, "POST") => match disconnect::refusal(state, req, now) {
+            Some(r) => Outcome::plain(r),
+            None => send::send(state, req, now, hold_key),
+        },
+        (V2_CONTACTS, "GET") => Outcome::plain(contacts::list(state, req)),
+        (V2_THREADS, "GET") => Outcome::plain(threads::list(state, req)),
+        (V2_EVENTS, "GET") => Outcome::plain(events::list(state, req)),
+        (p, "GET") if message::message_id(p).is_some() => {
+            let id = message::message_id(p).unwrap_or_default();
+            Outcome::plain(message::get(state, req, id))
+        }
+        (p, "GET") if thread_messages::thread_id(p).is_some() => {
+            let id = thread_messages::thread_id(p).unwrap_or_default();
+            Outcome::plain(thread_messages::list(state, req, id))
+        }
+        (V2_SEND, _) => Outcome::plain(
             error(
                 405,
                 "methodNotAllowed",
@@ -76,7 +93,7 @@ pub fn handle(state: &mut State, req: &Request, now: u64, hold_key: bool) -> Out
             404,
             "notFound",
             &format!(
-                "No route for {} {} (the emulator speaks POST {V2_SEND} and GET {V2_SEND}/{{id}} of v2)",
+                "No route for {} {} (the emulator speaks v2's POST {V2_SEND}, GET {V2_SEND}/{{id}}, GET {V2_CONTACTS}, GET {V2_THREADS}, GET {V2_THREADS}/{{id}}/messages and GET {V2_EVENTS})",
                 req.method, req.path
             ),
             Value::Null,

@@ -1,10 +1,13 @@
-// The budget arithmetic (src/budget.js) without a clock or a Worker: tables, and the team budget
+// The budget arithmetic (src/core/) without a clock or a Worker: tables, and the team budget
 // run against a model of the API's windows (clock-aligned or from the first request, with
 // another client spending part of every window) on a simulated clock, so nothing here depends
 // on the machine.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { emptyTeam, grant, longestSpan, parseLimits, settle, slidingAvailable, teamView, tightestRate } from "../src/budget.js";
+import { longestSpan, parseLimits, tightestRate } from "../src/core/limits.js";
+import { slidingAvailable } from "../src/core/sender-limit.js";
+import { emptyTeam, grant, resumeTeam, settle, teamView } from "../src/core/team-budget.js";
+import { inFlightBound, observeLatency } from "../src/core/in-flight.js";
 
 test("parseLimits reads COUNT/WINDOW lists with units and refuses anything else", () => {
   assert.deepEqual(parseLimits("300/60s,10000/3600s,100000/86400s"), [
@@ -29,7 +32,9 @@ test("parseLimits reads COUNT/WINDOW lists with units and refuses anything else"
   assert.equal(tightestRate(parseLimits("300/60s,10000/3600s")), 10_000 / 3_600_000);
 });
 
-const OPTS = { maxInFlight: 4, guardMs: 100, leaseMs: 5_000, windows: parseLimits("30/6000ms") };
+const OPTS = { maxInFlight: 4, guardMs: 100, leaseMs: 5_000, windows: parseLimits("30/6000ms"), holdProbeMs: 2_000 };
+// An API slow enough (a minute per request) that the in-flight ceiling binds, not Little's law.
+const slow = (state) => ({ ...state, latencyMs: 60_000 });
 
 test("team: one probe until an answer says where the window stands; askers are staggered", () => {
   let r = grant(emptyTeam(), 1000, 5, OPTS);
@@ -40,8 +45,11 @@ test("team: one probe until an answer says where the window stands; askers are s
   assert.ok(b.retryAt > a.retryAt, "two waiting askers are told different moments");
   // The answer: 29 left, the window resets at 6000 (X-RateLimit-Reset in whole seconds).
   let s = settle(b.state, 1010, [{ seq: 1, at: 1010, rateLimit: { limit: 30, remaining: 29, resetAt: 6000 } }], OPTS);
-  assert.deepEqual(teamView(s, 1010, OPTS), { inFlight: 0, known: { remaining: 29, endsAt: 6000 }, blockedUntil: null });
-  // Spread: 29 over the 4,890 ms left before the guard, so ~6 ms apart; at most maxInFlight out.
+  assert.deepEqual(teamView(s, 1010, OPTS), { inFlight: 0, known: { remaining: 29, endsAt: 6000 }, blockedUntil: null, hold: null });
+  assert.equal(grant(s, 1010, 10, OPTS).granted, 1, "what other clients spend is not known yet: one at a time");
+  // A limit without a configured window (other clients cannot be told apart): what remains is
+  // spread, 29 over the 4,890 ms left before the guard, so ~6 ms apart; at most maxInFlight out.
+  s = slow(settle(b.state, 1010, [{ seq: 1, at: 1010, rateLimit: { limit: 99, remaining: 29, resetAt: 6000 } }], OPTS));
   r = grant(s, 1010, 10, OPTS);
   assert.equal(r.granted, 1);
   r = grant(r.state, 1011, 10, OPTS);
@@ -55,7 +63,7 @@ test("team: one probe until an answer says where the window stands; askers are s
 test("team: never more than the API says remains, and what other clients spend is left to them", () => {
   // A limit the configuration does not name (so no window length): only what remains counts.
   let r = grant(emptyTeam(), 0, 1, OPTS);
-  let s = settle(r.state, 5, [{ seq: 1, at: 5, rateLimit: { limit: 99, remaining: 3, resetAt: 6000 } }], OPTS);
+  let s = slow(settle(r.state, 5, [{ seq: 1, at: 5, rateLimit: { limit: 99, remaining: 3, resetAt: 6000 } }], OPTS));
   let granted = 0;
   for (let t = 5; t < 5800; t += 50) {
     r = grant(s, t, 10, OPTS);
@@ -63,15 +71,23 @@ test("team: never more than the API says remains, and what other clients spend i
     granted += r.granted;
   }
   assert.equal(granted, 3, "3 left, 3 granted");
-  // 30 per 6 s window: halfway through, 20 remain after our one request, so others spent 9 in
-  // 3 s; they will spend 9 more by the end, so 11 are ours.
-  r = grant(emptyTeam(), 3000, 1, OPTS);
-  s = settle(r.state, 3000, [{ seq: 1, at: 3000, rateLimit: { limit: 30, remaining: 20, resetAt: 6000 } }], OPTS);
-  assert.equal(teamView(s, 3000, OPTS).known.remaining, 11);
+  // 30 per 6 s window: 20 remain after our first request, so others spent 9. Their pace is
+  // measured from that answer on, not from the window's start (a burst at the start is not a pace).
+  const seen = (remainingThen) => {
+    let t = grant(emptyTeam(), 200, 1, OPTS);
+    let st = settle(t.state, 210, [{ seq: 1, at: 210, rateLimit: { limit: 30, remaining: 20, resetAt: 6000 } }], OPTS);
+    t = grant(st, 600, 1, OPTS);
+    assert.equal(t.granted, 1, "one at a time while their pace is unknown");
+    st = settle(t.state, 610, [{ seq: 2, at: 610, rateLimit: { limit: 30, remaining: remainingThen, resetAt: 6000 } }], OPTS);
+    return teamView(st, 610, OPTS).known.remaining;
+  };
+  assert.equal(seen(19), 18, "a burst, then nothing: everything left is ours but one (a pace read from whole counts)");
+  // Two more in 400 ms: 0.005 per ms until 6,000, so 27 more of theirs and none for us.
+  assert.equal(seen(17), 0, "an even pace: kept for them");
   // The fewest remaining any answer reported, less what is still out and what ended unanswered.
   s = emptyTeam();
   r = grant(s, 0, 1, OPTS);
-  s = settle(r.state, 1, [{ seq: 1, at: 1, rateLimit: { limit: 99, remaining: 29, resetAt: 6000 } }], OPTS);
+  s = slow(settle(r.state, 1, [{ seq: 1, at: 1, rateLimit: { limit: 99, remaining: 29, resetAt: 6000 } }], OPTS));
   r = grant(s, 3000, 3, OPTS);
   assert.equal(r.granted, 3);
   s = settle(r.state, 3001, [{ seq: 4, at: 3001, rateLimit: { limit: 99, remaining: 10, resetAt: 6000 } }], OPTS);
@@ -122,7 +138,7 @@ test("team: an answer counts in the window its reset names, even when its reques
 
 test("team: out of room just before the last slot, an asker is told a later moment, never now", () => {
   let r = grant(emptyTeam(), 0, 1, OPTS);
-  let s = settle(r.state, 10, [{ seq: 1, at: 10, rateLimit: { limit: 30, remaining: 29, resetAt: 6000 } }], OPTS);
+  let s = slow(settle(r.state, 10, [{ seq: 1, at: 10, rateLimit: { limit: 99, remaining: 29, resetAt: 6000 } }], OPTS));
   r = grant(s, 5890, 4, OPTS);
   assert.equal(r.granted, 4, "maxInFlight granted");
   const again = grant(r.state, 5899, 1, OPTS);
@@ -132,10 +148,10 @@ test("team: out of room just before the last slot, an asker is told a later mome
 
 test("team: a 429 holds everyone until it says, then asks with one request; lost leases lapse", () => {
   let r = grant(emptyTeam(), 0, 1, OPTS);
-  let s = settle(r.state, 1, [{ seq: 1, at: 1, rateLimit: { limit: 30, remaining: 29, resetAt: 6000 } }], OPTS);
-  r = grant(s, 1000, 2, OPTS);
+  let s = settle(r.state, 1, [{ seq: 1, at: 1, rateLimit: { limit: 99, remaining: 29, resetAt: 6000 } }], OPTS);
+  r = grant(slow(s), 1000, 2, OPTS);
   s = settle(r.state, 1002, [{ seq: 2, at: 1002, blockedUntil: 3000 }], OPTS);
-  assert.deepEqual(teamView(s, 1002, OPTS), { inFlight: 1, known: null, blockedUntil: 3100 });
+  assert.deepEqual(teamView(s, 1002, OPTS), { inFlight: 1, known: null, blockedUntil: 3100, hold: null });
   assert.equal(grant(s, 3099, 1, OPTS).granted, 0);
   assert.equal(grant(s, 3100, 1, OPTS).granted, 1, "one probe after the hold");
   // Lease 3 was never settled (its sender died): it stops counting after leaseMs.
@@ -256,4 +272,61 @@ test("sliding log: no interval of a window's length plus the guard holds more th
     for (const from of times) assert.ok(times.filter((t) => t >= from && t < from + windowMs).length <= limit);
   }
   assert.ok(times.length >= 18, `the log still sends at the limit's pace (${times.length})`);
+});
+
+test("team: a refused token holds every sender; one probe per holdProbeMs; a probe that gets through lifts it", () => {
+  let r = grant(emptyTeam(), 0, 1, OPTS);
+  const refused = { kind: "unauthorized", scope: "team", retryable: false, message: "token refused" };
+  let s = settle(r.state, 10, [{ seq: 1, at: 10, hold: refused }], OPTS);
+  assert.equal(teamView(s, 10, OPTS).hold.scope, "team");
+  assert.match(teamView(s, 10, OPTS).hold.fix, /INBOX_API_TOKEN/);
+  r = grant(s, 1000, 5, OPTS);
+  assert.deepEqual([r.granted, r.retryAt], [0, 10 + OPTS.holdProbeMs], "nothing before the probe");
+  r = grant(r.state, 10 + OPTS.holdProbeMs, 5, OPTS);
+  assert.deepEqual([r.granted, r.probe], [1, true], "one probe");
+  assert.equal(grant(r.state, 20 + OPTS.holdProbeMs, 5, OPTS).granted, 0, "one at a time");
+  s = settle(r.state, 2100, [{ seq: r.first, at: 2100, hold: refused }], OPTS);
+  assert.equal(teamView(s, 2100, OPTS).hold.nextProbeAt, 2100 + OPTS.holdProbeMs, "refused again: the next in holdProbeMs");
+  r = grant(resumeTeam(s, 2200), 2200, 5, OPTS);
+  assert.equal(r.granted, 1, "a resume probes at once");
+  s = settle(r.state, 2300, [{ seq: r.first, at: 2300, rateLimit: { limit: 30, remaining: 29, resetAt: 6000 } }], OPTS);
+  assert.equal(teamView(s, 2300, OPTS).hold, null);
+});
+
+test("in flight: Little's law with headroom, under the ceiling", () => {
+  assert.equal(inFlightBound(3.5 / 1000, 1000, 100), 7, "3.5 per s for 1 s: 3.5, twice that");
+  assert.equal(inFlightBound(3.5 / 1000, 10_000, 100), 70);
+  assert.equal(inFlightBound(3.5 / 1000, 10_000, 10), 10, "the setting is the ceiling");
+  assert.equal(inFlightBound(0.000001, 10, 10), 1, "never below one");
+  assert.equal(observeLatency(null, 800), 800);
+  assert.equal(observeLatency(1000, 11_000), 3000, "a hang moves the mean a fifth of the way");
+});
+
+test("team: another client spending in a burst at each window's start does not stall it", () => {
+  // 30 per 6 s, clock windows; the other client spends 40 % within 100 ms of each start.
+  const opts = { ...OPTS, maxInFlight: 10 };
+  let state = emptyTeam();
+  let sent = 0;
+  let last = 0;
+  let seq = 0;
+  const ours = new Map();
+  for (let t = 0; t < 60_000 && sent < 150; t += 10) {
+    const r = grant(state, t, 5, opts);
+    state = r.state;
+    for (let k = 0; k < r.granted; k += 1) {
+      seq = r.first + k;
+      const arrive = t + 5;
+      const start = Math.floor(arrive / 6000) * 6000;
+      const others = Math.min(12, Math.floor((12 * (arrive - start)) / 100));
+      const n = (ours.get(start) ?? 0) + 1;
+      assert.ok(n + others <= 30, `a 429 at ${arrive}`);
+      ours.set(start, n);
+      sent += 1;
+      last = arrive;
+      state = settle(state, t + 10, [{ seq, at: t + 10, rateLimit: { limit: 30, remaining: 30 - n - others, resetAt: start + 6000 } }], opts);
+    }
+  }
+  assert.equal(sent, 150);
+  // 18 per window are ours: 150 need 8.3 windows; allow the first window's probing.
+  assert.ok(last < 10 * 6000, `150 sent by ${last} ms`);
 });
