@@ -35,7 +35,7 @@ export async function deliver(delivery, fetcher, url, authorization, body, key, 
       const read = delivery.reroute();
       if (read) {
         url = read;
-        init = { method: "GET", headers: { authorization }, redirect: "manual" };
+        init = { headers: { authorization }, redirect: "manual" };
       }
     }
   } finally {
