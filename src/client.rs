@@ -132,7 +132,10 @@ impl Client {
     /// Sends a DM through v2, exactly once: every attempt of this call carries the same
     /// `Idempotency-Key` (the options' or a random one), so every transient failure is retried
     /// without risk of a duplicate. When retries run out on an uncertain failure, the error has
-    /// `maybe_sent` and the key: sending again with it is safe.
+    /// `maybe_sent` and the key: sending again with it is safe. A `502 sendUnconfirmed` is never
+    /// sent again: the message it names is read (within `max_retries` reads) — a `platformId`
+    /// resolves as sent (`meta.confirmed_by`), a `404` fails with `maybe_sent` false, anything
+    /// else fails with `maybe_sent` and the `message_id` to read later.
     pub async fn send(
         &self,
         request: &SendRequest,
@@ -144,7 +147,7 @@ impl Client {
         Ok(SendResult {
             message: body.message,
             thread: body.thread,
-            replayed: delivered.meta.status == 200,
+            replayed: delivered.meta.status == 200 && delivered.meta.confirmed_by.is_none(),
             meta: delivered.meta,
         })
     }
@@ -153,6 +156,8 @@ impl Client {
     /// `since_ms` is when that send started (Unix ms). Reads the thread newest first, page by
     /// page, down to `since_ms` less a 2-minute clock-skew allowance, and returns the newest
     /// message not written by the prospect whose content equals the request's byte for byte.
+    /// `None` only from a thread that was not syncing: while it syncs, the thread is read again
+    /// after a wait, at most `max_retries` more times, then [`ErrorKind::Unsettled`](crate::ErrorKind).
     pub async fn find_sent(
         &self,
         request: &SendMessageRequest,

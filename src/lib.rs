@@ -49,8 +49,8 @@ pub use decide::scope::Scope;
 pub use input::options::{ClientOptions, DEFAULT_BASE_URL};
 pub use input::token::Token;
 pub use input::types::{
-    Message, MessageV2, Meta, RateLimit, Recipient, SendMessageRequest, SendMessageResponse,
-    SendRequest, SendResult, Target, Thread, ThreadV2,
+    ConfirmedBy, Message, MessageV2, Meta, RateLimit, Recipient, SendMessageRequest,
+    SendMessageResponse, SendRequest, SendResult, Target, Thread, ThreadV2,
 };
 pub use input::validate::Invalid;
 pub use input::{types, validate};

@@ -86,19 +86,35 @@ fn the_same_key_with_another_body_is_422_and_stores_nothing() {
 }
 
 #[test]
-fn a_missing_or_invalid_key_and_bad_bodies_get_the_v2_validation_shape() {
+fn without_a_key_a_send_is_an_ordinary_send_and_each_one_is_new() {
     let emu = Emulator::start(&[]);
-    let missing = emu.send_v2(None, &profile("x"));
-    assert_eq!(missing.status, 400);
-    let body = missing.json();
+    let first = emu.send_v2(None, &profile("no key"));
+    assert_eq!(first.status, 201, "{}", first.text());
+    let second = emu.send_v2(None, &profile("no key"));
+    assert_eq!(second.status, 201);
+    assert_ne!(
+        first.json()["message"]["id"],
+        second.json()["message"]["id"]
+    );
+    let stored = emu.stored_messages();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0]["idempotencyKey"], Value::Null);
+    assert_eq!(emu.stats()["idempotencyKeys"], 0);
+}
+
+#[test]
+fn an_invalid_key_and_bad_bodies_get_the_v2_validation_shape() {
+    let emu = Emulator::start(&[]);
+    let long = "k".repeat(256);
+    let too_long = emu.send_v2(Some(&long), &profile("x"));
+    assert_eq!(too_long.status, 400);
+    let body = too_long.json();
     assert_eq!(body["code"], "invalidRequest");
     assert_eq!(
         body["details"]["issues"][0]["path"],
         json!(["headers", "idempotency-key"])
     );
-    assert_eq!(body["requestId"].as_str(), missing.header("x-request-id"));
-    let long = "k".repeat(256);
-    assert_eq!(emu.send_v2(Some(&long), &profile("x")).status, 400);
+    assert_eq!(body["requestId"].as_str(), too_long.header("x-request-id"));
     assert_eq!(
         emu.send_v2(Some(&"k".repeat(255)), &profile("x")).status,
         201

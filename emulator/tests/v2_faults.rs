@@ -1,5 +1,7 @@
-//! Faults on the v2 send endpoint: processed then 502 sendUnconfirmed / 500 / dropped / hung,
-//! unprocessed 503, targeting (api v1 / v2 / both), and every retry is a replay.
+//! Faults on the v2 send endpoint: 502 sendUnconfirmed (processed: X has it, the key released;
+//! unprocessed: a message X never got) read back through `GET /api/v2/messages/{id}`; processed
+//! then 500 / dropped / hung, unprocessed 503, targeting (api v1 / v2 / both), and every other
+//! retry is a replay.
 
 mod common;
 
@@ -32,8 +34,14 @@ fn assert_retry_replays(emu: &Emulator, key: &str, body: &Value) {
     assert_eq!(retry.json()["message"]["id"], stored[0]["id"]);
 }
 
+/// `GET /api/v2/messages/{id}` (with `?expand=thread` when `thread`).
+fn read_message(emu: &Emulator, id: &str, thread: bool) -> common::Resp {
+    let expand = if thread { "?expand=thread" } else { "" };
+    emu.api("GET", &format!("/api/v2/messages/{id}{expand}"), None)
+}
+
 #[test]
-fn processed_then_502_send_unconfirmed_names_the_message() {
+fn processed_then_502_send_unconfirmed_names_the_message_x_has() {
     let emu = Emulator::start(&[]);
     emu.add_faults(json!([{"api": "v2", "process": true, "status": 502}]));
     let resp = emu.send_v2(Some("k502"), &profile("unconfirmed"));
@@ -41,10 +49,51 @@ fn processed_then_502_send_unconfirmed_names_the_message() {
     let body = resp.json();
     assert_eq!(body["code"], "sendUnconfirmed");
     let stored = emu.stored_messages();
-    assert_eq!(body["details"]["messageId"], stored[0]["id"]);
+    let id = body["details"]["messageId"].as_str().expect("a message id");
+    assert_eq!(id, stored[0]["id"]);
     assert_eq!(body["requestId"].as_str(), resp.header("x-request-id"));
     assert_eq!(emu.requests()[0]["processed"], true);
-    assert_retry_replays(&emu, "k502", &profile("unconfirmed"));
+
+    // The read says X has it: the vendor's Message, its platformId set, the thread embedded.
+    let read = read_message(&emu, id, true);
+    assert_eq!(read.status, 200, "{}", read.text());
+    let message = read.json();
+    assert_eq!(message["id"], id);
+    assert_eq!(message["content"], "unconfirmed");
+    assert!(message["platformId"].is_string(), "{message}");
+    assert_eq!(message["direction"], "outbound");
+    assert_eq!(message["thread"]["id"], message["threadId"]);
+    assert_eq!(read_message(&emu, id, false).json().get("thread"), None);
+}
+
+#[test]
+fn after_send_unconfirmed_the_key_is_released_so_a_resend_is_a_duplicate() {
+    let emu = Emulator::start(&[]);
+    emu.add_faults(json!([{"api": "v2", "process": true, "status": 502}]));
+    assert_eq!(emu.send_v2(Some("k502"), &profile("twice")).status, 502);
+    // As the vendor: the key no longer protects the DM, so the same key sends it again.
+    let again = emu.send_v2(Some("k502"), &profile("twice"));
+    assert_eq!(again.status, 201, "{}", again.text());
+    assert_eq!(emu.stored_messages().len(), 2, "the resend is a second DM");
+}
+
+#[test]
+fn unprocessed_send_unconfirmed_names_a_message_x_never_got() {
+    let emu = Emulator::start(&[]);
+    emu.add_faults(json!([{"api": "v2", "status": 502, "code": "sendUnconfirmed"}]));
+    let resp = emu.send_v2(Some("klost"), &profile("lost"));
+    assert_eq!(resp.status, 502);
+    let body = resp.json();
+    assert_eq!(body["code"], "sendUnconfirmed");
+    let id = body["details"]["messageId"].as_str().expect("a message id");
+    assert!(common::is_id(id), "{id}");
+    assert!(emu.stored_messages().is_empty());
+    let read = read_message(&emu, id, true);
+    assert_eq!(read.status, 404);
+    assert_eq!(read.json()["code"], "messageNotFound");
+    // The key was never used: a resend is the first and only DM.
+    assert_eq!(emu.send_v2(Some("klost"), &profile("lost")).status, 201);
+    assert_eq!(emu.stored_messages().len(), 1);
 }
 
 #[test]

@@ -126,7 +126,11 @@
     return host;
   }
 
-  /** Shows a send's outcome; an uncertain one gets a Retry button that calls `retry`. */
+  /**
+   * Shows a send's outcome; an uncertain one gets a Retry button that calls `retry`, unless the
+   * package says the same call must not be made again (`retryable: false`: say a `502
+   * sendUnconfirmed`, after which the key no longer protects the DM).
+   */
   function showResult(result, answer, handle, retry) {
     result.classList.add(answer?.ok ? "sent" : answer?.maybeSent ? "uncertain" : "failed");
     if (answer?.ok) {
@@ -138,7 +142,7 @@
       return;
     }
     result.append(describe(answer ?? { message: "No answer from the extension." }));
-    if (answer?.maybeSent) {
+    if (answer?.maybeSent && (answer.retryable !== false || answer.earlierMaybeSent)) {
       const button = Object.assign(document.createElement("button"), { type: "button", className: "retry", textContent: "Retry" });
       button.addEventListener("click", retry);
       result.append(" ", button);

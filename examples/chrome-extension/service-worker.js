@@ -32,7 +32,8 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
  * Sends one DM to the X user `platformId` with the stored settings and the composition's key;
  * resolves to plain, structured-cloneable data. `maybeSent` in a failure means the DM may have
  * been delivered (by this try or an earlier one) and the key is kept: sending the same DM again
- * reuses it. Any other outcome is definite and forgets the key.
+ * reuses it (unless the vendor released it, then `retryable` is false and no key is offered).
+ * Any other outcome is definite and forgets the key.
  */
 async function send({ platformId, content }) {
   const { token, accountLinkId, baseUrl } = await chrome.storage.local.get(["token", "accountLinkId", "baseUrl"]);
@@ -59,8 +60,11 @@ async function send({ platformId, content }) {
     // Not sent by this try; but a kept key means an earlier try of this DM may have delivered it.
     const earlierMaybeSent = !error.maybeSent && Boolean(pending?.retry);
     const maybeSent = error.maybeSent || earlierMaybeSent;
-    if (pending && !maybeSent) await releaseKey(pending.slot);
-    const idempotencyKey = maybeSent ? pending?.key : undefined;
+    // A DM that may have gone out without its key on the error (a `502 sendUnconfirmed`): the
+    // vendor released the key, so it protects nothing any more and is forgotten.
+    const released = error.maybeSent && !error.idempotencyKey;
+    if (pending && (!maybeSent || released)) await releaseKey(pending.slot);
+    const idempotencyKey = maybeSent && !released ? pending?.key : undefined;
     return { ok: false, kind, scope, retryable, apiCode, message, status, field, rule, retryAfterMs, maybeSent, earlierMaybeSent, idempotencyKey, requestId };
   } finally {
     client?.free();

@@ -53,6 +53,9 @@ pub(crate) enum Call {
     SendV2,
     /// A read (`GET`): idempotent, retried like any GET; nothing is sent.
     Read,
+    /// The read of the message a v2 `sendUnconfirmed` named: a read whose 2xx is checked as
+    /// a send's answer (the message with its thread).
+    Confirm,
 }
 
 /// What an error body says, in any of the vendor's shapes, as the server sent it.
@@ -185,7 +188,7 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
     match context.call {
         Call::SendV1 => classify(status, details),
         Call::SendV2 => classify_v2(status, details),
-        Call::Read => classify_read(status, details),
+        Call::Read | Call::Confirm => classify_read(status, details),
     }
 }
 
@@ -201,10 +204,18 @@ fn interrupted_verdict(error: Error, fault: Fault, context: &Context) -> Verdict
 }
 
 /// v2: every transient failure is retried with the same key; the uncertain ones (the server
-/// may have processed the send) say so.
+/// may have processed the send) say so. Except `sendUnconfirmed`: X may have the DM and the
+/// vendor released the key, so it is never sent again (the delivery reads the message instead)
+/// and the key, which no longer protects it, is dropped.
 fn classify_v2(status: u16, mut details: Details) -> Verdict {
     let kind = ErrorKind::for_status(status);
-    let in_progress = status == 409 && details.api_code.as_deref() == Some("sendInProgress");
+    let code = details.api_code.as_deref();
+    let in_progress = status == 409 && code == Some("sendInProgress");
+    if code == Some("sendUnconfirmed") {
+        details.maybe_sent = true;
+        details.idempotency_key = None;
+        return Verdict::Failed(Error::failed(kind, details));
+    }
     match status {
         408 | 429 | 503 => Verdict::Retry(Error::failed(kind, details)),
         500..=599 => {
@@ -515,7 +526,7 @@ mod tests {
                 Some(502),
                 Some("sendUnconfirmed"),
                 Fault::None,
-                (Some(ServerError), true, true),
+                (Some(ServerError), false, true),
             ),
             (
                 Some(502),
@@ -567,7 +578,7 @@ mod tests {
             let verdict = judge(&mut reply, *fault, &context);
             assert_eq!(summary(&verdict), *want, "{code:?} {api_code:?} {fault:?}");
             if let Verdict::Failed(e) | Verdict::Retry(e) = &verdict {
-                if e.kind() != InvalidRequest {
+                if e.kind() != InvalidRequest && *api_code != Some("sendUnconfirmed") {
                     assert_eq!(
                         e.details().unwrap().idempotency_key.as_deref(),
                         Some("key-1")
@@ -577,8 +588,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_v2_uncertain_error_says_the_key_makes_resending_safe() {
+    /// A v2 502 with this code (and message id) judged with the key `order-42`.
+    fn v2_502(code: &str, body: ErrorBody) -> Verdict {
         let context = Context {
             call: Call::SendV2,
             key: Some("order-42"),
@@ -586,20 +597,42 @@ mod tests {
         };
         let mut reply = Fake {
             body: ErrorBody {
-                code: Some("sendUnconfirmed".into()),
-                message_id: Some("m7".into()),
-                retry_after_seconds: Some(3),
-                ..ErrorBody::default()
+                code: Some(code.into()),
+                ..body
             },
             ..status(502)
         };
-        let Verdict::Retry(error) = judge(&mut reply, Fault::None, &context) else {
+        judge(&mut reply, Fault::None, &context)
+    }
+
+    #[test]
+    fn a_v2_uncertain_error_says_the_key_makes_resending_safe() {
+        let body = ErrorBody {
+            retry_after_seconds: Some(3),
+            ..ErrorBody::default()
+        };
+        let Verdict::Retry(error) = v2_502("platformError", body) else {
             panic!("not a retry");
         };
         let details = error.details().unwrap();
-        assert_eq!(details.message_id.as_deref(), Some("m7"));
         assert_eq!(details.retry_after_ms, Some(3_000));
         assert!(error.message().contains("idempotency key order-42 is safe"));
+    }
+
+    #[test]
+    fn send_unconfirmed_is_never_retried_and_its_released_key_is_not_offered() {
+        let body = ErrorBody {
+            message_id: Some("m7".into()),
+            ..ErrorBody::default()
+        };
+        let Verdict::Failed(error) = v2_502("sendUnconfirmed", body) else {
+            panic!("sendUnconfirmed must not be retried");
+        };
+        let details = error.details().unwrap();
+        assert_eq!(details.message_id.as_deref(), Some("m7"));
+        assert!(details.maybe_sent);
+        assert_eq!(details.idempotency_key, None);
+        assert!(!error.message().contains("is safe"), "{}", error.message());
     }
 
     #[test]

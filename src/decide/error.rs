@@ -41,6 +41,9 @@ pub enum ErrorKind {
     Network,
     /// A 2xx whose body is not the documented shape.
     Decode,
+    /// The API has not settled yet: a thread still syncing after the reads allowed, so
+    /// whether a DM landed is not known. Ask again later.
+    Unsettled,
 }
 
 impl ErrorKind {
@@ -61,6 +64,7 @@ impl ErrorKind {
             ErrorKind::Aborted => "aborted",
             ErrorKind::Network => "network",
             ErrorKind::Decode => "decode",
+            ErrorKind::Unsettled => "unsettled",
         }
     }
 
@@ -97,6 +101,7 @@ impl ErrorKind {
             ErrorKind::Aborted => "The request was aborted",
             ErrorKind::Network => "The connection failed before the answer was complete",
             ErrorKind::Decode => "The Inbox API answered with a body this client cannot read",
+            ErrorKind::Unsettled => "The thread is still syncing: ask again later",
         }
     }
 
@@ -297,8 +302,8 @@ impl Error {
             push(&mut out, &[" ", advice]);
         }
         if details.maybe_sent {
-            match &details.idempotency_key {
-                Some(key) => push(
+            match (&details.idempotency_key, &details.message_id) {
+                (Some(key), _) => push(
                     &mut out,
                     &[
                         " The DM may have been delivered: sending it again with idempotency key ",
@@ -306,7 +311,15 @@ impl Error {
                         " is safe, it can never arrive twice.",
                     ],
                 ),
-                None => out.push_str(
+                (None, Some(id)) => push(
+                    &mut out,
+                    &[
+                        " The DM may have been delivered: read message ",
+                        id,
+                        " later before sending it again.",
+                    ],
+                ),
+                (None, None) => out.push_str(
                     " The DM may have been delivered: check the thread before sending it again.",
                 ),
             }

@@ -443,6 +443,7 @@ fn the_reconcile_scan_finds_only_the_newest_match_not_written_by_the_prospect() 
                 id: "m".into(),
                 timestamp: "t".into(),
             }),
+            syncing: false,
         };
         let prospect = |id: &str| id == "prospect";
         let date = |d: &str| d.parse::<f64>().ok();

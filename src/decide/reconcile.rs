@@ -2,11 +2,19 @@
 //! newest message with exactly the request's content, not written by the prospect, at or
 //! after the time the send started (less a clock-skew allowance).
 //!
+//! A page may say the thread is still syncing (`isSyncing`: "additional messages may become
+//! available shortly"): nothing found there is not an answer, since the caller would send the DM
+//! again. The thread is read again after a wait, and if it never settles the caller is told so
+//! ([`when_absent`]).
+//!
 //! "Not written by the prospect" is the only author rule the vendor's contract allows: it
 //! documents `authorId` as "the `accountLinkId` or the `externalId` of the thread", in the form
 //! of "a cuid2 or a legacy external ID", so the sender's own messages may carry the account
 //! link id, its X user id or an id never seen before. A rule that wanted the account link id
 //! would miss a DM that landed, and the caller would send it twice.
+
+use crate::decide::error::{Details, Error, ErrorKind};
+use crate::decide::retry::{self, Limits};
 
 /// How far the server's clock may be behind the caller's: messages this much older than the
 /// send's start still count. 2 minutes.
@@ -19,6 +27,8 @@ pub(crate) struct Page {
     pub(crate) messages: Vec<Entry>,
     /// The cursor of the next (older) page.
     pub(crate) next_cursor: Option<Cursor>,
+    /// `isSyncing`: more messages may appear shortly.
+    pub(crate) syncing: bool,
 }
 
 /// Where the next page starts: v1's `nextCursor` object, sent back as `cursorId` and
@@ -83,6 +93,30 @@ pub(crate) fn scan(
     }
 }
 
+/// What a search that found nothing on a page answers.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Absent {
+    /// Not there: `null` (the page was not syncing).
+    Null,
+    /// The thread is syncing: read it again from its newest page after this many milliseconds.
+    Again(u32),
+    /// Still syncing after every read allowed: the caller's error.
+    Unsettled(Error),
+}
+
+/// After a scan found nothing on a page that was `syncing` or not, with `rereads` of the thread
+/// made so far: `null` only from a settled page; while syncing, another read after a backoff,
+/// at most `max_retries` of them. `random` is in `[0, 1)`.
+pub(crate) fn when_absent(syncing: bool, rereads: u32, limits: Limits, random: f64) -> Absent {
+    if !syncing {
+        return Absent::Null;
+    }
+    if rereads < limits.max_retries {
+        return Absent::Again(retry::pause(rereads + 1, limits, random));
+    }
+    Absent::Unsettled(Error::failed(ErrorKind::Unsettled, Details::default()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,7 +152,44 @@ mod tests {
         Page {
             messages,
             next_cursor: next.map(cursor),
+            syncing: false,
         }
+    }
+
+    #[test]
+    fn nothing_found_is_null_only_from_a_page_that_was_not_syncing() {
+        let limits = Limits {
+            max_retries: 2,
+            max_delay_ms: 60_000,
+        };
+        // (syncing, rereads so far) → answer
+        let table = [
+            (false, 0, "null"),
+            (false, 2, "null"),
+            (true, 0, "again 500"),
+            (true, 1, "again 1000"),
+            (true, 2, "unsettled"),
+        ];
+        for (syncing, rereads, want) in table {
+            let got = match when_absent(syncing, rereads, limits, 0.0) {
+                Absent::Null => "null".to_owned(),
+                Absent::Again(ms) => format!("again {ms}"),
+                Absent::Unsettled(e) => {
+                    assert_eq!(e.kind(), ErrorKind::Unsettled);
+                    assert!(!e.maybe_sent());
+                    let text = e.message();
+                    assert!(text.contains("still syncing"), "{text}");
+                    assert!(text.contains("ask again later"), "{text}");
+                    "unsettled".to_owned()
+                }
+            };
+            assert_eq!(got, want, "{syncing} {rereads}");
+        }
+        let short = Limits {
+            max_retries: 1,
+            max_delay_ms: 200,
+        };
+        assert_eq!(when_absent(true, 0, short, 0.0), Absent::Again(200));
     }
 
     const BOUND: f64 = 1_000_000.0; // t1000

@@ -36,8 +36,13 @@ pub(crate) fn next(error: Error, attempts: u32, limits: Limits, random: f64) -> 
         // The server asks for longer than the caller allows: fail now, saying how long.
         Some(asked) if asked > u64::from(limits.max_delay_ms) => Next::Stop(error),
         Some(asked) => Next::Wait(asked as u32),
-        None => Next::Wait(backoff(attempts, random).min(limits.max_delay_ms)),
+        None => Next::Wait(pause(attempts, limits, random)),
     }
+}
+
+/// The backoff after `attempts` attempts, never longer than the caller allows.
+pub(crate) fn pause(attempts: u32, limits: Limits, random: f64) -> u32 {
+    backoff(attempts, random).min(limits.max_delay_ms)
 }
 
 /// Exponential backoff with jitter: 500 ms · 2^(attempts-1), capped, minus up to a quarter.

@@ -119,7 +119,8 @@ pub(crate) fn scope(facts: &Facts) -> Scope {
         | ErrorKind::Timeout
         | ErrorKind::Aborted
         | ErrorKind::Network
-        | ErrorKind::Decode => Scope::Request,
+        | ErrorKind::Decode
+        | ErrorKind::Unsettled => Scope::Request,
     }
 }
 
@@ -167,7 +168,10 @@ pub(crate) fn retryable(facts: &Facts) -> bool {
         },
         // 501, 505 and the like say the request itself will never work.
         ErrorKind::ServerError => matches!(facts.status, Some(500 | 502..=504)),
-        ErrorKind::RateLimited | ErrorKind::Timeout | ErrorKind::Network => true,
+        // A thread still syncing settles by itself: asking again later may answer.
+        ErrorKind::RateLimited | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Unsettled => {
+            true
+        }
         ErrorKind::InvalidRequest
         | ErrorKind::BadRequest
         | ErrorKind::Unauthorized
@@ -299,6 +303,8 @@ mod tests {
         (Via::V1, Some(500), None, false, None, None, ServerError, Request, true),
         (Via::V1, None, None, false, None, None, Timeout, Request, true),
         (Via::V1, None, None, false, None, None, Network, Request, true),
+        // findSent: the thread still syncing after every read allowed.
+        (Via::V1, None, None, false, None, None, Unsettled, Request, true),
     ];
 
     #[test]

@@ -1,5 +1,5 @@
-//! The paths of the v1 reads that find out whether a DM landed, with their query values
-//! percent-encoded.
+//! The paths of the reads that find out whether a DM landed (v1's thread pages, v2's message
+//! read), with their ids and query values percent-encoded.
 
 use crate::input::types::SendMessageRequest;
 
@@ -31,6 +31,15 @@ pub(crate) fn messages_path(thread_id: &str, cursor: Option<(&str, &str)>) -> St
         path.push_str("&cursorTimestamp=");
         push_encoded(&mut path, timestamp);
     }
+    path
+}
+
+/// `/api/v2/messages/{messageId}?expand=thread`: the message a `sendUnconfirmed` named, with
+/// its thread embedded (what a send's answer holds).
+pub(crate) fn message_path(message_id: &str) -> String {
+    let mut path = "/api/v2/messages/".to_owned();
+    push_encoded(&mut path, message_id);
+    path.push_str("?expand=thread");
     path
 }
 
@@ -83,6 +92,14 @@ mod tests {
         assert_eq!(
             messages_path("t1", Some(("m 9", "2026-01-02T03:04:05.000Z"))),
             "/api/v1/threads/t1/messages?limit=100&cursorId=m%209&cursorTimestamp=2026-01-02T03%3A04%3A05.000Z"
+        );
+    }
+
+    #[test]
+    fn the_message_read_encodes_the_id_and_embeds_the_thread() {
+        assert_eq!(
+            message_path("m1x/../y?"),
+            "/api/v2/messages/m1x%2F..%2Fy%3F?expand=thread"
         );
     }
 }

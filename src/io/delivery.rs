@@ -5,16 +5,20 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use js_sys::JsString;
+
 use wasm_bindgen::prelude::*;
 use web_sys::Response;
 
 use crate::decide::answer::{self, Call, Context, ErrorBody, Header, Reply, Verdict};
+use crate::decide::confirm::{self, Settled};
 use crate::decide::error::{Cause, Details, Error, ErrorKind};
 use crate::decide::fault::Fault;
 use crate::decide::pace;
 use crate::decide::redact;
 use crate::decide::retry::{self, Next};
-use crate::input::types::{Meta, RateLimit};
+use crate::input::query;
+use crate::input::types::{ConfirmedBy, Meta, RateLimit};
 use crate::io::parse;
 use crate::io::session::Session;
 use crate::io::thrown::describe;
@@ -92,6 +96,15 @@ pub struct Delivery {
     message_id: Option<String>,
     /// The budget the last answer that reported one said, for the caller's error.
     reported: Option<RateLimit>,
+    /// A v2 send X did not confirm (`sendUnconfirmed`), settled by reading the message it
+    /// named: that answer, while the reads run.
+    unconfirmed: Option<Error>,
+    /// The reads of that message so far.
+    reads: u32,
+    /// The URL the next attempt reads instead, once (the message to settle).
+    reroute: Option<JsString>,
+    /// How long the first attempt waits before it goes (a read of a thread that was syncing).
+    hold_ms: u32,
     outcome: Rc<Cell<Option<Outcome>>>,
     rejection: Option<Rejection>,
 }
@@ -126,6 +139,10 @@ impl Delivery {
             uncertain: false,
             message_id: None,
             reported: None,
+            unconfirmed: None,
+            reads: 0,
+            reroute: None,
+            hold_ms: 0,
             outcome,
             rejection,
         }
@@ -143,6 +160,11 @@ impl Delivery {
         }
         self.outcome.set(Some(outcome));
         -1
+    }
+
+    /// Makes the first attempt wait `ms` milliseconds first (honouring the caller's signal).
+    pub(crate) fn hold(&mut self, ms: u32) {
+        self.hold_ms = ms;
     }
 
     /// Remembers what a failed attempt left uncertain, for the error the caller may get later.
@@ -192,51 +214,100 @@ impl Delivery {
             self.reported = reported.or(self.reported);
         }
         let status = response.as_ref().map(Response::status);
+        let confirming = self.unconfirmed.is_some();
+        let call = if confirming { Call::Confirm } else { self.call };
+        // A read of the message to settle: its answer is a send's once X has it.
+        let mut text = text;
+        let mut pending = false;
+        if confirming && fault == Fault::None && status == Some(200) {
+            text = parse::confirmed(&text);
+            pending = text.is_undefined();
+        }
         let mut reply = JsReply {
             status,
             response: response.as_ref(),
             text: &text,
             cause: &cause,
             value: None,
-            call: self.call,
+            call,
             token: self.session.token.expose(),
             meta: Meta {
                 status: status.unwrap_or_default(),
                 request_id: None,
                 attempts: self.attempts,
                 rate_limit: reported,
+                confirmed_by: confirming.then_some(ConfirmedBy::Read),
             },
         };
         let context = Context {
-            call: self.call,
+            call,
             key: self.key.as_deref(),
             token: self.session.token.expose(),
             attempts: self.attempts,
             timeout_ms: self.timeout_ms,
         };
-        match answer::judge(&mut reply, fault, &context) {
+        let judged = (!pending).then(|| answer::judge(&mut reply, fault, &context));
+        let random = || js_sys::Math::random();
+        let limits = self.session.limits;
+        let verdict = match self.unconfirmed.take() {
+            // A read of the message to settle.
+            Some(unconfirmed) => {
+                self.reads += 1;
+                let read = confirm::read(judged.as_ref());
+                match confirm::after_read(read, self.reads, limits, random()) {
+                    Settled::Sent => Verdict::Sent,
+                    Settled::Wait(ms) => {
+                        self.unconfirmed = Some(unconfirmed);
+                        return wait(ms);
+                    }
+                    Settled::Stop { maybe_sent } => {
+                        let attempts = self.attempts;
+                        Verdict::Failed(confirm::settled(unconfirmed, maybe_sent, attempts))
+                    }
+                }
+            }
+            None => judged.unwrap_or(Verdict::Sent),
+        };
+        match verdict {
             Verdict::Sent => {
                 // The parsed value carries the same meta for a JavaScript caller.
                 let meta = reply.meta;
                 let value = reply.value.unwrap_or_default();
                 self.end(Ok(Delivered { value, text, meta }))
             }
-            Verdict::Failed(error) => self.end(Err(error)),
+            Verdict::Failed(error) => match confirm::to_read(&error).filter(|_| self.reads == 0) {
+                // Never sent again: the message it names is read instead, after a moment.
+                Some(id) => {
+                    self.reroute = Some(JsString::from(self.session.url(&query::message_path(id))));
+                    self.uncertain = false;
+                    self.unconfirmed = Some(error);
+                    wait(confirm::wait_ms(0, limits, random()))
+                }
+                None => self.end(Err(error)),
+            },
             Verdict::Retry(error) => {
                 self.note(&error);
-                let random = js_sys::Math::random();
-                match retry::next(error, self.attempts, self.session.limits, random) {
-                    Next::Wait(ms) => i32::try_from(ms).unwrap_or(i32::MAX),
+                match retry::next(error, self.attempts, limits, random()) {
+                    Next::Wait(ms) => wait(ms),
                     Next::Stop(error) => self.end(Err(error)),
                 }
             }
         }
     }
 
+    /// Asked after a wait: the URL the next attempt GETs instead of the request so far (the
+    /// message of a send X did not confirm), once; `undefined` to go on as before.
+    pub fn reroute(&mut self) -> Option<JsString> {
+        self.reroute.take()
+    }
+
     /// Asked before each attempt: 0 when it may go now (it is then counted in flight), the
     /// milliseconds to hold it when the team budget says it would be refused, or -1 when that
     /// hold is longer than the caller allows (the send is then over: `rate_limited`).
     pub fn admit(&mut self) -> i32 {
+        if self.hold_ms > 0 {
+            return wait(std::mem::take(&mut self.hold_ms));
+        }
         let session = &self.session;
         let hold = if session.pace {
             let budget = session.budget.get();
@@ -271,7 +342,7 @@ impl Delivery {
             );
             return self.end(Err(error));
         }
-        i32::try_from(hold).unwrap_or(i32::MAX)
+        wait(hold)
     }
 
     /// The answer for a JavaScript caller once the send is over: the parsed response, or the
@@ -310,6 +381,11 @@ impl Delivery {
     }
 }
 
+/// A wait in milliseconds as the fetch loop takes it.
+fn wait(ms: u32) -> i32 {
+    i32::try_from(ms).unwrap_or(i32::MAX)
+}
+
 /// One attempt's answer, read from JavaScript only as far as the verdict asks.
 struct JsReply<'a> {
     status: Option<u16>,
@@ -337,15 +413,20 @@ impl Reply for JsReply<'_> {
     }
 
     fn check_success(&mut self) -> Result<(), String> {
-        // A send's answer is checked and gets its meta; a read's is any JSON.
+        // A send's answer (and a settled one's) is checked and gets its meta; a read's is any
+        // JSON.
         let send = self.call != Call::Read;
         if send {
             // The request id is the server's text: redacted like every other.
             let request_id = self.header(Header::RequestId);
             self.meta.request_id = request_id.map(|id| redact::redact(&id, self.token));
         }
-        // A v2 `200` is a replay of the key (`201`: sent now).
-        let replayed = (self.call == Call::SendV2).then_some(self.status == Some(200));
+        // A v2 `200` is a replay of the key (`201`: sent now); a settled send is not.
+        let replayed = match self.call {
+            Call::SendV2 => Some(self.status == Some(200)),
+            Call::Confirm => Some(false),
+            _ => None,
+        };
         let meta = send.then_some(&self.meta);
         self.value = Some(parse::body(self.text, meta, replayed)?);
         Ok(())

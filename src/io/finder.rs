@@ -12,7 +12,7 @@ use web_sys::AbortSignal;
 
 use crate::decide::answer::Call;
 use crate::decide::error::Error;
-use crate::decide::reconcile::{self, Cursor, Scan};
+use crate::decide::reconcile::{self, Absent, Cursor, Scan};
 use crate::input::query;
 use crate::input::types::SendMessageRequest;
 use crate::io::delivery::{lost, Delivered, Delivery, Outcome, Rejection};
@@ -56,6 +56,10 @@ pub struct Finder {
     timeout_ms: u32,
     signal: Option<AbortSignal>,
     step: Step,
+    /// How many times the thread was read again because it was syncing.
+    rereads: u32,
+    /// How long the next read waits first (the thread was syncing).
+    hold_ms: u32,
     /// Whether a read was started and its outcome is still to be judged.
     reading: bool,
     /// Where the read in flight leaves its outcome.
@@ -90,6 +94,8 @@ impl Finder {
             timeout_ms,
             signal,
             step: Step::Lookup,
+            rereads: 0,
+            hold_ms: 0,
             reading: false,
             outcome: Rc::new(Cell::new(None)),
             rejection,
@@ -147,7 +153,24 @@ impl Finder {
                         prospect,
                         cursor: found.next_cursor,
                     },
-                    Scan::Absent => Step::Done(Ok(None)),
+                    Scan::Absent => {
+                        let random = js_sys::Math::random();
+                        let limits = self.session.limits;
+                        match reconcile::when_absent(found.syncing, self.rereads, limits, random) {
+                            Absent::Null => Step::Done(Ok(None)),
+                            // From the newest page again, once the wait is over.
+                            Absent::Again(ms) => {
+                                self.rereads += 1;
+                                self.hold_ms = ms;
+                                Step::Page {
+                                    thread_id,
+                                    prospect,
+                                    cursor: None,
+                                }
+                            }
+                            Absent::Unsettled(error) => Step::Done(Err(error)),
+                        }
+                    }
                 }
             }
             (done @ Step::Done(_), Ok(_)) => done,
@@ -184,7 +207,7 @@ impl Finder {
             ),
             Step::Done(_) => return None,
         };
-        let delivery = Delivery::new(
+        let mut delivery = Delivery::new(
             Rc::clone(&self.session),
             Call::Read,
             None,
@@ -192,6 +215,7 @@ impl Finder {
             Rc::clone(&self.outcome),
             None,
         );
+        delivery.hold(std::mem::take(&mut self.hold_ms));
         self.reading = true;
         let url = JsString::from(self.session.url(&path));
         let authorization = &self.session.wire().authorization;

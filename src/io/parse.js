@@ -10,9 +10,9 @@ export function header(response, name) {
 
 /**
  * `text` (a 2xx body) parsed as JSON. Given the `meta` of a send (built in Rust: `{ status,
- * requestId?, attempts, rateLimit? }`), `message.id`, `message.content` and `thread.id` must be
- * strings, and `meta` and `replayed` (when given) are set on the value. Throws what is wrong,
- * in words.
+ * requestId?, attempts, rateLimit?, confirmedBy? }`), `message.id`, `message.content` and
+ * `thread.id` must be strings, and `meta` and `replayed` (when given) are set on the value.
+ * Throws what is wrong, in words.
  */
 export function success(text, meta, replayed) {
   let value;
@@ -36,6 +36,18 @@ export function success(text, meta, replayed) {
 /** `{ limit, remaining, resetAt }` (resetAt in Unix milliseconds): a team budget. */
 export function rateLimit(limit, remaining, resetAt) {
   return { limit, remaining, resetAt };
+}
+
+/**
+ * A message read with its thread (`GET /api/v2/messages/{id}?expand=thread`, as text) as a
+ * send's answer `{ message, thread }` (as text) when X has it (`platformId` is a string); else
+ * `undefined`.
+ */
+export function confirmed(text) {
+  try {
+    const { thread, ...message } = JSON.parse(text);
+    if (typeof message.platformId == "string") return JSON.stringify({ message, thread });
+  } catch {}
 }
 
 /**
@@ -85,14 +97,15 @@ export function lookupThread(value) {
 
 /**
  * A parsed page of `GET /threads/{id}/messages` as far as reconciling reads it, flat:
- * `[nextCursor.id, nextCursor.timestamp, then content, authorId, createdAt of each message]`;
+ * `[nextCursor.id, nextCursor.timestamp, isSyncing === true, then content, authorId, createdAt
+ * of each message]`;
  * a field of the wrong type (or of an entry that is not an object) is `undefined`, so entry
  * `i` is `messages[i]`.
  */
 export function pageEntries(value) {
   const page = object(value) ?? {};
   const cursor = object(page.nextCursor) ?? {};
-  const flat = [string(cursor.id), string(cursor.timestamp)];
+  const flat = [string(cursor.id), string(cursor.timestamp), page.isSyncing === true];
   if (Array.isArray(page.messages)) {
     for (const m of page.messages) {
       const { content, authorId, createdAt } = object(m) ?? {};

@@ -22,6 +22,9 @@ extern "C" {
         meta: Option<JsMeta>,
         replayed: Option<bool>,
     ) -> Result<JsValue, JsValue>;
+    /// A message read with its thread as a send's answer `{ message, thread }` (text), when X
+    /// has it (its `platformId` is set); else `undefined`.
+    pub(crate) fn confirmed(text: &JsValue) -> JsValue;
     /// `{ limit, remaining, resetAt }`.
     #[wasm_bindgen(js_name = rateLimit)]
     fn rate_limit_object(limit: f64, remaining: f64, reset_at: f64) -> JsValue;
@@ -32,7 +35,7 @@ extern "C" {
     /// `{ id, platformId, externalId }`, or `null`; throws what is wrong.
     #[wasm_bindgen(js_name = lookupThread, catch)]
     fn lookup(value: &JsValue) -> Result<Option<Object>, JsValue>;
-    /// `[nextCursor.id, nextCursor.timestamp, content, authorId, createdAt, content, ...]`.
+    /// `[nextCursor.id, nextCursor.timestamp, isSyncing, content, authorId, createdAt, ...]`.
     #[wasm_bindgen(js_name = pageEntries)]
     fn page_entries(value: &JsValue) -> Array;
     /// `value.messages[index]`.
@@ -53,6 +56,8 @@ extern "C" {
     fn set_attempts(this: &JsMeta, attempts: u32);
     #[wasm_bindgen(method, setter = rateLimit)]
     fn set_rate_limit(this: &JsMeta, budget: JsValue);
+    #[wasm_bindgen(method, setter = confirmedBy)]
+    fn set_confirmed_by(this: &JsMeta, by: &str);
 }
 
 /// What `parse.js` threw: what is wrong with the body, in words.
@@ -74,7 +79,7 @@ pub(crate) fn rate_limit_value(budget: &RateLimit) -> JsValue {
     )
 }
 
-/// `meta` as the JavaScript object `{ status, requestId?, attempts, rateLimit? }`.
+/// `meta` as the JavaScript object `{ status, requestId?, attempts, rateLimit?, confirmedBy? }`.
 fn meta_value(meta: &Meta) -> JsMeta {
     let js: JsMeta = Object::new().unchecked_into();
     js.set_status(meta.status);
@@ -84,6 +89,9 @@ fn meta_value(meta: &Meta) -> JsMeta {
     js.set_attempts(meta.attempts);
     if let Some(budget) = &meta.rate_limit {
         js.set_rate_limit(rate_limit_value(budget));
+    }
+    if meta.confirmed_by.is_some() {
+        js.set_confirmed_by("read");
     }
     js
 }
@@ -131,14 +139,15 @@ pub(crate) fn page(value: &JsValue) -> Page {
         _ => None,
     };
     Page {
-        messages: (0..(flat.length() - 2) / 3)
+        messages: (1..flat.length() / 3)
             .map(|i| Entry {
-                content: text(3 * i + 2),
-                author_id: text(3 * i + 3),
-                created_at: text(3 * i + 4),
+                content: text(3 * i),
+                author_id: text(3 * i + 1),
+                created_at: text(3 * i + 2),
             })
             .collect(),
         next_cursor,
+        syncing: flat.get(2).is_truthy(),
     }
 }
 

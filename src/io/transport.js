@@ -12,14 +12,15 @@
  * global `fetch`, looked up at each attempt), with `key` as its `Idempotency-Key` when given,
  * its own timeout (`timeoutMs`) and the caller's `signal`, both of which cancel the fetch itself.
  * Before each attempt the delivery admits it or says how long to hold it (pacing); between
- * attempts the loop waits as long as the delivery says, or until `signal`.
+ * attempts the loop waits as long as the delivery says, or until `signal`, and GETs another
+ * URL from then on when the delivery names one.
  */
 export async function deliver(delivery, fetcher, url, authorization, body, key, timeoutMs, signal) {
   const headers = { authorization };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (key !== undefined) headers["idempotency-key"] = key;
   // A redirect is never followed, so the token never goes to another host.
-  const init = { method: body === undefined ? "GET" : "POST", headers, body, redirect: "manual" };
+  let init = { method: body === undefined ? "GET" : "POST", headers, body, redirect: "manual" };
   try {
     for (;;) {
       // When the caller's signal fired before an attempt, there is nothing to report: no
@@ -30,6 +31,12 @@ export async function deliver(delivery, fetcher, url, authorization, body, key, 
       if (wait === 0) wait = await attempt(delivery, fetcher, url, init, timeoutMs, signal);
       if (wait < 0) return settled(delivery.finish());
       await pause(wait, signal);
+      // A send X did not confirm is never sent again: the message it named is read instead.
+      const read = delivery.reroute();
+      if (read) {
+        url = read;
+        init = { headers: { authorization }, redirect: "manual" };
+      }
     }
   } finally {
     delivery.free();

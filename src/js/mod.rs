@@ -60,7 +60,9 @@ impl InboxClient {
     /// Sends a DM through v2, exactly once: every attempt of this call carries the same
     /// `Idempotency-Key` (`options.idempotencyKey`, or a random one), so every transient
     /// failure is retried without risk of a duplicate. Resolves to `{ message, thread,
-    /// replayed }`; `replayed` is true when the key had already delivered this DM.
+    /// replayed }`; `replayed` is true when the key had already delivered this DM. A `502
+    /// sendUnconfirmed` is never sent again: the message it names is read instead
+    /// (`meta.confirmedBy: "read"` when X has it).
     #[wasm_bindgen(js_name = send, unchecked_return_type = "Promise<SendResult>")]
     pub fn send(&self, request: Ts<SendRequest>, options: Option<JsIdempotentOptions>) -> Promise {
         self.launch(self.job(&request.js_value(), options.as_deref(), true))
@@ -68,7 +70,8 @@ impl InboxClient {
 
     /// Finds out whether a v1 DM that failed with `maybeSent` landed: resolves to the message,
     /// or `null` when it did not (then sending it again cannot duplicate it). `options.since`
-    /// is when that send started (Unix ms).
+    /// is when that send started (Unix ms). Never `null` from a thread still syncing: it reads
+    /// again, then rejects with kind `unsettled` (ask again later).
     #[wasm_bindgen(js_name = findSent, unchecked_return_type = "Promise<Message | null>")]
     pub fn find_sent(
         &self,

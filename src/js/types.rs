@@ -80,7 +80,7 @@ export interface RequestProblem {
 export type InboxErrorKind =
     | "invalid_request" | "bad_request" | "unauthorized" | "forbidden" | "not_found"
     | "conflict" | "unprocessable" | "rate_limited" | "server_error" | "unexpected_status"
-    | "timeout" | "aborted" | "network" | "decode";
+    | "timeout" | "aborted" | "network" | "decode" | "unsettled";
 
 /**
  * What a failure is about: this request (its content, shape or key, or one attempt's

@@ -326,11 +326,10 @@ macro_rules! delivery_suite {
 
         #[wasm_bindgen_test]
         async fn v2_processed_then_lost_answers_resolve_once_as_replays() {
-            // Processed, then: a 500, a 502 sendUnconfirmed, a dropped connection, a hang past
-            // the timeout. Each send resolves once, replayed, and one DM is stored.
+            // Processed, then: a 500, a dropped connection, a hang past the timeout. Each send
+            // resolves once, replayed, and one DM is stored.
             for (name, fault) in [
                 ("500", serde_json::json!({ "api": "v2", "process": true, "status": 500 })),
-                ("502", serde_json::json!({ "api": "v2", "process": true, "status": 502 })),
                 ("close", serde_json::json!({ "api": "v2", "process": true, "action": "close" })),
                 ("hang", serde_json::json!({ "api": "v2", "process": true, "action": "hang" })),
             ] {
@@ -343,6 +342,32 @@ macro_rules! delivery_suite {
                 assert_eq!(sent.message.content, content);
                 assert_eq!(stored_count(&content).await, 1, "{name}: stored once");
             }
+        }
+
+        #[wasm_bindgen_test]
+        async fn v2_send_unconfirmed_is_never_resent_but_settled_by_reading_the_message() {
+            // X has it: the read confirms it, one DM.
+            script_faults(serde_json::json!([{ "api": "v2", "process": true, "status": 502 }])).await;
+            let content = format!("v2 unconfirmed sent {}", nonce());
+            let request = SendRequest::new(Target::x_user(ACCOUNT, PROSPECT), content.clone());
+            let sent = client().send(&request, &SendOptions::default()).await.expect("confirmed");
+            assert!(!sent.replayed);
+            assert_eq!(sent.meta.confirmed_by, Some(inbox_sender::ConfirmedBy::Read));
+            assert_eq!(sent.message.content, content);
+            assert_eq!(received_count(&content).await, 1, "one POST");
+            assert_eq!(stored_count(&content).await, 1);
+
+            // X never got it: the read is a 404, nothing stored, and the caller is told so.
+            script_faults(serde_json::json!([{ "api": "v2", "status": 502, "code": "sendUnconfirmed" }])).await;
+            let content = format!("v2 unconfirmed lost {}", nonce());
+            let request = SendRequest::new(Target::x_user(ACCOUNT, PROSPECT), content.clone());
+            let error = client().send(&request, &SendOptions::default()).await.expect_err("not sent");
+            let details = error.details().expect("details");
+            assert_eq!(details.api_code.as_deref(), Some("sendUnconfirmed"));
+            assert!(details.message_id.is_some());
+            assert!(!error.maybe_sent());
+            assert_eq!(received_count(&content).await, 1, "one POST");
+            assert_eq!(stored_count(&content).await, 0);
         }
 
         #[wasm_bindgen_test]

@@ -49,7 +49,6 @@ test("v2: without a key each call makes a random one (at least 122 bits), the sa
 // Processed, then the answer is lost: each resolves once, as a replay, and one DM is stored.
 for (const [name, fault, options] of [
   ["a 500", { status: 500 }, {}],
-  ["a 502 sendUnconfirmed", { status: 502 }, {}],
   ["a dropped connection", { action: "close" }, {}],
   ["a timeout", { action: "hang" }, { timeoutMs: 300 }],
 ]) {
@@ -76,7 +75,7 @@ test("v2: 409 sendInProgress while the first request is still processing: waits,
 });
 
 test("v2: retries run out on an uncertain failure: maybeSent, the key, messageId, and resending with the key is safe", async () => {
-  await emulator.control.faults({ api: "v2", process: true, status: 502 }, { api: "v2", status: 502, times: 2 });
+  await emulator.control.faults({ api: "v2", process: true, status: 409 }, { api: "v2", status: 502, times: 2 });
   const content = unique("v2 unconfirmed");
   const c = client();
   const error = await rejection(c.send({ target, content }, { idempotencyKey: `k-${content}` }));
@@ -89,6 +88,77 @@ test("v2: retries run out on an uncertain failure: maybeSent, the key, messageId
   const again = await c.send({ target, content }, { idempotencyKey: error.idempotencyKey });
   assert.equal(again.replayed, true);
   assert.equal(again.message.id, error.messageId);
+  assert.equal((await emulator.control.stored(content)).length, 1);
+});
+
+// 502 sendUnconfirmed: never sent again (the vendor releases the key, so a resend would be a
+// second DM); the message it names is read instead.
+const posts = async (content) =>
+  (await emulator.control.requests()).filter((r) => r.method === "POST" && r.body.includes(content)).length;
+const reads = async () => (await emulator.control.requests()).filter((r) => r.method === "GET" && r.path.startsWith("/api/v2/messages/"));
+
+test("v2: sendUnconfirmed and X has it: one POST, the message read confirms it, stored once", async () => {
+  await emulator.control.faults({ api: "v2", process: true, status: 502 });
+  const content = unique("v2 unconfirmed delivered");
+  const sent = await client().send({ target, content });
+  assert.equal(sent.replayed, false);
+  assert.equal(sent.meta.confirmedBy, "read");
+  assert.equal(sent.meta.attempts, 2);
+  assert.equal(sent.message.content, content);
+  assert.equal(typeof sent.message.platformId, "string");
+  assert.equal(sent.thread.id, sent.message.threadId);
+  assert.equal(await posts(content), 1, "never sent again");
+  assert.equal((await emulator.control.stored(content)).length, 1, "stored exactly once");
+  const [read] = await reads();
+  assert.equal(read.path, `/api/v2/messages/${sent.message.id}`);
+});
+
+test("v2: sendUnconfirmed and X does not have it: one POST, a 404 read, maybeSent: false, and a new send is stored once", async () => {
+  await emulator.control.faults({ api: "v2", status: 502, code: "sendUnconfirmed" });
+  const content = unique("v2 unconfirmed lost");
+  const c = client();
+  const error = await rejection(c.send({ target, content }, { idempotencyKey: `k-${content}` }));
+  assert.equal(error.kind, "server_error");
+  assert.equal(error.apiCode, "sendUnconfirmed");
+  assert.equal(error.maybeSent, false);
+  assert.equal(error.idempotencyKey, undefined, "the released key is not offered");
+  assert.ok(error.messageId);
+  assert.equal(error.attempts, 2, "the send and one read");
+  assert.match(error.message, /X never got it: no such message/);
+  assert.equal(await posts(content), 1, "never sent again");
+  assert.equal((await reads()).length, 1);
+  assert.equal((await emulator.control.stored(content)).length, 0, "not stored");
+  await c.send({ target, content });
+  assert.equal((await emulator.control.stored(content)).length, 1, "the new send is the only DM");
+});
+
+test("v2: sendUnconfirmed and X never confirms: maxRetries reads, then maybeSent with the messageId to read later", async () => {
+  const pending = JSON.stringify({ id: "m1", threadId: "t1", content: "x", platformId: null });
+  await emulator.control.faults(
+    { api: "v2", process: true, status: 502 },
+    { path: "*", method: "GET", times: 0, status: 200, body: pending },
+  );
+  const content = unique("v2 unconfirmed pending");
+  const error = await rejection(client({ maxRetries: 2 }).send({ target, content }));
+  assert.equal(error.kind, "server_error");
+  assert.equal(error.apiCode, "sendUnconfirmed");
+  assert.equal(error.maybeSent, true);
+  assert.equal(error.idempotencyKey, undefined);
+  assert.equal(error.attempts, 3, "the send and two reads");
+  const [stored] = await emulator.control.stored(content);
+  assert.equal(error.messageId, stored.id);
+  assert.match(error.message, new RegExp(`read message ${stored.id} later`));
+  assert.equal(await posts(content), 1, "never sent again");
+  assert.equal((await reads()).length, 2, "maxRetries reads");
+});
+
+test("v2: sendUnconfirmed, then a read that fails: read again, and it confirms", async () => {
+  await emulator.control.faults({ api: "v2", process: true, status: 502 }, { path: "*", method: "GET", status: 503 });
+  const content = unique("v2 unconfirmed read retried");
+  const sent = await client().send({ target, content });
+  assert.equal(sent.meta.confirmedBy, "read");
+  assert.equal(await posts(content), 1);
+  assert.equal((await reads()).length, 2);
   assert.equal((await emulator.control.stored(content)).length, 1);
 });
 

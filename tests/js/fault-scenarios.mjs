@@ -601,7 +601,6 @@ export const scenarios = [
   // ---- v2 (client.send): processed, then the answer is lost; the retry replays the key ----
   ...[
     ["a 500", { status: 500 }, undefined],
-    ["a 502 sendUnconfirmed", { status: 502 }, undefined],
     ["a dropped connection", { action: "close" }, undefined],
     ["a timeout", { action: "hang" }, { timeoutMs: 500 }],
   ].map(([what, fault, options]) => ({
@@ -616,6 +615,30 @@ export const scenarios = [
       return sent;
     },
   })),
+  // ---- v2: 502 sendUnconfirmed is never sent again; the message it names is read ----
+  {
+    name: "v2: processed, then 502 sendUnconfirmed: one POST, the read confirms it, stored once",
+    async run(t) {
+      await t.faults({ api: "v2", process: true, status: 502 });
+      const sent = await t.sendV2(t.client());
+      ok(!sent.error, `the send failed: ${sent.error?.kind}: ${sent.error?.message}`);
+      eq(sent.result.replayed, false, "replayed");
+      eq(sent.result.meta.confirmedBy, "read", "meta.confirmedBy");
+      eq(await t.stored(sent.content), 1, "stored exactly once");
+      return sent;
+    },
+  },
+  {
+    name: "v2: 502 sendUnconfirmed that X never got: the read is a 404, maybeSent: false, nothing stored",
+    async run(t) {
+      await t.faults({ api: "v2", status: 502, code: "sendUnconfirmed" });
+      const sent = await t.sendV2(t.client());
+      props(sent.error, { kind: "server_error", apiCode: "sendUnconfirmed", maybeSent: false, attempts: 2 });
+      ok(typeof sent.error.messageId === "string", "messageId");
+      eq(await t.stored(sent.content), 0, "not stored");
+      return sent;
+    },
+  },
   // ---- what each call reports and uses (SPEC 12) ----
   {
     name: "the fetch option: every attempt goes through it as fetch(url, init); meta counts them",

@@ -67,3 +67,36 @@ test("findSent follows nextCursor ({ id, timestamp }) to a DM on an older page",
   const second = new URLSearchParams(reads[1].query ?? "");
   assert.ok(second.get("cursorId") && second.get("cursorTimestamp"), `both cursor fields sent: ${reads[1].query}`);
 });
+
+test("findSent never answers null from a syncing thread: it reads again, then says unsettled", async () => {
+  const emulator = await emulatorWith("link");
+  await emulator.control.reset();
+  const c = new InboxClient({ token: emulator.token, baseUrl: emulator.url, maxRetries: 2, pace: false });
+  const since = Date.now();
+  const landed = v1(unique("landed while syncing"));
+  const threadId = (await c.sendMessage(landed)).thread.id;
+  const pageReads = async () =>
+    (await emulator.control.requests()).filter((r) => r.method === "GET" && r.path === `/api/v1/threads/${threadId}/messages`).length;
+  const lost = v1(unique("not sent while syncing"));
+
+  // Syncing for two reads: the third, settled, is the one that may say null.
+  await emulator.control.syncing(threadId, 2);
+  let before = await pageReads();
+  assert.equal(await c.findSent(lost, { since }), null);
+  assert.equal((await pageReads()) - before, 3, "read until the thread settled");
+
+  // Syncing for longer than 1 + maxRetries reads: unsettled, never null.
+  await emulator.control.syncing(threadId, 5);
+  before = await pageReads();
+  const error = await rejection(c.findSent(lost, { since }));
+  assert.equal(error.kind, "unsettled");
+  assert.equal(error.maybeSent, false);
+  assert.match(error.message, /still syncing/);
+  assert.match(error.message, /ask again later/);
+  assert.equal((await pageReads()) - before, 3);
+
+  // A DM that landed is found even while the thread syncs.
+  const found = await c.findSent(landed, { since });
+  assert.equal(found?.content, landed.content);
+  assert.equal((await emulator.control.stored(lost.content)).length, 0);
+});

@@ -56,6 +56,8 @@ function controlApi(url, token) {
     reset: () => post("/__emulator/reset", {}),
     config: (body) => post("/__emulator/config", body),
     faults: (...faults) => post("/__emulator/faults", { faults }),
+    /** The thread's next `reads` message pages say `isSyncing: true`. */
+    syncing: (threadId, reads) => post("/__emulator/syncing", { threadId, reads }),
     messages: () => json("/__emulator/messages"),
     requests: () => json("/__emulator/requests"),
     threadMessages: (threadId) =>

@@ -89,9 +89,19 @@ test("v2 5xx: retryable with the key, except sendUnconfirmed, which may have bee
   await client().send({ target, content }, { idempotencyKey: failed.idempotencyKey });
   assert.equal((await emulator.control.stored(content)).length, 1);
 
+  // sendUnconfirmed is settled by reading the message it names: a 404 says X never got it...
   await emulator.control.faults(v2Answer(502, "sendUnconfirmed", { messageId: "msg_unconfirmed" }));
+  const lost = await rejection(client({ maxRetries: 0 }).send({ target, content: unique("unconfirmed") }));
+  assert.deepEqual(facts(lost), { kind: "server_error", scope: "request", retryable: false, apiCode: "sendUnconfirmed", maybeSent: false });
+  // ...and a message without its platformId leaves it maybe delivered: never retryable.
+  const pending = JSON.stringify({ id: "msg_unconfirmed", threadId: "t1", content: "x", platformId: null });
+  await emulator.control.faults(
+    v2Answer(502, "sendUnconfirmed", { messageId: "msg_unconfirmed" }),
+    { path: "*", method: "GET", status: 200, body: pending },
+  );
   const unconfirmed = await rejection(client({ maxRetries: 0 }).send({ target, content: unique("unconfirmed") }));
   assert.deepEqual(facts(unconfirmed), { kind: "server_error", scope: "request", retryable: false, apiCode: "sendUnconfirmed", maybeSent: true });
+  assert.equal(unconfirmed.idempotencyKey, undefined, "the key the vendor released is not offered");
 });
 
 test("v1: unknown prospect is the recipient's, unknown account link the sender's, a refused token the team's", async () => {

@@ -29,12 +29,18 @@ after(() => emulator?.stop());
 
 const BODY = JSON.stringify({ accountLinkId: "acct1sales", content: "transport test", externalPlatformId: "1566123362161725440" });
 
-/** A delivery that answers each settle from `plan` (a function of the call) and records calls. */
-function recording(plan) {
+/**
+ * A delivery that answers each settle from `plan` (a function of the call) and records calls;
+ * after a wait, the next attempt GETs `reroutes` in turn (`undefined`: as before).
+ */
+function recording(plan, reroutes = []) {
   const calls = [];
   return {
     calls,
     freed: 0,
+    reroute() {
+      return reroutes.shift();
+    },
     settle(response, text, cause, aborted, timedOut, refused) {
       const call = { status: response?.status, text, cause, aborted, timedOut, refused, at: performance.now() };
       call.fault = fault(call);
@@ -78,6 +84,29 @@ test("a retry waits as long as the delivery says, then attempts again", async ()
   assert.equal(first.status, 503);
   assert.equal(second.status, 200);
   assert.ok(second.at - first.at >= 140, `waited ${second.at - first.at} ms`);
+});
+
+test("after a wait, a URL the delivery names is read with a GET: no body, no key, the same token", async () => {
+  await emulator.control.reset();
+  const sent = await fetch(`${emulator.url}/api/v2/messages`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${emulator.token}`, "content-type": "application/json" },
+    body: JSON.stringify({ target: { type: "profile", accountLinkId: "acct1sales", platform: "twitter", platformId: "1566123362161725440" }, content: "to read back" }),
+  });
+  const { message } = await sent.json();
+  const read = `${emulator.url}/api/v2/messages/${message.id}?expand=thread`;
+  const delivery = recording((n) => (n === 1 ? 10 : -1), [read]);
+  await deliver(delivery, undefined, `${emulator.url}/api/v2/messages`, `Bearer ${emulator.token}`, BODY, "k-read", 30_000);
+  const [first, second] = delivery.calls;
+  assert.equal(first.status, 400, "the send itself (a v1 body on v2) was refused");
+  assert.equal(second.status, 200);
+  assert.equal(JSON.parse(second.text).thread.id, message.threadId);
+  const requests = (await emulator.control.requests()).slice(-2);
+  assert.deepEqual(requests.map((r) => r.method), ["POST", "GET"]);
+  assert.equal(requests[1].path, `/api/v2/messages/${message.id}`);
+  assert.equal(requests[1].headers["idempotency-key"], undefined);
+  assert.equal(requests[1].headers["content-type"], undefined);
+  assert.equal(requests[1].body, "");
 });
 
 test("a signal that fired before the first attempt sends nothing", async () => {

@@ -84,7 +84,7 @@ export interface RequestProblem {
 export type InboxErrorKind =
 | "invalid_request" | "bad_request" | "unauthorized" | "forbidden" | "not_found"
 | "conflict" | "unprocessable" | "rate_limited" | "server_error" | "unexpected_status"
-| "timeout" | "aborted" | "network" | "decode";
+| "timeout" | "aborted" | "network" | "decode" | "unsettled";
 
 /**
  * What a failure is about: this request (its content, shape or key, or one attempt's
@@ -560,6 +560,11 @@ export interface SendRequest {
 }
 
 /**
+ * How a send that was not answered with its result was confirmed.
+ */
+export type ConfirmedBy = "read";
+
+/**
  * The person a thread is with.
  */
 export interface Prospect {
@@ -754,6 +759,12 @@ export interface Meta {
      * The budget this answer's `X-RateLimit-*` headers reported, when it had them.
      */
     rateLimit?: RateLimit;
+    /**
+     * Set when the send was not answered with its result but settled afterwards: `"read"`
+     * when X did not confirm the send (`502 sendUnconfirmed`) and reading the message found
+     * that X has it. `status` is then the read's.
+     */
+    confirmedBy?: ConfirmedBy;
 }
 
 /**
@@ -868,7 +879,8 @@ export class InboxClient {
     /**
      * Finds out whether a v1 DM that failed with `maybeSent` landed: resolves to the message,
      * or `null` when it did not (then sending it again cannot duplicate it). `options.since`
-     * is when that send started (Unix ms).
+     * is when that send started (Unix ms). Never `null` from a thread still syncing: it reads
+     * again, then rejects with kind `unsettled` (ask again later).
      */
     findSent(request: SendMessageRequest, options?: FindSentOptions | null): Promise<Message | null>;
     /**
@@ -885,7 +897,9 @@ export class InboxClient {
      * Sends a DM through v2, exactly once: every attempt of this call carries the same
      * `Idempotency-Key` (`options.idempotencyKey`, or a random one), so every transient
      * failure is retried without risk of a duplicate. Resolves to `{ message, thread,
-     * replayed }`; `replayed` is true when the key had already delivered this DM.
+     * replayed }`; `replayed` is true when the key had already delivered this DM. A `502
+     * sendUnconfirmed` is never sent again: the message it names is read instead
+     * (`meta.confirmedBy: "read"` when X has it).
      */
     send(request: SendRequest, options?: IdempotentSendOptions | null): Promise<SendResult>;
     /**
@@ -905,28 +919,29 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly da: (a: number, b: number) => void;
-    readonly ea: (a: number, b: number) => void;
     readonly fa: (a: number, b: number) => void;
-    readonly ga: (a: number, b: any, c: number) => any;
-    readonly ha: (a: any) => [number, number, number];
-    readonly ia: (a: number) => any;
-    readonly ja: (a: number, b: any, c: number) => any;
-    readonly ka: (a: number, b: any, c: number) => any;
-    readonly la: (a: number, b: any) => any;
-    readonly ma: (a: number) => number;
-    readonly na: (a: number) => any;
-    readonly oa: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
+    readonly ga: (a: number, b: number) => void;
+    readonly ha: (a: number, b: number) => void;
+    readonly ia: (a: number, b: any, c: number) => any;
+    readonly ja: (a: any) => [number, number, number];
+    readonly ka: (a: number) => any;
+    readonly la: (a: number, b: any, c: number) => any;
+    readonly ma: (a: number, b: any, c: number) => any;
+    readonly na: (a: number, b: any) => any;
+    readonly oa: (a: number) => number;
     readonly pa: (a: number) => any;
     readonly qa: (a: number) => any;
-    readonly ta: (a: number, b: number) => number;
-    readonly ua: (a: number, b: number, c: number, d: number) => number;
-    readonly va: (a: number, b: number, c: number) => void;
-    readonly wa: (a: number) => void;
-    readonly xa: () => number;
-    readonly ya: WebAssembly.Table;
+    readonly ra: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
+    readonly sa: (a: number) => any;
+    readonly ta: (a: number) => any;
+    readonly wa: (a: number, b: number) => number;
+    readonly xa: (a: number, b: number, c: number, d: number) => number;
+    readonly ya: (a: number, b: number, c: number) => void;
     readonly za: (a: number) => void;
-    readonly Aa: () => void;
+    readonly Aa: () => number;
+    readonly Ba: WebAssembly.Table;
+    readonly Ca: (a: number) => void;
+    readonly Da: () => void;
 }
 
 export type SyncInitInput = BufferSource | WebAssembly.Module;

@@ -1,5 +1,6 @@
 //! The control API under `/__emulator/` (no auth): reset, config, request record, stored
-//! messages, faults and the redirect target; the scripted world is `scenario`'s.
+//! messages, faults, threads that sync and the redirect target; the scripted world is
+//! `scenario`'s.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -39,6 +40,15 @@ struct ConfigBody {
     webhook_secret: Option<String>,
     /// Event types posted; `[]` = all.
     webhook_events: Option<Vec<String>>,
+}
+
+/// `POST /__emulator/syncing`: the thread's next `reads` message pages say `isSyncing: true`
+/// (0 stops it), and so does the thread itself meanwhile.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SyncingBody {
+    thread_id: String,
+    reads: u32,
 }
 
 fn apply_config(state: &mut State, c: ConfigBody) -> Result<(), Response> {
@@ -173,6 +183,17 @@ pub fn handle(state: &mut State, req: &Request, now: u64) -> Response {
                 .collect();
             Ok(Response::json(200, &Value::Array(list)))
         }
+        ("POST", "/syncing") => parse::<SyncingBody>(&req.body).and_then(|b| {
+            if state.thread(&b.thread_id).is_none() {
+                return Err(bad(format!("threadId: no thread {:?}", b.thread_id)));
+            }
+            state.syncing.insert(b.thread_id.clone(), b.reads);
+            state.syncing.retain(|_, reads| *reads > 0);
+            Ok(Response::json(
+                200,
+                &json!({"threadId": b.thread_id, "reads": b.reads}),
+            ))
+        }),
         ("GET", "/faults") => Ok(Response::json(200, &state.faults.to_json())),
         ("POST", "/faults") => parse::<FaultsBody>(&req.body).and_then(|b| {
             for (i, f) in b.faults.iter().enumerate() {

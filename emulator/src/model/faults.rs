@@ -199,6 +199,17 @@ impl Fault {
         }
     }
 
+    /// Whether this fault answers a v2 send `sendUnconfirmed` (its `code`, or a `502` after the
+    /// handler stored the message): the vendor then releases the idempotency key, and the
+    /// answer names a message (one that does not exist when nothing was stored).
+    pub fn unconfirms(&self, ctx: &BodyContext) -> bool {
+        let code = self
+            .code
+            .as_deref()
+            .unwrap_or_else(|| v2_default(self.status(), ctx.message_id.as_deref()).0);
+        ctx.v2 && self.action == Action::Respond && code == "sendUnconfirmed"
+    }
+
     /// Description stored in the request record.
     pub fn describe(&self, index: u64) -> Value {
         json!({

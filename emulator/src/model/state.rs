@@ -122,6 +122,8 @@ pub struct State {
     pub stats: Stats,
     /// v2 idempotency keys by (team, key).
     pub keys: HashMap<(String, String), KeyEntry>,
+    /// Reads of a thread's messages still to answer `isSyncing: true`, by thread id.
+    pub syncing: HashMap<String, u32>,
     pub events: EventLog,
     pub outages: Outages,
     pub replies: Replies,
@@ -149,6 +151,7 @@ impl State {
             faults: FaultQueue::default(),
             stats: Stats::default(),
             keys: HashMap::new(),
+            syncing: HashMap::new(),
             events: EventLog::default(),
             outages: Outages::default(),
             replies: Replies::default(),
@@ -173,12 +176,26 @@ impl State {
         self.faults.clear();
         self.stats = Stats::default();
         self.keys.clear();
+        self.syncing.clear();
         self.budget.clear();
         self.events.clear();
         self.outages.clear();
         self.replies.clear();
         self.webhooks.clear();
         self.next_seq = 0;
+    }
+
+    /// Whether this read of thread `id`'s messages reports `isSyncing: true` (it counts one of
+    /// the reads the control API scripted).
+    pub fn syncing_read(&mut self, id: &str) -> bool {
+        let Some(left) = self.syncing.get_mut(id) else {
+            return false;
+        };
+        *left -= 1;
+        if *left == 0 {
+            self.syncing.remove(id);
+        }
+        true
     }
 
     /// A new lowercase alphanumeric id: `prefix` + base36 counter, zero-padded.

@@ -38,12 +38,17 @@ pub async fn act(
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
     }
-    release(shared, real.as_ref());
-    let ctx = BodyContext {
+    let mut ctx = BodyContext {
         v2: paths::is_v2(&req.path),
         request_id: rid.to_string(),
         message_id: real.as_ref().and_then(|r| r.message_id.clone()),
     };
+    let unconfirmed = fault.unconfirms(&ctx);
+    if unconfirmed && ctx.message_id.is_none() {
+        // Nothing was stored: the answer names a message X never got (its read is a 404).
+        ctx.message_id = Some(lock(shared).new_id('m'));
+    }
+    release(shared, real.as_ref(), unconfirmed);
     let real = real.map(|o| o.response);
     match fault.action {
         Action::Close => {
@@ -89,10 +94,16 @@ pub async fn act(
     }
 }
 
-/// Completes a v2 idempotency key held while a fault ran.
-fn release(shared: &Shared, outcome: Option<&Outcome>) {
+/// Completes a v2 idempotency key held while a fault ran, or forgets it when the fault answers
+/// `sendUnconfirmed` (as the vendor does).
+fn release(shared: &Shared, outcome: Option<&Outcome>, unconfirmed: bool) {
     if let Some(key) = outcome.and_then(|o| o.held_key.as_ref()) {
-        v2::complete_key(&mut lock(shared), key);
+        let state = &mut lock(shared);
+        if unconfirmed {
+            v2::release_key(state, key);
+        } else {
+            v2::complete_key(state, key);
+        }
     }
 }
 

@@ -329,8 +329,31 @@ test("an invalid message names the field; nothing reaches the API", async () => 
   }
 });
 
+test("a 502 sendUnconfirmed X never confirms: no Retry (the key no longer protects it), the message says how to check", async () => {
+  const pending = JSON.stringify({ id: "m1", threadId: "t1", content: "x", platformId: null });
+  await emulator.control.faults(
+    { api: "v2", process: true, status: 502 },
+    { path: "*", method: "GET", times: 0, status: 200, body: pending },
+  );
+  const page = await open("https://x.com/mayabuilds");
+  try {
+    const content = unique("unconfirmed");
+    const text = await send(page, content);
+    const [stored] = await emulator.control.stored(content);
+    assert.match(text, new RegExp(`^Not confirmed yet: .+ The DM may have been delivered: read message ${stored.id} later before sending it again\\.`));
+    assert.doesNotMatch(text, /is safe/);
+    assert.equal(await page.locator("#inbox-sender .result .retry").count(), 0, "no Retry button");
+    assert.deepEqual(await keptKeys(), [], "the released key is forgotten");
+    assert.equal((await sendRequests(content)).length, 1, "never sent again");
+  } finally {
+    await clearFaults();
+    await page.close();
+  }
+});
+
 for (const [name, fault] of [
-  ["a 502 after storing", { status: 502 }],
+  // (A 502 after storing is sendUnconfirmed: the package settles it by reading the message.)
+  ["a 500 after storing", { status: 500 }],
   ["a dropped connection after storing", { action: "close" }],
 ]) {
   test(`${name}, until retries run out: Retry delivers it exactly once`, async () => {

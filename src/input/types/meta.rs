@@ -55,4 +55,19 @@ pub struct Meta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub rate_limit: Option<RateLimit>,
+    /// Set when the send was not answered with its result but settled afterwards: `"read"`
+    /// when X did not confirm the send (`502 sendUnconfirmed`) and reading the message found
+    /// that X has it. `status` is then the read's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub confirmed_by: Option<ConfirmedBy>,
+}
+
+/// How a send that was not answered with its result was confirmed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum ConfirmedBy {
+    /// Reading the message (`GET /api/v2/messages/{id}`) found its `platformId`.
+    Read,
 }

@@ -9,7 +9,7 @@ mod response;
 mod send;
 mod sent;
 
-pub use meta::{Meta, RateLimit};
+pub use meta::{ConfirmedBy, Meta, RateLimit};
 pub use open_enum::{
     MessageOrigin, Platform, ProfileType, ProspectSource, ThreadStatus, ThreadVariant, Verified,
 };

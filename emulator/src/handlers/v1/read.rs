@@ -44,8 +44,13 @@ pub fn lookup(state: &State, req: &Request) -> Result<Response, ApiError> {
 }
 
 /// A thread's messages, newest first, a page at a time (`limit`, and the cursor as `cursorId`
-/// with `cursorTimestamp`: the vendor's document requires the two together).
-pub fn list_messages(state: &State, req: &Request, thread_id: &str) -> Result<Response, ApiError> {
+/// with `cursorTimestamp`: the vendor's document requires the two together); `isSyncing` while
+/// the control API says the thread syncs.
+pub fn list_messages(
+    state: &mut State,
+    req: &Request,
+    thread_id: &str,
+) -> Result<Response, ApiError> {
     let cursor = req.query_param("cursorId");
     match (&cursor, req.query_param("cursorTimestamp")) {
         (Some(_), None) => {
@@ -95,8 +100,9 @@ pub fn list_messages(state: &State, req: &Request, thread_id: &str) -> Result<Re
         _ => Value::Null,
     };
     let messages: Vec<Value> = all.into_iter().map(|m| message_json(state, m)).collect();
+    let syncing = state.syncing_read(thread_id);
     Ok(Response::json(
         200,
-        &json!({"teamId": TEAM_ID, "threadId": thread_id, "messages": messages, "nextCursor": next_cursor, "isSyncing": false}),
+        &json!({"teamId": TEAM_ID, "threadId": thread_id, "messages": messages, "nextCursor": next_cursor, "isSyncing": syncing}),
     ))
 }

@@ -31,7 +31,7 @@ pub fn thread_json(state: &State, t: &Thread) -> Value {
         "status": "active",
         "variant": "unencrypted",
         "accountLinkId": t.account_link_id,
-        "isSyncing": false,
+        "isSyncing": state.syncing.contains_key(&t.id),
         "isRequest": false,
         "typingIndicatorsEnabled": null,
         "lastMessage": last.map(|m| with_author(state, m, json!({

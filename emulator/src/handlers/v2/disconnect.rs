@@ -1,6 +1,6 @@
 //! A send from an account link that is not active in Inbox: `409 accountLinkDisconnected` with
 //! `details: {accountLinkId, status}` (`offline` or `paused`). Checked before the send for a
-//! valid request whose key is new; a key already used is answered by the send (a replay gives
+//! valid request whose key is new (or that has none); a key already used is answered by the send (a replay gives
 //! the first answer whatever changed since).
 
 use serde_json::{json, Value};
@@ -16,7 +16,8 @@ use crate::model::state::State;
 pub fn refusal(state: &State, req: &Request, now: u64) -> Option<Response> {
     let key = idempotency_key(req).ok()?;
     let body: Value = serde_json::from_slice(&req.body).ok()?;
-    if !validate(&body).is_empty() || state.keys.contains_key(&(TEAM_ID.to_string(), key)) {
+    let used = key.is_some_and(|key| state.keys.contains_key(&(TEAM_ID.to_string(), key)));
+    if !validate(&body).is_empty() || used {
         return None;
     }
     let target = &body["target"];

@@ -1,13 +1,14 @@
 //! The Inbox API v2 under `/api/v2`: the front door (token, team windows), then the send,
 //! `POST /api/v2/messages` with `Idempotency-Key` (`201` new / `200` replay, `422
 //! idempotencyKeyReused`, `409 sendInProgress`, `409 accountLinkDisconnected`), and the reads
-//! `GET /api/v2/contacts`, `/threads`, `/threads/{id}/messages` and `/events`; errors in the
-//! `{code, message, details, requestId}` shape.
+//! `GET /api/v2/messages/{messageId}`, `/contacts`, `/threads`, `/threads/{id}/messages` and
+//! `/events`; errors in the `{code, message, details, requestId}` shape.
 
 mod contacts;
 mod disconnect;
 mod error;
 mod events;
+mod message;
 mod page;
 mod query;
 mod send;
@@ -70,6 +71,10 @@ pub fn handle(state: &mut State, req: &Request, now: u64, hold_key: bool) -> Out
         (V2_CONTACTS, "GET") => Outcome::plain(contacts::list(state, req)),
         (V2_THREADS, "GET") => Outcome::plain(threads::list(state, req)),
         (V2_EVENTS, "GET") => Outcome::plain(events::list(state, req)),
+        (p, "GET") if message::message_id(p).is_some() => {
+            let id = message::message_id(p).unwrap_or_default();
+            Outcome::plain(message::get(state, req, id))
+        }
         (p, "GET") if thread_messages::thread_id(p).is_some() => {
             let id = thread_messages::thread_id(p).unwrap_or_default();
             Outcome::plain(thread_messages::list(state, req, id))
@@ -88,7 +93,7 @@ pub fn handle(state: &mut State, req: &Request, now: u64, hold_key: bool) -> Out
             404,
             "notFound",
             &format!(
-                "No route for {} {} (the emulator speaks v2's POST {V2_SEND}, GET {V2_CONTACTS}, GET {V2_THREADS}, GET {V2_THREADS}/{{id}}/messages and GET {V2_EVENTS})",
+                "No route for {} {} (the emulator speaks v2's POST {V2_SEND}, GET {V2_SEND}/{{id}}, GET {V2_CONTACTS}, GET {V2_THREADS}, GET {V2_THREADS}/{{id}}/messages and GET {V2_EVENTS})",
                 req.method, req.path
             ),
             Value::Null,
@@ -104,4 +109,10 @@ pub fn complete_key(state: &mut State, key: &(String, String)) {
     if let Some(entry) = state.keys.get_mut(key) {
         entry.in_progress = false;
     }
+}
+
+/// Forgets a held key, as the vendor does after a `sendUnconfirmed`: a later request with it
+/// is a new send.
+pub fn release_key(state: &mut State, key: &(String, String)) {
+    state.keys.remove(key);
 }

@@ -1,5 +1,6 @@
-//! `POST /api/v2/messages`: the key first (replay, reuse, in progress), then the target, the
-//! content, the reply, the sender's X windows and the store.
+//! `POST /api/v2/messages`: the key first when there is one (replay, reuse, in progress), then
+//! the target, the content, the reply, the sender's X windows and the store. Without a key it
+//! is an ordinary send.
 
 use serde_json::{json, Value};
 
@@ -41,44 +42,12 @@ fn try_send(
     let mut issues: Vec<Value> = key.as_ref().err().cloned().into_iter().collect();
     issues.extend(validate(&body));
     let key = match key {
-        Ok(k) if issues.is_empty() => (TEAM_ID.to_string(), k),
+        Ok(k) if issues.is_empty() => k.map(|k| (TEAM_ID.to_string(), k)),
         _ => return Err(invalid(issues, rid)),
     };
-
-    // The key first: a replay answers the original result whatever changed since.
-    let ttl = state.settings.idempotency_key_ttl_ms;
-    if state
-        .keys
-        .get(&key)
-        .is_some_and(|e| now >= e.created_at.saturating_add(ttl))
-    {
-        state.keys.remove(&key);
+    if let Some(key) = &key {
+        known_key(state, key, &body, now, rid)?;
     }
-    if let Some(entry) = state.keys.get(&key) {
-        if entry.body != body {
-            state.stats.key_reused += 1;
-            return Err(error(
-                422,
-                "idempotencyKeyReused",
-                "This Idempotency-Key was used with a different request body",
-                Value::Null,
-                rid,
-            ));
-        }
-        if entry.in_progress {
-            state.stats.in_progress += 1;
-            return Err(error(
-                409,
-                "sendInProgress",
-                "A request with this Idempotency-Key is still being processed; retry shortly",
-                json!({"messageId": entry.message_id}),
-                rid,
-            ));
-        }
-        state.stats.replays += 1;
-        return Ok(Outcome::plain(Response::json(200, &entry.result)));
-    }
-
     let target = &body["target"];
     let str_of = |v: &Value, f: &str| v[f].as_str().unwrap_or("").to_string();
     let (account_link_id, prospect) = match target["type"].as_str() {
@@ -190,27 +159,73 @@ fn try_send(
     }
     let sent = Sent {
         api: "v2",
-        idempotency_key: Some(key.1.clone()),
+        idempotency_key: key.as_ref().map(|k| k.1.clone()),
         reply_to,
     };
     let (message, thread) = state.store_message(&account_link_id, prospect, &content, now, sent);
     let result = json!({"message": message_v2_json(state, &message), "thread": thread_v2_json(state, &thread)});
-    state.keys.insert(
-        key.clone(),
-        KeyEntry {
+    let held_key = key.clone().filter(|_| hold_key);
+    if let Some(key) = key {
+        let entry = KeyEntry {
             body,
             result: result.clone(),
             message_id: message.id.clone(),
             created_at: now,
             in_progress: hold_key,
-        },
-    );
+        };
+        state.keys.insert(key, entry);
+    }
     Ok(Outcome {
         response: Response::json(201, &result),
         processed: true,
         message_id: Some(message.id),
-        held_key: hold_key.then_some(key),
+        held_key,
     })
+}
+
+/// An idempotency key seen before answers for the send: a replay of the original result
+/// whatever changed since (`Err` with the `200`), `422` for another body, `409` while the first
+/// request is still running. `Ok` for a key that is new (or expired).
+fn known_key(
+    state: &mut State,
+    key: &(String, String),
+    body: &Value,
+    now: u64,
+    rid: &str,
+) -> Result<(), Response> {
+    let ttl = state.settings.idempotency_key_ttl_ms;
+    if state
+        .keys
+        .get(key)
+        .is_some_and(|e| now >= e.created_at.saturating_add(ttl))
+    {
+        state.keys.remove(key);
+    }
+    if let Some(entry) = state.keys.get(key) {
+        if entry.body != *body {
+            state.stats.key_reused += 1;
+            return Err(error(
+                422,
+                "idempotencyKeyReused",
+                "This Idempotency-Key was used with a different request body",
+                Value::Null,
+                rid,
+            ));
+        }
+        if entry.in_progress {
+            state.stats.in_progress += 1;
+            return Err(error(
+                409,
+                "sendInProgress",
+                "A request with this Idempotency-Key is still being processed; retry shortly",
+                json!({"messageId": entry.message_id}),
+                rid,
+            ));
+        }
+        state.stats.replays += 1;
+        return Err(Response::json(200, &entry.result));
+    }
+    Ok(())
 }
 
 fn account_link(state: &State, id: &str, rid: &str) -> Result<String, Response> {

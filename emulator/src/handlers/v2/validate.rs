@@ -7,11 +7,11 @@ use crate::handlers::fields::{is_id, type_name};
 use crate::handlers::v2::error::issue;
 use crate::http::Request;
 
-/// Checks `Idempotency-Key`: 1–255 printable ASCII.
-pub fn idempotency_key(req: &Request) -> Result<String, Value> {
+/// Checks `Idempotency-Key` when given (it is optional): 1–255 printable ASCII.
+pub fn idempotency_key(req: &Request) -> Result<Option<String>, Value> {
     let path = ["headers", "idempotency-key"];
     let Some(key) = req.header("idempotency-key") else {
-        return Err(issue(&path, "Required"));
+        return Ok(None);
     };
     if key.is_empty() || key.len() > 255 {
         return Err(issue(&path, "Must be 1 to 255 characters"));
@@ -19,7 +19,7 @@ pub fn idempotency_key(req: &Request) -> Result<String, Value> {
     if !key.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
         return Err(issue(&path, "Invalid format, must match ^[\\x20-\\x7E]+$"));
     }
-    Ok(key.to_string())
+    Ok(Some(key.to_string()))
 }
 
 /// A string field of `obj` at `path`; records an issue when missing or wrong.
