@@ -153,9 +153,10 @@ fn code_scope(code: &str) -> Option<Scope> {
 /// Whether making the same call again, unchanged (a v2 send with the error's key), after the
 /// wait the answer named or a backoff, may succeed and cannot duplicate the DM.
 pub(crate) fn retryable(facts: &Facts) -> bool {
-    // Without a key, a DM that may have gone out is settled first (`findSent`); and a
-    // `sendUnconfirmed` message may have been delivered whatever the key says.
-    if (facts.maybe_sent && !facts.keyed) || facts.code == Some("sendUnconfirmed") {
+    // A DM that may have gone out is settled first: without a key by `findSent`, and a
+    // `sendUnconfirmed` one by reading the message, whatever the key says. A `sendUnconfirmed`
+    // whose read found no such message was not sent: a new send is safe.
+    if facts.maybe_sent && (!facts.keyed || facts.code == Some("sendUnconfirmed")) {
         return false;
     }
     match facts.kind {
@@ -257,6 +258,7 @@ mod tests {
         (Via::V2, Some(429), Some("rateLimited"), false, None, Some(0), RateLimited, Team, true),
         (Via::V2, Some(500), Some("internal"), true, None, None, ServerError, Request, true),
         (Via::V2, Some(502), Some("sendUnconfirmed"), true, None, None, ServerError, Request, false),
+        (Via::V2, Some(502), Some("sendUnconfirmed"), false, None, None, ServerError, Request, true),
         (Via::V2, Some(502), Some("platformError"), true, None, None, ServerError, Request, true),
         (Via::V2, Some(503), Some("platformUnavailable"), true, None, None, ServerError, Team, true),
         (Via::V2, Some(504), None, true, None, None, ServerError, Request, true),

@@ -79,7 +79,7 @@ test("v2 team failures: a locked workspace, and rateLimited with only details.re
   assert.ok(limited.retryAfterMs > 25_000 && limited.retryAfterMs <= 30_000, `retryAfterMs from resetAt: ${limited.retryAfterMs}`);
 });
 
-test("v2 5xx: retryable with the key, except sendUnconfirmed, which may have been delivered", async () => {
+test("v2 5xx: retryable with the key, except a sendUnconfirmed that may have been delivered", async () => {
   const content = unique("v2 500");
   await emulator.control.faults({ api: "v2", status: 500, process: true });
   const failed = await rejection(client({ maxRetries: 0 }).send({ target, content }, { idempotencyKey: `k-${content}` }));
@@ -92,7 +92,8 @@ test("v2 5xx: retryable with the key, except sendUnconfirmed, which may have bee
   // sendUnconfirmed is settled by reading the message it names: a 404 says X never got it...
   await emulator.control.faults(v2Answer(502, "sendUnconfirmed", { messageId: "msg_unconfirmed" }));
   const lost = await rejection(client({ maxRetries: 0 }).send({ target, content: unique("unconfirmed") }));
-  assert.deepEqual(facts(lost), { kind: "server_error", scope: "request", retryable: false, apiCode: "sendUnconfirmed", maybeSent: false });
+  // ...so a new send is safe: retryable.
+  assert.deepEqual(facts(lost), { kind: "server_error", scope: "request", retryable: true, apiCode: "sendUnconfirmed", maybeSent: false });
   // ...and a message without its platformId leaves it maybe delivered: never retryable.
   const pending = JSON.stringify({ id: "msg_unconfirmed", threadId: "t1", content: "x", platformId: null });
   await emulator.control.faults(
