@@ -1,4 +1,4 @@
-// The 10,000-DM benchmark: 25 senders, every fault SPEC 11 lists, 30 % of every team window
+// The 10,000-DM benchmark: 25 senders, every fault the campaign must survive, 30 % of every team window
 // spent by another client, once per window model of the emulator; prints the figures table.
 // Usage (from the repository root, after scripts/build.sh and
 // `cargo build -p inbox-emulator --release`):

@@ -9,7 +9,7 @@ import { accept, emptyLedger, finish, recover, start, wants } from "../src/core/
 import { emptyTeam, grant, settle } from "../src/core/team-budget.js";
 import { ENDED } from "../src/core/states.js";
 
-/** The defaults: the real limits and timings (SPEC 11), faults at about 1 % of requests. */
+/** The defaults: the real limits and timings, faults at about 1 % of requests. */
 export const DEFAULTS = {
   prospects: 10_000, senders: 25, seed: 1, windows: "clock", shape: "even", background: 0.3,
   team: { limit: 300, windowMs: 60_000 },

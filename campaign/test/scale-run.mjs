@@ -6,7 +6,7 @@ import { TOKEN, startEmulator, startWorker, until } from "./harness.mjs";
 /** The emulator's bulk account links: acct01bulk, acct02bulk, … */
 export const bulkAccounts = (n) => Array.from({ length: n }, (_, k) => `acct${String(k + 1).padStart(2, "0")}bulk`);
 
-/** Every fault SPEC 11 lists that the emulator injects, for `api` ("v2" or "v1"). */
+/** Every fault the campaign must survive (campaign/README.md) that the emulator injects, for `api` ("v2" or "v1"). */
 export const apiFaults = (api) => [
   { api, process: true, status: 502, times: 5 },
   { api, process: true, status: 500, times: 3 },

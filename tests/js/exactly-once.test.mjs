@@ -1,4 +1,4 @@
-// Exactly once (SPEC 8-10) through the JavaScript package in Node, against the emulator:
+// Exactly once through the JavaScript package in Node, against the emulator:
 // v2 `send` under every scripted failure, `findSent` for uncertain v1 sends, and pacing.
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-// What each call reports, checks and uses (SPEC 12), through the JavaScript package in Node
+// What each call reports, checks and uses, through the JavaScript package in Node
 // against the emulator: `meta` on every result, `rateLimit` on every error that got an answer,
 // `client.validate`, and the `fetch` option.
 import { test, before, after, beforeEach } from "node:test";

@@ -639,7 +639,7 @@ export const scenarios = [
       return sent;
     },
   },
-  // ---- what each call reports and uses (SPEC 12) ----
+  // ---- what each call reports and uses ----
   {
     name: "the fetch option: every attempt goes through it as fetch(url, init); meta counts them",
     async run(t) {

@@ -1,4 +1,4 @@
-// findSent against the vendor's contract (SPEC 9), through the JavaScript package in Node:
+// findSent against the vendor's contract, through the JavaScript package in Node:
 // the sender's own messages count in every authorId form the vendor allows ("a cuid2 or a
 // legacy external ID"), and the search follows v1's `nextCursor` object across pages.
 // Each form runs against an emulator that writes it (`--author-ids`).

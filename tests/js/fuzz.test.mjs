@@ -19,7 +19,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 // A fixed seed by default, so CI replays the same runs; FUZZ_SEED=random draws a new one.
 const SEED = process.env.FUZZ_SEED === "random" ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? 20261202);
 
-/** SPEC §2's kinds. */
+/** The error kinds the README's error table lists. */
 const KINDS = new Set([
   "invalid_request", "bad_request", "unauthorized", "forbidden", "not_found", "conflict", "unprocessable",
   "rate_limited", "server_error", "unexpected_status", "timeout", "aborted", "network", "decode",
