@@ -2,6 +2,7 @@
 //! read), with their ids and query values percent-encoded.
 
 use crate::input::types::SendMessageRequest;
+use crate::input::validate::Invalid;
 
 /// `/api/v1/threads/lookup?accountLinkId=…&externalPlatformId=…` (or `externalId=…`).
 pub(crate) fn lookup_path(request: &SendMessageRequest) -> String {
@@ -41,6 +42,30 @@ pub(crate) fn message_path(message_id: &str) -> String {
     push_encoded(&mut path, message_id);
     path.push_str("?expand=thread");
     path
+}
+
+/// Any read of the Inbox API: `path` (under `/api/v1/` or `/api/v2/`, relative to the base URL,
+/// without `..`, a query or a fragment) with `query` percent-encoded, each pair in order (a key
+/// given twice repeats, as an array does). Refused, naming `path`, when it leaves the API.
+pub(crate) fn api_path(path: &str, query: &[(&str, &str)]) -> Result<String, Invalid> {
+    let inside = path.starts_with("/api/v1/") || path.starts_with("/api/v2/");
+    let escapes = path.split('/').any(|segment| segment == "..")
+        || path.contains(['?', '#', '\\'])
+        || path.contains("//");
+    if !inside || escapes {
+        return Err(Invalid::new(
+            "path",
+            "must be a path of the Inbox API under /api/v1/ or /api/v2/, without .., //, ? or # (query values go in query)",
+        ));
+    }
+    let mut out = path.to_owned();
+    for (index, (key, value)) in query.iter().enumerate() {
+        out.push(if index == 0 { '?' } else { '&' });
+        push_encoded(&mut out, key);
+        out.push('=');
+        push_encoded(&mut out, value);
+    }
+    Ok(out)
 }
 
 /// Appends `value` percent-encoded: every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`).
@@ -93,6 +118,43 @@ mod tests {
             messages_path("t1", Some(("m 9", "2026-01-02T03:04:05.000Z"))),
             "/api/v1/threads/t1/messages?limit=100&cursorId=m%209&cursorTimestamp=2026-01-02T03%3A04%3A05.000Z"
         );
+    }
+
+    #[test]
+    fn api_paths_stay_inside_the_api_and_encode_the_query() {
+        let ok = [
+            ("/api/v2/contacts", &[][..], "/api/v2/contacts"),
+            (
+                "/api/v1/threads/t1/messages",
+                &[("limit", "5"), ("cursorId", "m 1/é")][..],
+                "/api/v1/threads/t1/messages?limit=5&cursorId=m%201%2F%C3%A9",
+            ),
+            (
+                "/api/v2/messages/m1",
+                &[("expand", "thread"), ("expand", "sentBy")][..],
+                "/api/v2/messages/m1?expand=thread&expand=sentBy",
+            ),
+        ];
+        for (path, query, want) in ok {
+            assert_eq!(api_path(path, query).as_deref(), Ok(want), "{path}");
+        }
+        for path in [
+            "https://evil.example/api/v2/x",
+            "//evil.example/api/v2/x",
+            "/api/v3/x",
+            "/api/v2",
+            "api/v2/x",
+            "/api/v2/../../admin",
+            "/api/v2/x/..",
+            "/api/v2//x",
+            "/api/v2/x?token=1",
+            "/api/v2/x#f",
+            "/api/v2/x\\..\\y",
+            "/__emulator/reset",
+        ] {
+            let refused = api_path(path, &[]).expect_err(path);
+            assert_eq!(refused.field, "path", "{path}");
+        }
     }
 
     #[test]
