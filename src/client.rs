@@ -196,16 +196,21 @@ impl Client {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<(serde_json::Value, Meta), Error> {
-        let path = query::api_path(path, query)?;
-        let job = Job {
-            call: Call::Read,
-            url: JsString::from(self.session.url(&path)),
-            body: None,
-            key: None,
-        };
+        let job = self.get_job(path, &query::encode_query(query))?;
         let delivered = self.run(job, &SendOptions::default()).await?;
         let data = decoded(&delivered, false)?;
         Ok((data, delivered.meta))
+    }
+
+    /// The job of a `get`: its path checked, with its query (percent-encoded) after it.
+    pub(crate) fn get_job(&self, path: &str, query: &str) -> Result<Job, Error> {
+        let path = query::api_path(path, query)?;
+        Ok(Job {
+            call: Call::Get,
+            url: JsString::from(self.session.url(&path)),
+            body: None,
+            key: None,
+        })
     }
 
     /// The reads of `find_sent`, validated and ready: a [`Finder`] to drive.
@@ -249,7 +254,7 @@ impl Client {
 
     /// Runs `job` to its end and takes its outcome.
     async fn run(&self, job: Job, options: &SendOptions) -> Result<Delivered, Error> {
-        let sends = job.call != Call::Read;
+        let sends = !job.call.reads();
         let outcome = Rc::new(Cell::new(None));
         let promise = self.start(job, options, Rc::clone(&outcome), None)?;
         // The outcome lands in the cell; the promise only says when (and why, if the fetch

@@ -44,28 +44,57 @@ pub(crate) fn message_path(message_id: &str) -> String {
     path
 }
 
-/// Any read of the Inbox API: `path` (under `/api/v1/` or `/api/v2/`, relative to the base URL,
-/// without `..`, a query or a fragment) with `query` percent-encoded, each pair in order (a key
-/// given twice repeats, as an array does). Refused, naming `path`, when it leaves the API.
-pub(crate) fn api_path(path: &str, query: &[(&str, &str)]) -> Result<String, Invalid> {
-    let inside = path.starts_with("/api/v1/") || path.starts_with("/api/v2/");
-    let escapes = path.split('/').any(|segment| segment == "..")
-        || path.contains(['?', '#', '\\'])
-        || path.contains("//");
-    if !inside || escapes {
-        return Err(Invalid::new(
-            "path",
-            "must be a path of the Inbox API under /api/v1/ or /api/v2/, without .., //, ? or # (query values go in query)",
-        ));
-    }
-    let mut out = path.to_owned();
-    for (index, (key, value)) in query.iter().enumerate() {
-        out.push(if index == 0 { '?' } else { '&' });
+/// `query` percent-encoded, each pair in order (a key given twice repeats, as an array does):
+/// `a=1&b=2`.
+pub(crate) fn encode_query(query: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (key, value) in query {
+        if !out.is_empty() {
+            out.push('&');
+        }
         push_encoded(&mut out, key);
         out.push('=');
         push_encoded(&mut out, value);
     }
+    out
+}
+
+/// Any read of the Inbox API: `path` (under `/api/v1/` or `/api/v2/`, relative to the base URL)
+/// followed by `query` (encoded), if any. Refused, naming `path`, when a URL parser could take
+/// it out of the API: an empty or dot segment (`//`, `..`, `%2e%2e`), a `\`, a control
+/// character (which parsers drop), or its own query or fragment.
+pub(crate) fn api_path(path: &str, query: &str) -> Result<String, Invalid> {
+    let bytes = path.as_bytes();
+    let inside = bytes.starts_with(b"/api/v1/") || bytes.starts_with(b"/api/v2/");
+    let escapes = bytes
+        .iter()
+        .any(|b| matches!(b, b'?' | b'#' | b'\\' | 0..=0x1f | 0x7f))
+        || bytes.split(|b| *b == b'/').skip(1).any(dot_or_empty);
+    if !inside || escapes {
+        return Err(Invalid::new(
+            "path",
+            "must be a path of the Inbox API under /api/v1/ or /api/v2/, without empty or dot segments, \\, ?, # or control characters (query values go in query)",
+        ));
+    }
+    let mut out = path.to_owned();
+    if !query.is_empty() {
+        out.push('?');
+        out.push_str(query);
+    }
     Ok(out)
+}
+
+/// Whether a path segment is empty or only dots, any of them written `%2e`: what a URL parser
+/// resolves away.
+fn dot_or_empty(mut segment: &[u8]) -> bool {
+    loop {
+        segment = match segment {
+            [] => return true,
+            [b'.', rest @ ..] => rest,
+            [b'%', b'2', b'e' | b'E', rest @ ..] => rest,
+            _ => return false,
+        }
+    }
 }
 
 /// Appends `value` percent-encoded: every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`).
@@ -136,7 +165,11 @@ mod tests {
             ),
         ];
         for (path, query, want) in ok {
-            assert_eq!(api_path(path, query).as_deref(), Ok(want), "{path}");
+            assert_eq!(
+                api_path(path, &encode_query(query)).as_deref(),
+                Ok(want),
+                "{path}"
+            );
         }
         for path in [
             "https://evil.example/api/v2/x",
@@ -151,8 +184,13 @@ mod tests {
             "/api/v2/x#f",
             "/api/v2/x\\..\\y",
             "/__emulator/reset",
+            "/api/v2/%2e%2E/admin",
+            "/api/v2/.%2e/admin",
+            "/api/v2/./x",
+            "/api/v2/.\t./admin",
+            "/api/v2/x/",
         ] {
-            let refused = api_path(path, &[]).expect_err(path);
+            let refused = api_path(path, "").expect_err(path);
             assert_eq!(refused.field, "path", "{path}");
         }
     }
