@@ -8,11 +8,13 @@
 //   three merge (checked by scripts/check-types.mjs with lib ESNext). And `get` is made generic
 //   (`get<T = unknown>(…): Promise<GetResult<T>>`, so a caller names the type it reads), which
 //   wasm-bindgen cannot declare.
+// - webhook.js and webhook.d.ts: `inbox-sender/webhook` (`verifyWebhook`), copied from src/js/,
+//   a module of its own that the sending entry never imports.
 // - package.json: an `exports` map, so Node, Deno, Bun, bundlers and TypeScript (node16 and
 //   bundler resolution) find the entry with its types and the .wasm, and nothing else (a release
 //   build has the JS snippets bundled into the glue; a --dev build keeps snippets/ and lists it).
 // Idempotent. Usage: node scripts/finish-pkg.mjs <pkg dir>
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = process.argv[2] ?? "pkg";
@@ -41,15 +43,20 @@ if (types.includes(GET)) {
 }
 writeFileSync(dts, types);
 
+const WEBHOOK = ["webhook.js", "webhook.d.ts"];
+for (const name of WEBHOOK) copyFileSync(new URL(`../src/js/${name}`, import.meta.url), join(dir, name));
+
 const manifestPath = join(dir, "package.json");
 const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
 const entry = { types: `./${manifest.types}`, default: `./${manifest.main}` };
 manifest.exports = {
   ".": entry,
   [`./${manifest.main}`]: entry,
+  "./webhook": { types: "./webhook.d.ts", default: "./webhook.js" },
   "./inbox_sender_bg.wasm": "./inbox_sender_bg.wasm",
   "./package.json": "./package.json",
 };
+manifest.files = [...new Set([...manifest.files, ...WEBHOOK])];
 if (existsSync(join(dir, "snippets"))) {
   manifest.exports["./snippets/*"] = "./snippets/*";
 } else {

@@ -50,7 +50,7 @@ pub use input::options::{ClientOptions, DEFAULT_BASE_URL};
 pub use input::token::Token;
 pub use input::types::{
     ConfirmedBy, Message, MessageV2, Meta, RateLimit, Recipient, SendMessageRequest,
-    SendMessageResponse, SendRequest, SendResult, Target, Thread, ThreadV2,
+    SendMessageResponse, SendRequest, SendResult, Target, Thread, ThreadV2, WebhookEvent,
 };
 pub use input::validate::Invalid;
 pub use input::{types, validate};
