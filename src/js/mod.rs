@@ -83,11 +83,15 @@ impl InboxClient {
         options: Option<JsFindSentOptions>,
     ) -> Promise {
         let read = read::request(&request.js_value())
-            .map_err(Error::from)
             .and_then(|request| {
+                let (options, since) = read::call_options(options.as_deref(), Extra::Since)?;
+                Ok((request, options, since.as_f64()))
+            })
+            .map_err(Error::from)
+            .and_then(|(request, options, since)| {
                 Ok((
                     request,
-                    read::call_options(options.as_deref(), Extra::Since)?,
+                    (options, since.ok_or_else(crate::client::invalid_since)?),
                 ))
             });
         let (request, (options, since)) = match read {
@@ -125,8 +129,11 @@ impl InboxClient {
         let path = path
             .as_string()
             .ok_or(Invalid::new("path", "must be a string"))?;
-        let (options, query) = read::get_options(options)?;
-        Ok((self.client.get_job(&path, &query)?, options))
+        let (options, query) = read::call_options(options, Extra::Query)?;
+        Ok((
+            self.client.get_job(&path, &read::query_string(&query)?)?,
+            options,
+        ))
     }
 
     /// Checks a request with exactly the rules a send applies, with no I/O: a v2 request (one
