@@ -135,7 +135,9 @@ function stopOnReply(l, p, now) {
   }
 }
 
+/** The prospect ends `replied`: the step after `afterStep` (and every later one) never goes. */
 function endReplied(l, p, afterStep) {
+  if (afterStep === p.steps.length - 1) p.steps.push({ ...newStep(null), nextAt: null });
   p.afterStep = afterStep;
   p.repliedAt = p.reply.at;
   end(l, p, PROSPECT.replied, null);
