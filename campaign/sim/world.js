@@ -52,7 +52,7 @@ export function simulate(options = {}) {
     senderLimits: o.senderLimits, guardMs: o.guardMs, timeoutMs: o.timeoutMs, retryBaseMs: 2_000, maxAttempts: 8, maxChecks: 5,
     v1GraceMs: 30_000, readWaitMs: 2_000, holdProbeMs: o.holdProbeMs, perRun: 100, replyFreshnessMs: o.replyFreshnessMs,
   };
-  const feedSettings = { idleLookMs: 3_600_000, retryBaseMs: 2_000, holdRepliesMs: 86_400_000 };
+  const feedSettings = { idleLookMs: 3_600_000, retryBaseMs: 2_000, holdRepliesMs: 86_400_000, lookAfterMs: o.replyFreshnessMs / 2 };
   const teamOpts = { maxInFlight: o.maxInFlight, guardMs: o.guardMs, leaseMs: 2 * o.timeoutMs + 1_000, windows: [o.team], holdProbeMs: o.holdProbeMs };
   const violations = [];
   const fig = { holds: 0, teamHolds: 0, runs: 0, deaths: 0, redelivered: 0, maxOut: 0, looks: 0, webhooks: 0 };
@@ -216,11 +216,22 @@ export function simulate(options = {}) {
     });
   };
 
+  /** The ledgers that asked get the last look, and run again. */
+  function tellAskers() {
+    for (const sender of askers) {
+      noteEvents(ledgers.get(sender), clock.now, { lookedAt: feed.lookedAt });
+      wake(sender, clock.now);
+    }
+    askers.clear();
+  }
+
   /** Reads the feed when a ledger asked or it has been idle too long: one request, leased like any. */
   function look() {
     const now = clock.now;
     const open = sequencesOpen();
     if (!wantsLook(feed, now, feedSettings, { asked: askers.size > 0, open })) {
+      // The last look is young enough: the askers take it as it is.
+      if (feed.out === null && feed.lookedAt !== null && now >= feed.retryAt) tellAskers();
       if (feed.out === null && open) lookAt(askers.size > 0 ? feed.retryAt : (feed.lookedAt ?? now) + feedSettings.idleLookMs);
       return;
     }
@@ -245,13 +256,7 @@ export function simulate(options = {}) {
           }], teamOpts);
           const r = pageRead(feed, clock.now, feedSettings, effect, result);
           route(r.replies);
-          if (r.complete) {
-            for (const sender of askers) {
-              noteEvents(ledgers.get(sender), clock.now, { lookedAt: feed.lookedAt });
-              wake(sender, clock.now);
-            }
-            askers.clear();
-          }
+          if (r.complete) tellAskers();
           lookAt(r.more ? clock.now : feed.retryAt);
         });
       if (reply.lost === "hang") back(now + o.timeoutMs, { ok: false, failure: lostFailure("timeout") });

@@ -63,6 +63,7 @@ export function accept(ledger, now, items) {
         steps: [newStep(now)],
       };
       l.order.push(key);
+      l.schedules[it.campaign] ??= { sendWindow: null, jitterMs: 0 };
       if (l.prospects[key].conversation === "contact") l.toThreads.push(key);
     }
     records.push(l.prospects[key]);
@@ -244,7 +245,13 @@ function select(l, now, s) {
   const limit = held ? 1 : s.perRun;
   let room = Math.min(limit, x.available);
   if (x.available === 0 && x.retryAt !== null) wakeAt = Math.min(wakeAt, x.retryAt);
-  if (Object.values(l.schedules).some((c) => c.jitterMs > 0)) room = Math.min(room, 1);
+  // Every campaign here outside its hours: nothing is sent until the first opens.
+  const campaigns = Object.keys(l.schedules);
+  if (campaigns.length > 0 && campaigns.every((c) => !windowOf(l, c, now).open)) {
+    room = 0;
+    wakeAt = Math.min(wakeAt, ...campaigns.map((c) => windowOf(l, c, now).until));
+  }
+  if (campaigns.some((c) => l.schedules[c].jitterMs > 0)) room = Math.min(room, 1);
   if (now < l.sendAfter) {
     room = 0;
     wakeAt = Math.min(wakeAt, l.sendAfter);

@@ -19,6 +19,8 @@
  *                                 events for a limited time and count)
  * @property {number} retryBaseMs  backoff after a failed read
  * @property {number} holdRepliesMs  how long a reply in an unknown thread is held
+ * @property {number} lookAfterMs  an asker is given the last look as it is while it is younger
+ *                                 than this (one look serves every sender); older, a new one goes
  */
 
 /**
@@ -35,13 +37,14 @@
 export const emptyFeed = () => ({ afterSeq: null, lookedAt: null, out: null, retryAt: 0, failures: 0, early: [], held: {}, prunedAt: 0 });
 
 /**
- * Whether to look now: someone asked (a follow-up is due and the last look is getting old), or
- * sequences are open and the feed has not been read for `idleLookMs`. Never two reads at once.
+ * Whether to look now: someone asked (a follow-up is due) and the last look is `lookAfterMs` old,
+ * or sequences are open and the feed has not been read for `idleLookMs`. Never two reads at
+ * once. When an asker is not served by a new look, it is given the last one (`lookedAt`).
  */
 export function wantsLook(feed, now, s, { asked, open }) {
   if (feed.out !== null || now < feed.retryAt) return false;
-  if (asked) return true;
-  return open && (feed.lookedAt === null || now - feed.lookedAt >= s.idleLookMs);
+  const age = feed.lookedAt === null ? Infinity : now - feed.lookedAt;
+  return (asked && age >= s.lookAfterMs) || (open && age >= s.idleLookMs);
 }
 
 /** A read leaves now: returns the effect to perform. */
