@@ -1,11 +1,12 @@
 // npm run simulate -- --prospects N --senders N --seed N [--background-shape even|burst]
 //   [--windows clock|first-request] [--background F] [--outages on|off] [--seeds A..B]
-//   [--steps N] [--replies F] [--hours on|off]
+//   [--steps N] [--replies F] [--hours on|off] [--webhooks on|off]
 // (--outages off: no disconnected senders and no refused token, whose holds wait for a probe
 // every HOLD_PROBE_MS and so are not part of the budgets' floor; --steps: the opener and N-1
 // follow-ups; --replies: the share of prospects who reply; --hours on: sending hours in
 // America/New_York, every fifth sender in America/Chicago, from the Thursday before the end of
-// daylight saving, with jitter).
+// daylight saving, with jitter; --webhooks off: replies reach the campaign through the events
+// feed alone).
 // Runs the seeded simulation (world.js) and prints its figures; the last line says
 // `simulation: … violations=N`, and the exit code is 1 when N > 0.
 import { parseArgs } from "node:util";
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     steps: { type: "string", default: "1" },
     replies: { type: "string", default: "0" },
     hours: { type: "string", default: "off" },
+    webhooks: { type: "string", default: "on" },
   },
 });
 
@@ -45,6 +47,7 @@ if (steps > 6) throw new Error(`--steps must be at most 6 (the opener and 5 foll
 const base = {
   prospects: whole("prospects", 1), senders: whole("senders", 1), shape: oneOf("background-shape", ["even", "burst"]),
   windows: oneOf("windows", ["clock", "first-request"]), background, steps, replies, hours: oneOf("hours", ["on", "off"]) === "on",
+  ...(oneOf("webhooks", ["on", "off"]) === "off" ? { webhooks: { lost: 1, twice: 0 } } : {}),
   ...(oneOf("outages", ["on", "off"]) === "off" ? { disconnects: 0, tokenRefusals: 0 } : {}),
 };
 let seeds = [whole("seed", 0)];
@@ -68,7 +71,7 @@ for (const seed of seeds) {
   const hours = (ms) => (ms / 3_600_000).toFixed(2);
   console.log(
     `seed ${seed}: ${base.prospects} prospects × ${steps} steps, ${base.senders} senders, ${base.windows} windows, ${base.shape} background ${base.background * 100} %, outages ${values.outages}, ` +
-      `replies ${replies * 100} %, sending hours ${values.hours}: ` +
+      `replies ${replies * 100} % (webhooks ${values.webhooks}), sending hours ${values.hours}: ` +
       (base.hours
         ? `delivered in ${hours(f.deliveryMs)} open h (${hours(f.wallMs)} h on the clock), floor ${hours(f.floorMs)} open h, ratio ${f.ratio.toFixed(3)}; `
         : `delivered in ${(f.deliveryMs / 1000).toFixed(1)} s, floor ${(f.floorMs / 1000).toFixed(1)} s, ratio ${f.ratio.toFixed(3)}; `) +

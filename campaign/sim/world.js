@@ -96,7 +96,7 @@ export function simulate(options = {}) {
     prospects.push({ campaign: "c", index: i, api: "v2", ifConversation: "skip", platformId, sender, followUps });
     if (o.replies > 0 && rand.chance(o.replies)) {
       const races = o.steps > 1 && rand.chance(0.5);
-      replyPlan.set(`c:${i}`, { step: races ? 1 + Math.floor(rand.between(0, o.steps - 1)) : null });
+      replyPlan.set(`c:${i}`, { step: races ? 1 + Math.floor(rand.between(0, o.steps - 1)) : null, fired: false });
     }
   }
   for (const sender of senders) {
@@ -109,22 +109,41 @@ export function simulate(options = {}) {
     api.outages.push({ team: true, from, to: from + 30_000 });
   }
 
+  /** A planned reply, once: recorded by the API at `at` in the prospect's thread. */
+  const replyAt = (plan, at, threadId) =>
+    clock.at(at, () => {
+      if (plan.fired) return;
+      plan.fired = true;
+      api.receive(clock.now, threadId);
+    });
+
   /**
-   * A prospect who replies: at any moment after its opener (some after the last step), or right
-   * around when the follow-up it races falls due (inside the sender's hours) — often between the
-   * look that let the follow-up go and its send.
+   * A prospect who replies: at any moment after its opener (some after the last step), or just
+   * before the follow-up it races leaves (`race`, below); failing that, within the hour after
+   * that follow-up fell due.
    */
   function planReply(t, req, threadId) {
     const plan = replyPlan.get(req.prospect);
     if (!plan) return;
-    let at = null;
-    if (plan.step === null && req.step === 0) at = t + rand.between(0, 1.5 * o.steps * afterMs);
+    if (plan.step === null && req.step === 0) replyAt(plan, t + rand.between(0, 1.5 * o.steps * afterMs), threadId);
     else if (plan.step !== null && req.step === plan.step - 1) {
       const due = t + afterMs;
       const w = o.hours ? windowAt(windowOf(req.sender), due) : { open: true };
-      at = (w.open ? due : w.until) + rand.between(-5_000, 30_000);
+      replyAt(plan, (w.open ? due : w.until) + rand.between(60_000, 3_600_000), threadId);
     }
-    if (at !== null) clock.at(at, () => api.receive(clock.now, threadId));
+  }
+
+  /**
+   * A ledger will run at `when`: a prospect whose follow-up is next there and due by then, and
+   * who races it, replies in the two seconds before — after the last look, before the send.
+   */
+  function race(sender, when) {
+    const next = ledgers.get(sender).waiting[0];
+    if (!next || next[0] > when) return;
+    const [, key, step] = next;
+    const plan = replyPlan.get(key);
+    const p = ledgers.get(sender).prospects[key];
+    if (plan && !plan.fired && plan.step === step && p.steps.length - 1 === step && p.threadId) replyAt(plan, rand.between(Math.max(clock.now, when - 2_000), when), p.threadId);
   }
 
   // Other threads' messages: the feed is the team's, not the campaign's.
@@ -169,6 +188,7 @@ export function simulate(options = {}) {
     const known = scheduled.get(sender);
     if (known !== undefined && known <= when) return;
     scheduled.set(sender, when);
+    if (replyPlan.size > 0) race(sender, when);
     const e = epoch;
     clock.at(when, () => {
       if (e !== epoch || scheduled.get(sender) !== when) return;
