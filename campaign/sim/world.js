@@ -99,13 +99,15 @@ export function simulate(options = {}) {
       replyPlan.set(`c:${i}`, { step: races ? 1 + Math.floor(rand.between(0, o.steps - 1)) : null, fired: false });
     }
   }
+  // Outages fall in open hours, where they meet sends.
+  const someTime = () => afterOpen(o.hours ? o.sendWindow : null, T0, rand.between(0, floorHint));
   for (const sender of senders) {
     if (!rand.chance(o.disconnects)) continue;
-    const from = T0 + rand.between(0, span);
+    const from = someTime();
     api.outages.push({ sender, from, to: from + rand.between(30_000, 600_000), status: rand.chance(0.5) ? "offline" : "paused" });
   }
   for (let k = 0; k < o.tokenRefusals; k += 1) {
-    const from = T0 + rand.between(0, span);
+    const from = someTime();
     api.outages.push({ team: true, from, to: from + 30_000 });
   }
 
