@@ -96,6 +96,15 @@ test("sequence: a reply stops the steps not yet sent; a reply after the last ste
   assert.deepEqual([l.prospects["c:1"].state, l.prospects["c:1"].reply.seq], ["sent", 10], "a reply after the last step: still sent, the reply kept");
 });
 
+test("sequence: two campaigns to the same person from one sender share the thread: a reply stops both", () => {
+  const l = emptyLedger("s");
+  accept(l, 0, [prospect(0), { ...prospect(0), campaign: "d" }]);
+  for (const e of sends(go(l, 0))) finish(l, 10, S, e, ok(`m${e.key}`, 5, "shared"));
+  const r = noteEvents(l, 20, { lookedAt: 20, replies: [{ seq: 1, threadId: "shared", at: 15 }] });
+  assert.deepEqual(r.changed.sort(), ["c:0", "d:0"]);
+  assert.deepEqual([l.prospects["c:0"].state, l.prospects["d:0"].state], ["replied", "replied"]);
+});
+
 test("sequence: a reply that falls between a look and a send — the step out counts, the rest stop", () => {
   const l = emptyLedger("s");
   accept(l, 0, [prospect(0, [1_000, 1_000])]);

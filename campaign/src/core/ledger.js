@@ -33,7 +33,13 @@ const SCAN = 1_000; // fresh prospects looked at per decision
  * @property {number} replyFreshnessMs  a follow-up leaves only after a look at the events at most this old
  */
 
-/** An empty ledger for `sender`. */
+/**
+ * An empty ledger for `sender`. Beside its prospects (in `order`), X's log and its hold, it keeps
+ * for sequences: `waiting` ([due, key, step] follow-ups, by due time), `threads` (thread id →
+ * the prospects in it), `lookedAt` (the last look at the events it was given), `schedules`
+ * (campaign → { sendWindow, jitterMs }), `windows` (each campaign's window as last read, until
+ * it changes) and `sendAfter` (the jitter's wait).
+ */
 export const emptyLedger = (sender) => ({
   sender, prospects: {}, order: [], head: 0, lookHead: 0, active: {}, toThreads: [], xlog: [], xHeldUntil: 0,
   hold: null, lookupOut: false, lookupAfter: 0, campaigns: {},
@@ -111,16 +117,19 @@ export function noteEvents(ledger, now, { lookedAt = null, replies = [] }) {
   const changed = [];
   const unknown = [];
   for (const r of replies) {
-    const key = l.threads[r.threadId];
-    if (key === undefined) {
+    const keys = l.threads[r.threadId];
+    if (keys === undefined) {
       unknown.push(r);
       continue;
     }
-    const p = l.prospects[key];
-    if (p.reply || r.at < (p.steps[0].createdAt ?? -Infinity)) continue;
-    p.reply = { seq: r.seq, at: r.at, threadId: r.threadId };
-    if (!ENDED.includes(p.state)) stopOnReply(l, p, now);
-    changed.push(key);
+    // One thread may carry several prospects (campaigns to the same person from this sender).
+    for (const key of keys) {
+      const p = l.prospects[key];
+      if (p.reply || r.at < (p.steps[0].createdAt ?? -Infinity)) continue;
+      p.reply = { seq: r.seq, at: r.at, threadId: r.threadId };
+      if (!ENDED.includes(p.state)) stopOnReply(l, p, now);
+      changed.push(key);
+    }
   }
   if (lookedAt !== null) l.lookedAt = Math.max(l.lookedAt ?? lookedAt, lookedAt);
   return { ledger: l, changed, unknown };
@@ -166,7 +175,7 @@ export function setCampaign(ledger, now, campaign, status) {
     const p = ledger.prospects[key];
     const step = p.steps[p.steps.length - 1];
     if (p.campaign !== campaign || ENDED.includes(p.state) || step.state === STEP.sending || step.state === STEP.checking) continue;
-    end(ledger, p, PROSPECT.cancelled, "The campaign was cancelled before this DM was sent.");
+    end(ledger, p, PROSPECT.cancelled, p.steps.length === 1 ? "The campaign was cancelled before this DM was sent." : `The campaign was cancelled before step ${p.steps.length - 1} was sent.`);
     changed.push(key);
   }
   return changed;
@@ -540,7 +549,8 @@ function sent(l, p, step, result, at) {
   Object.assign(step, { state: STEP.sent, messageId: result.messageId, threadId: result.threadId ?? null, sentAt: at, createdAt, error: null, nextAt: null });
   if (step.threadId) {
     p.threadId ??= step.threadId;
-    l.threads[step.threadId] = p.key;
+    const keys = (l.threads[step.threadId] ??= []);
+    if (!keys.includes(p.key)) keys.push(p.key);
   }
   const index = p.steps.length - 1;
   const next = afterSent(p, index, createdAt);
