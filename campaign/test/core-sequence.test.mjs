@@ -146,6 +146,20 @@ test("sequence: a follow-up that may have landed when the reply came is looked f
   assert.deepEqual(sends(go(absent.l, 5_000)), [], "never sent after the reply");
 });
 
+test("sequence: v1 settles an uncertain follow-up by findSent of that step, from its first try", () => {
+  const l = emptyLedger("s");
+  accept(l, 0, [prospect(0, [1_000], { api: "v1" })]);
+  finish(l, 10, S, sends(go(l, 0))[0], ok("m0", 5));
+  noteEvents(l, 2_000, { lookedAt: 2_000 });
+  const [step1] = sends(go(l, 2_000));
+  assert.deepEqual([step1.api, step1.step], ["v1", 1]);
+  finish(l, 2_100, S, step1, { ok: false, failure: { kind: "timeout", scope: "request", retryable: true, maybeSent: true, message: "timed out" } });
+  const [check] = go(l, 2_100 + S.v1GraceMs).filter((e) => e.type === "find-sent");
+  assert.deepEqual([check.key, check.step, check.since], ["c:0", 1, 2_000]);
+  finish(l, 7_200, S, check, { ok: true, found: { messageId: "m1", threadId: "t0", createdAt: 2_050 } });
+  assert.deepEqual([l.prospects["c:0"].state, l.prospects["c:0"].steps[1].messageId], ["sent", "m1"]);
+});
+
 test("sequence: nothing leaves outside the sending hours; a step due outside waits for the opening; jitter spaces a sender's sends", () => {
   const monday9 = Date.parse("2026-11-02T14:00:00Z"); // 9:00 EST, the Monday after daylight saving ended
   const friday = Date.parse("2026-10-30T20:00:00Z"); // 16:00 EDT

@@ -147,7 +147,7 @@ function stopOnReply(l, p, now) {
 
 /** The prospect ends `replied`: the step after `afterStep` (and every later one) never goes. */
 function endReplied(l, p, afterStep) {
-  if (afterStep === p.steps.length - 1) p.steps.push({ ...newStep(null), nextAt: null });
+  if (afterStep === p.steps.length - 1) p.steps.push(newStep(null));
   p.afterStep = afterStep;
   p.repliedAt = p.reply.at;
   end(l, p, PROSPECT.replied, null);
@@ -426,7 +426,8 @@ export function start(ledger, now, s, { granted, first, retryAt, random = 0.5 })
     if (left < 1) break;
     const step = current(p);
     const index = p.steps.length - 1;
-    if (index > 0 && !l.active[p.key]) l.waiting.splice(l.waiting.findIndex((e) => e[1] === p.key), 1);
+    const waited = index > 0 && !l.active[p.key] ? l.waiting.findIndex((e) => e[1] === p.key) : -1;
+    if (waited >= 0) l.waiting.splice(waited, 1);
     step.state = STEP.sending;
     step.attempts += 1;
     step.firstTryAt ??= now;
