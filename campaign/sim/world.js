@@ -387,7 +387,8 @@ export function simulate(options = {}) {
   }
 
   // Run, checking the world's invariants after every event.
-  const deadline = T0 + 3 * span + 3_600_000 + 3 * o.steps * afterMs;
+  // (With sending hours, a weekend may fall inside any stretch.)
+  const deadline = T0 + 3 * span + 3_600_000 + 3 * o.steps * afterMs + (o.hours ? 7 * 86_400_000 : 0);
   let events = 0;
   while (clock.step()) {
     events += 1;
