@@ -14,7 +14,7 @@
  *   skipped      not sent: this sender already has a conversation with the prospect
  *   failed       a step failed for a reason about the DM itself (explained)
  *   unconfirmed  a step may have landed and checking could not tell: never resent automatically
- *   cancelled    the campaign was cancelled before it was sent
+ *   cancelled    the campaign was cancelled before every step was sent
  * @typedef {"queued"|"sending"|"sent"|"replied"|"skipped"|"failed"|"unconfirmed"|"cancelled"} ProspectState
  */
 export const PROSPECT = Object.freeze({
