@@ -71,11 +71,18 @@ step "Rust Worker example (workers-rs + the crate, worker-build, workerd via Min
 examples/rust-worker/build.sh
 node --test --test-timeout=180000 examples/rust-worker/test/
 
-step "campaign core: a sweep of seeds of the simulation (every window mode and background shape, with faults and outages)"
+step "campaign core: a sweep of seeds of the simulation (every window mode and background shape, with faults and outages; sequences with replies and sending hours)"
 for shape in even burst; do
   for windows in clock first-request; do
     npm --prefix campaign run --silent simulate -- --prospects 2000 --senders 20 --seeds 1..8 --background-shape "$shape" --windows "$windows"
   done
+done
+# Sequences of three steps with a fifth of the prospects replying (some between a look at the
+# events and a send), without and with sending hours across the end of daylight saving, and with
+# replies through the events feed alone.
+for extra in "--hours off" "--hours on" "--hours on --webhooks off --windows first-request --background-shape burst"; do
+  # shellcheck disable=SC2086 # $extra holds several options
+  npm --prefix campaign run --silent simulate -- --prospects 2000 --senders 20 --seeds 1..4 --steps 3 --replies 0.2 $extra
 done
 
 step "campaign Worker (workerd via Miniflare: Queues, Durable Objects) against the emulator, with its scale run"
