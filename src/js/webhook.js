@@ -1,3 +1,4 @@
+/* @ts-self-types="./webhook.d.ts" */
 // `verifyWebhook`: checks that a webhook delivery came from Inbox, and reads its event. Shipped
 // as its own module, `inbox-sender/webhook` (scripts/finish-pkg.mjs copies it and its
 // declarations into pkg/), so a page or Worker that only sends DMs never loads it, and one that
