@@ -150,19 +150,27 @@ export async function assertScenarios(out, emulator, runId, token) {
  */
 export function webhookScript(args) {
   return `import { verifyWebhook } from "inbox-sender/webhook";
-const deliveries = JSON.parse(${args}[0]);
-const out = [];
-for (const [body, header, secret] of deliveries) {
-  try {
-    const event = await verifyWebhook(new TextEncoder().encode(body), header, secret);
-    out.push({ id: event.id, seq: event.seq });
-  } catch (error) {
-    out.push({ name: error.name, kind: error.kind, check: error.check, leaked: error.message.includes(secret) });
-  }
-}
-console.log(JSON.stringify(out));
+${VERIFY_ALL}
+console.log(JSON.stringify(await verifyAll(JSON.parse(${args}[0]))));
 `;
 }
+
+/**
+ * The source of `verifyAll(deliveries)`, which verifies each `[body, header, secret]` (the body
+ * as bytes) with the `verifyWebhook` in scope and answers what each gave, for a script to embed.
+ */
+export const VERIFY_ALL = `async function verifyAll(deliveries) {
+  const out = [];
+  for (const [body, header, secret] of deliveries) {
+    try {
+      const event = await verifyWebhook(new TextEncoder().encode(body), header, secret);
+      out.push({ id: event.id, seq: event.seq });
+    } catch (error) {
+      out.push({ name: error.name, kind: error.kind, check: error.check, leaked: error.message.includes(secret) });
+    }
+  }
+  return out;
+}`;
 
 /** Three deliveries for `webhookScript`, signed now: one good, one tampered, one stale. */
 export function signedDeliveries() {
