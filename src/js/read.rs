@@ -3,6 +3,7 @@
 //! never a throw out of a call. `read.js` checks each field's type and hands the fields over
 //! in a shape's order; the rules about their values are checked here and in `input`.
 
+use alloc::string::String;
 use js_sys::{Array, JsString};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -108,7 +109,7 @@ impl Fields {
             return Ok(None);
         }
         match value.as_f64() {
-            Some(n) if n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) => {
+            Some(n) if n >= f64::from(min) && n <= f64::from(max) && n == f64::from(n as u32) => {
                 Ok(Some(n as u32))
             }
             _ => Err(Invalid::new(name, rule)),

@@ -2,14 +2,17 @@
 //! JavaScript callers receive the parsed JSON itself, so fields and types added by the API
 //! later reach them unchanged.
 
+use alloc::string::String;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+#[cfg(feature = "types")]
 use tsify::Tsify;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// A change in the team, as a webhook delivers it. It names the object that changed and
 /// carries only the values of the change: read the object for its current state.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "types", derive(Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookEvent {
@@ -21,7 +24,7 @@ pub struct WebhookEvent {
     /// What happened: `message.received`, `thread.created`, … (see `WebhookEventType`); a type
     /// this version does not know arrives unchanged.
     #[serde(rename = "type")]
-    #[tsify(type = "WebhookEventType")]
+    #[cfg_attr(feature = "types", tsify(type = "WebhookEventType"))]
     pub kind: String,
     /// The version of the API the event is shaped by (`"2"`).
     pub api_version: String,
@@ -31,19 +34,23 @@ pub struct WebhookEvent {
     pub object: WebhookObject,
     /// The values of the change; which ones depends on the type (`threadId`, `assigneeId`,
     /// `tagIds`, …, or none).
-    #[tsify(type = "Record<string, unknown>")]
+    #[cfg_attr(feature = "types", tsify(type = "Record<string, unknown>"))]
     pub data: Value,
 }
 
 /// The object a webhook event is about.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "types", derive(Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookObject {
     /// `thread`, `message`, `contact`, `tag`, `status` or `campaign`; values may grow.
     #[serde(rename = "type")]
-    #[tsify(
-        type = "\"thread\" | \"message\" | \"contact\" | \"tag\" | \"status\" | \"campaign\" | (string & {})"
+    #[cfg_attr(
+        feature = "types",
+        tsify(
+            type = "\"thread\" | \"message\" | \"contact\" | \"tag\" | \"status\" | \"campaign\" | (string & {})"
+        )
     )]
     pub kind: String,
     /// Its Inbox id.
