@@ -187,6 +187,43 @@ test("the payload is copied when the call is made: reusing its buffer afterwards
   assert.deepEqual(await pending, EVENT);
 });
 
+test("a webhook the emulator posts for a prospect's reply verifies, and its event names the thread", async () => {
+  const { startEmulator, ACCOUNT, PROSPECT } = await import("./helpers.mjs");
+  const { createServer } = await import("node:http");
+  const received = [];
+  const server = createServer((request, response) => {
+    const chunks = [];
+    request.on("data", (chunk) => chunks.push(chunk));
+    request.on("end", () => {
+      received.push({ body: Buffer.concat(chunks), signature: request.headers["x-inbox-signature"] ?? null });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const emulator = await startEmulator();
+  try {
+    const secret = "whsec_emulator_0a9d";
+    await emulator.control.config({ webhookUrl: `http://127.0.0.1:${server.address().port}/inbox`, webhookSecret: secret, webhookEvents: ["message.received"] });
+    const reply = await fetch(`${emulator.url}/__emulator/replies`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ accountLinkId: ACCOUNT, platformId: PROSPECT, content: "sounds good" }),
+    });
+    assert.equal(reply.status, 200, await reply.clone().text());
+    for (let i = 0; i < 100 && received.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(received.length, 1, "one delivery");
+    const [{ body, signature }] = received;
+    const event = await verifyWebhook(body, signature, secret);
+    assert.equal(event.type, "message.received");
+    assert.equal(typeof event.seq, "number");
+    assert.equal(typeof event.data.threadId, "string");
+    assert.equal((await failure(body, signature, `${secret}x`)).check, "mismatch");
+  } finally {
+    await emulator.stop();
+    server.close();
+  }
+});
+
 test("no error message, stack or property ever quotes the secret (checked last, over every error above)", () => {
   assert.ok(errors.length > 40, `${errors.length} errors seen`);
   for (const error of errors) {
