@@ -5,7 +5,9 @@
 //   that one member itself. `/// <reference lib="esnext.disposable" />` would also do on 5.2+,
 //   but it is an error on 5.0 and 5.1 (no such lib) and pulls the whole lib into the user's
 //   program; the declaration is the same one TypeScript's lib and @types/node make, so the
-//   three merge (checked by scripts/check-types.mjs with lib ESNext).
+//   three merge (checked by scripts/check-types.mjs with lib ESNext). And `get` is made generic
+//   (`get<T = unknown>(…): Promise<GetResult<T>>`, so a caller names the type it reads), which
+//   wasm-bindgen cannot declare.
 // - package.json: an `exports` map, so Node, Deno, Bun, bundlers and TypeScript (node16 and
 //   bundler resolution) find the entry with its types and the .wasm, and nothing else (a release
 //   build has the JS snippets bundled into the glue; a --dev build keeps snippets/ and lists it).
@@ -30,8 +32,14 @@ if (!types.includes("interface SymbolConstructor")) {
   // After wasm-bindgen's lint-disabling header comments, before the first declaration.
   const header = types.match(/^(?:\/\*.*\*\/\n)*/)[0];
   types = header + DISPOSE + types.slice(header.length);
-  writeFileSync(dts, types);
 }
+const GET = "get(path: string, options?: GetOptions | null): Promise<GetResult>;";
+if (types.includes(GET)) {
+  types = types.replace(GET, "get<T = unknown>(path: string, options?: GetOptions | null): Promise<GetResult<T>>;");
+} else if (!types.includes("get<T = unknown>(")) {
+  throw new Error(`finish-pkg: ${dts} declares no \`${GET}\` to make generic`);
+}
+writeFileSync(dts, types);
 
 const manifestPath = join(dir, "package.json");
 const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));

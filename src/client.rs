@@ -1,6 +1,7 @@
 //! The Rust surface: a [`Client`] validates and encodes a request, hands it to the fetch loop,
-//! and reads the answer into Rust types. Three calls: v1 `send_message`, v2 `send` (exactly
-//! once, by idempotency key) and `find_sent` (did an uncertain v1 send land?).
+//! and reads the answer into Rust types. Four calls: v1 `send_message`, v2 `send` (exactly
+//! once, by idempotency key), `find_sent` (did an uncertain v1 send land?) and `get` (any read
+//! of the API).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -15,9 +16,10 @@ use crate::decide::error::Error;
 use crate::decide::retry::Limits;
 use crate::input::options::{self, ClientOptions};
 use crate::input::types::{
-    Message, RateLimit, SendMessageRequest, SendMessageResponse, SendRequest, SendResult, SentBody,
+    Message, Meta, RateLimit, SendMessageRequest, SendMessageResponse, SendRequest, SendResult,
+    SentBody,
 };
-use crate::input::{body, validate};
+use crate::input::{body, query, validate};
 use crate::io::delivery::{lost, Delivered, Delivery, Outcome, Rejection};
 use crate::io::finder::Finder;
 use crate::io::session::Session;
@@ -184,6 +186,33 @@ impl Client {
             .map_err(|e| delivered.undecodable(e.to_string(), false))
     }
 
+    /// Any read of the Inbox API: `GET {base}{path}` with `query` percent-encoded (a key given
+    /// twice repeats), retried like `find_sent`'s reads (408, 429, 5xx, timeouts, network),
+    /// paced, its errors redacted. `path` must stay under `/api/v1/` or `/api/v2/` (no `..`,
+    /// no query of its own), else [`Error::InvalidRequest`] naming `path`. Resolves to the
+    /// parsed JSON and what the answer said besides.
+    pub async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<(serde_json::Value, Meta), Error> {
+        let job = self.get_job(path, &query::encode_query(query))?;
+        let delivered = self.run(job, &SendOptions::default()).await?;
+        let data = decoded(&delivered, false)?;
+        Ok((data, delivered.meta))
+    }
+
+    /// The job of a `get`: its path checked, with its query (percent-encoded) after it.
+    pub(crate) fn get_job(&self, path: &str, query: &str) -> Result<Job, Error> {
+        let path = query::api_path(path, query)?;
+        Ok(Job {
+            call: Call::Get,
+            url: JsString::from(self.session.url(&path)),
+            body: None,
+            key: None,
+        })
+    }
+
     /// The reads of `find_sent`, validated and ready: a [`Finder`] to drive.
     pub(crate) fn finder(
         &self,
@@ -225,6 +254,7 @@ impl Client {
 
     /// Runs `job` to its end and takes its outcome.
     async fn run(&self, job: Job, options: &SendOptions) -> Result<Delivered, Error> {
+        let sends = !job.call.reads();
         let outcome = Rc::new(Cell::new(None));
         let promise = self.start(job, options, Rc::clone(&outcome), None)?;
         // The outcome lands in the cell; the promise only says when (and why, if the fetch
@@ -232,7 +262,7 @@ impl Client {
         let settled = JsFuture::from(promise).await;
         outcome
             .take()
-            .unwrap_or_else(|| Err(lost(settled.err(), true)))
+            .unwrap_or_else(|| Err(lost(settled.err(), sends)))
     }
 
     /// The job of a v1 send: validated and encoded.

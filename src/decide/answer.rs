@@ -53,9 +53,20 @@ pub(crate) enum Call {
     SendV2,
     /// A read (`GET`): idempotent, retried like any GET; nothing is sent.
     Read,
+    /// A read the caller asked for (`get`): a read whose 2xx is any JSON, handed back with its
+    /// meta.
+    Get,
     /// The read of the message a v2 `sendUnconfirmed` named: a read whose 2xx is checked as
     /// a send's answer (the message with its thread).
     Confirm,
+}
+
+impl Call {
+    /// Whether the request only reads, so no DM can have gone out because of it (the read that
+    /// settles a send answers for the send).
+    pub(crate) fn reads(self) -> bool {
+        matches!(self, Call::Read | Call::Get)
+    }
 }
 
 /// What an error body says, in any of the vendor's shapes, as the server sent it.
@@ -188,7 +199,7 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
     match context.call {
         Call::SendV1 => classify(status, details),
         Call::SendV2 => classify_v2(status, details),
-        Call::Read | Call::Confirm => classify_read(status, details),
+        Call::Read | Call::Get | Call::Confirm => classify_read(status, details),
     }
 }
 
@@ -294,7 +305,7 @@ fn interrupted(reply: &impl Reply, fault: Fault, status: Option<u16>, context: &
             message: Some(message),
             // The attempt started, so the request may have reached the server (a read sends
             // nothing).
-            maybe_sent: context.call != Call::Read,
+            maybe_sent: !context.call.reads(),
             attempts: context.attempts,
             cause,
             idempotency_key: context.key.map(str::to_owned),

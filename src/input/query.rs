@@ -2,6 +2,7 @@
 //! read), with their ids and query values percent-encoded.
 
 use crate::input::types::SendMessageRequest;
+use crate::input::validate::Invalid;
 
 /// `/api/v1/threads/lookup?accountLinkId=…&externalPlatformId=…` (or `externalId=…`).
 pub(crate) fn lookup_path(request: &SendMessageRequest) -> String {
@@ -41,6 +42,59 @@ pub(crate) fn message_path(message_id: &str) -> String {
     push_encoded(&mut path, message_id);
     path.push_str("?expand=thread");
     path
+}
+
+/// `query` percent-encoded, each pair in order (a key given twice repeats, as an array does):
+/// `a=1&b=2`.
+pub(crate) fn encode_query(query: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (key, value) in query {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        push_encoded(&mut out, key);
+        out.push('=');
+        push_encoded(&mut out, value);
+    }
+    out
+}
+
+/// Any read of the Inbox API: `path` (under `/api/v1/` or `/api/v2/`, relative to the base URL)
+/// followed by `query` (encoded), if any. Refused, naming `path`, when a URL parser could take
+/// it out of the API: an empty or dot segment (`//`, `..`, `%2e%2e`), a `\`, a control
+/// character (which parsers drop), or its own query or fragment.
+pub(crate) fn api_path(path: &str, query: &str) -> Result<String, Invalid> {
+    let bytes = path.as_bytes();
+    let inside = bytes.starts_with(b"/api/v1/") || bytes.starts_with(b"/api/v2/");
+    let escapes = bytes
+        .iter()
+        .any(|b| matches!(b, b'?' | b'#' | b'\\' | 0..=0x1f | 0x7f))
+        || bytes.split(|b| *b == b'/').skip(1).any(dot_or_empty);
+    if !inside || escapes {
+        return Err(Invalid::new(
+            "path",
+            "must be a path of the Inbox API under /api/v1/ or /api/v2/, without empty or dot segments, \\, ?, # or control characters (query values go in query)",
+        ));
+    }
+    let mut out = path.to_owned();
+    if !query.is_empty() {
+        out.push('?');
+        out.push_str(query);
+    }
+    Ok(out)
+}
+
+/// Whether a path segment is empty or only dots, any of them written `%2e`: what a URL parser
+/// resolves away.
+fn dot_or_empty(mut segment: &[u8]) -> bool {
+    loop {
+        segment = match segment {
+            [] => return true,
+            [b'.', rest @ ..] => rest,
+            [b'%', b'2', b'e' | b'E', rest @ ..] => rest,
+            _ => return false,
+        }
+    }
 }
 
 /// Appends `value` percent-encoded: every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`).
@@ -93,6 +147,52 @@ mod tests {
             messages_path("t1", Some(("m 9", "2026-01-02T03:04:05.000Z"))),
             "/api/v1/threads/t1/messages?limit=100&cursorId=m%209&cursorTimestamp=2026-01-02T03%3A04%3A05.000Z"
         );
+    }
+
+    #[test]
+    fn api_paths_stay_inside_the_api_and_encode_the_query() {
+        let ok = [
+            ("/api/v2/contacts", &[][..], "/api/v2/contacts"),
+            (
+                "/api/v1/threads/t1/messages",
+                &[("limit", "5"), ("cursorId", "m 1/é")][..],
+                "/api/v1/threads/t1/messages?limit=5&cursorId=m%201%2F%C3%A9",
+            ),
+            (
+                "/api/v2/messages/m1",
+                &[("expand", "thread"), ("expand", "sentBy")][..],
+                "/api/v2/messages/m1?expand=thread&expand=sentBy",
+            ),
+        ];
+        for (path, query, want) in ok {
+            assert_eq!(
+                api_path(path, &encode_query(query)).as_deref(),
+                Ok(want),
+                "{path}"
+            );
+        }
+        for path in [
+            "https://evil.example/api/v2/x",
+            "//evil.example/api/v2/x",
+            "/api/v3/x",
+            "/api/v2",
+            "api/v2/x",
+            "/api/v2/../../admin",
+            "/api/v2/x/..",
+            "/api/v2//x",
+            "/api/v2/x?token=1",
+            "/api/v2/x#f",
+            "/api/v2/x\\..\\y",
+            "/__emulator/reset",
+            "/api/v2/%2e%2E/admin",
+            "/api/v2/.%2e/admin",
+            "/api/v2/./x",
+            "/api/v2/.\t./admin",
+            "/api/v2/x/",
+        ] {
+            let refused = api_path(path, "").expect_err(path);
+            assert_eq!(refused.field, "path", "{path}");
+        }
     }
 
     #[test]

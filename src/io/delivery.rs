@@ -413,10 +413,10 @@ impl Reply for JsReply<'_> {
     }
 
     fn check_success(&mut self) -> Result<(), String> {
-        // A send's answer (and a settled one's) is checked and gets its meta; a read's is any
-        // JSON.
-        let send = self.call != Call::Read;
-        if send {
+        // A send's answer (and a settled one's) is checked and gets its meta, a caller's read is
+        // any JSON with its meta, and the finder's read any JSON.
+        let with_meta = self.call != Call::Read;
+        if with_meta {
             // The request id is the server's text: redacted like every other.
             let request_id = self.header(Header::RequestId);
             self.meta.request_id = request_id.map(|id| redact::redact(&id, self.token));
@@ -427,8 +427,11 @@ impl Reply for JsReply<'_> {
             Call::Confirm => Some(false),
             _ => None,
         };
-        let meta = send.then_some(&self.meta);
-        self.value = Some(parse::body(self.text, meta, replayed)?);
+        let meta = with_meta.then_some(&self.meta);
+        self.value = Some(match self.call {
+            Call::Get => parse::data(self.text, &self.meta)?,
+            _ => parse::body(self.text, meta, replayed)?,
+        });
         Ok(())
     }
 

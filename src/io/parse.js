@@ -15,12 +15,7 @@ export function header(response, name) {
  * Throws what is wrong, in words.
  */
 export function success(text, meta, replayed) {
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw text ? "the body is not JSON" : "the body is empty";
-  }
+  const value = json(text);
   if (!meta) return value;
   const { message, thread } = object(value) ?? {};
   if (!object(message)) throw "message is missing or not an object";
@@ -31,6 +26,20 @@ export function success(text, meta, replayed) {
   if (replayed !== undefined) value.replayed = replayed;
   value.meta = meta;
   return value;
+}
+
+/** `{ data, meta }`: `text` (a 2xx body of a caller's read) parsed as JSON, with its `meta`. */
+export function data(text, meta) {
+  return { data: json(text), meta };
+}
+
+/** `text` parsed as JSON; throws what is wrong, in words. */
+function json(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw text ? "the body is not JSON" : "the body is empty";
+  }
 }
 
 /** `{ limit, remaining, resetAt }` (resetAt in Unix milliseconds): a team budget. */

@@ -22,6 +22,9 @@ extern "C" {
         meta: Option<JsMeta>,
         replayed: Option<bool>,
     ) -> Result<JsValue, JsValue>;
+    /// `{ data, meta }`: `text` (a 2xx body) parsed as JSON, with `meta`; throws what is wrong.
+    #[wasm_bindgen(js_name = data, catch)]
+    fn caller_data(text: &JsValue, meta: JsMeta) -> Result<JsValue, JsValue>;
     /// A message read with its thread as a send's answer `{ message, thread }` (text), when X
     /// has it (its `platformId` is set); else `undefined`.
     pub(crate) fn confirmed(text: &JsValue) -> JsValue;
@@ -105,6 +108,12 @@ pub(crate) fn body(
     replayed: Option<bool>,
 ) -> Result<JsValue, String> {
     success(text, send.map(meta_value), replayed).map_err(problem)
+}
+
+/// Parses the 2xx body of a caller's read (`get`) as JSON and hands it back as `{ data, meta }`;
+/// on failure, says what is wrong.
+pub(crate) fn data(text: &JsValue, meta: &Meta) -> Result<JsValue, String> {
+    caller_data(text, meta_value(meta)).map_err(problem)
 }
 
 /// The thread a `GET /threads/lookup` answer names: its id and its prospect's ids.

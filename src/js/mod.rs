@@ -17,11 +17,15 @@ use wasm_bindgen::prelude::*;
 use crate::client::{Client, Job, SendOptions};
 use crate::decide::error::Error;
 use crate::input::types::{SendMessageRequest, SendRequest};
+use crate::input::validate::Invalid;
 use crate::io::finder;
 use crate::io::parse::rate_limit_value;
 use error::{problem, to_js_error};
 use read::Extra;
-use types::{JsClientOptions, JsFindSentOptions, JsIdempotentOptions, JsRateLimit, JsSendOptions};
+use types::{
+    JsClientOptions, JsFindSentOptions, JsGetOptions, JsIdempotentOptions, JsRateLimit,
+    JsSendOptions,
+};
 
 /// Sends X direct messages through the Inbox API.
 #[wasm_bindgen]
@@ -97,6 +101,32 @@ impl InboxClient {
             Ok(finder) => finder::reconcile(finder),
             Err(error) => Promise::reject(&to_js_error(&error)),
         }
+    }
+
+    /// Any read of the Inbox API: `GET` of `path` (under `/api/v1/` or `/api/v2/`) with
+    /// `options.query` percent-encoded (an array repeats its key), retried like `findSent`'s
+    /// reads, paced, its errors redacted. Resolves to `{ data, meta }`, `data` the parsed JSON.
+    /// A path outside the API rejects with `invalid_request` naming `path`, before any I/O.
+    #[wasm_bindgen(unchecked_return_type = "Promise<GetResult>")]
+    pub fn get(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
+        options: Option<JsGetOptions>,
+    ) -> Promise {
+        self.launch(self.get_job(&path, options.as_deref()))
+    }
+
+    /// The job of a `get`: its path and options read and checked.
+    fn get_job(
+        &self,
+        path: &JsValue,
+        options: Option<&JsValue>,
+    ) -> Result<(Job, SendOptions), Error> {
+        let path = path
+            .as_string()
+            .ok_or(Invalid::new("path", "must be a string"))?;
+        let (options, query) = read::get_options(options)?;
+        Ok((self.client.get_job(&path, &query)?, options))
     }
 
     /// Checks a request with exactly the rules a send applies, with no I/O: a v2 request (one

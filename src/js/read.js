@@ -75,6 +75,33 @@ function wellFormed(text) {
   }
 }
 
+/**
+ * `get`'s `query` percent-encoded (`a=1&b=2`, or "" when absent): an array repeats its key, a
+ * number or a boolean is written as JavaScript writes it, a key whose value is `undefined` is
+ * left out. Throws `[field, rule]` for any other value.
+ */
+export function query(query) {
+  const out = [];
+  if (query === undefined) return "";
+  if (typeof query != "object" || query === null || Array.isArray(query)) throw ["query", "object"];
+  let entries;
+  try {
+    entries = Object.entries(query);
+  } catch {
+    throw ["query", "read"];
+  }
+  for (const [key, value] of entries) {
+    const field = "query." + key;
+    for (const v of value === undefined ? [] : Array.isArray(value) ? value : [value]) {
+      const text = typeof v == "number" ? isFinite(v) && String(v) : typeof v == "boolean" ? String(v) : v;
+      if (typeof text != "string") throw [field, "query"];
+      if (!wellFormed(key) || !wellFormed(text)) throw [field, "wellFormed"];
+      out.push(encodeURIComponent(key) + "=" + encodeURIComponent(text));
+    }
+  }
+  return out.join("&");
+}
+
 /** Whether `value` is an object with a `target` key (a v2 request); false when asking throws. */
 export function hasTarget(value) {
   try {

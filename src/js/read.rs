@@ -27,6 +27,9 @@ extern "C" {
     /// Whether `value` is an object with a `target` key (a v2 request).
     #[wasm_bindgen(js_name = hasTarget)]
     pub(crate) fn has_target(value: &JsValue) -> bool;
+    /// `get`'s query percent-encoded (`a=1&b=2`); throws `[field, rule]` as [`fields`].
+    #[wasm_bindgen(catch)]
+    fn query(query: &JsValue) -> Result<String, JsValue>;
 }
 
 // The shapes `read.js` checks, in its words: the place named when the value itself is wrong,
@@ -41,6 +44,8 @@ const CLIENT_OPTIONS: &str =
 const SEND_OPTIONS: &str = "options  signal:g timeoutMs";
 /// `send`'s options.
 const KEY_OPTIONS: &str = "options  signal:g timeoutMs idempotencyKey:s";
+/// `get`'s options.
+const GET_OPTIONS: &str = "options  signal:g timeoutMs query";
 /// `findSent`'s options.
 const SINCE_OPTIONS: &str = "options  signal:g timeoutMs since";
 /// A v1 request.
@@ -62,8 +67,16 @@ fn rule(name: &str) -> &'static str {
         "wellFormed" => "must be well-formed text (it contains an unpaired UTF-16 surrogate)",
         "g" => "must be an AbortSignal",
         "b" => "must be true or false",
+        "query" => "must be a string, a finite number, true or false, or an array of them",
         _ => "must be a function",
     }
+}
+
+/// What `read.js` threw: `[field, rule]`, the rule by its name in [`rule`].
+fn refusal(thrown: JsValue) -> Invalid {
+    let thrown = Array::from(&thrown);
+    let name = thrown.get(1).as_string().unwrap_or_default();
+    Invalid::new(thrown.get(0).as_string().unwrap_or_default(), rule(&name))
 }
 
 /// A value's fields as a shape lists them, each of the type it allows, by name.
@@ -71,11 +84,7 @@ struct Fields(JsValue);
 
 impl Fields {
     fn read(value: &JsValue, shape: &str) -> Result<Self, Invalid> {
-        fields(value, shape).map(Fields).map_err(|thrown| {
-            let thrown = Array::from(&thrown);
-            let name = thrown.get(1).as_string().unwrap_or_default();
-            Invalid::new(thrown.get(0).as_string().unwrap_or_default(), rule(&name))
-        })
+        fields(value, shape).map(Fields).map_err(refusal)
     }
 
     /// Field `name` as it is (`undefined` when absent).
@@ -157,11 +166,10 @@ pub(crate) fn call_options(
     value: Option<&JsValue>,
     extra: Extra,
 ) -> Result<(SendOptions, f64), Error> {
-    let mut options = SendOptions::default();
     let Some(value) = value else {
         return match extra {
             Extra::Since => Err(crate::client::invalid_since()),
-            _ => Ok((options, 0.0)),
+            _ => Ok((SendOptions::default(), 0.0)),
         };
     };
     let shape = match extra {
@@ -170,11 +178,7 @@ pub(crate) fn call_options(
         Extra::Since => SINCE_OPTIONS,
     };
     let fields = Fields::read(value, shape)?;
-    options.signal = Some(fields.get("signal"))
-        .filter(|signal| !signal.is_undefined())
-        .map(JsCast::unchecked_into::<AbortSignal>);
-    let timer = (1, MAX_TIMER_MS);
-    options.timeout_ms = fields.whole_number("timeoutMs", timer, TIMEOUT_RULE)?;
+    let mut options = timing(&fields)?;
     let mut since = 0.0;
     match extra {
         Extra::None => {}
@@ -187,6 +191,30 @@ pub(crate) fn call_options(
         }
     }
     Ok((options, since))
+}
+
+/// Reads `get`'s `{ query?, signal?, timeoutMs? }`; `undefined` and `null` mean no options.
+/// Returns the options and the query, percent-encoded.
+pub(crate) fn get_options(value: Option<&JsValue>) -> Result<(SendOptions, String), Invalid> {
+    let Some(value) = value else {
+        return Ok((SendOptions::default(), String::new()));
+    };
+    let fields = Fields::read(value, GET_OPTIONS)?;
+    let options = timing(&fields)?;
+    let query = query(&fields.get("query")).map_err(refusal)?;
+    Ok((options, query))
+}
+
+/// A call's `signal` and `timeoutMs`.
+fn timing(fields: &Fields) -> Result<SendOptions, Invalid> {
+    let timer = (1, MAX_TIMER_MS);
+    Ok(SendOptions {
+        signal: Some(fields.get("signal"))
+            .filter(|signal| !signal.is_undefined())
+            .map(JsCast::unchecked_into::<AbortSignal>),
+        timeout_ms: fields.whole_number("timeoutMs", timer, TIMEOUT_RULE)?,
+        ..SendOptions::default()
+    })
 }
 
 /// Reads `{ target, content, replyToMessageId? }`, the target by its `type`.

@@ -66,6 +66,27 @@ export interface FindSentOptions extends SendOptions {
     since: number;
 }
 
+/** A value of `get`'s query: written as JavaScript writes it; an array repeats its key. */
+export type QueryValue = string | number | boolean;
+
+/** Options for one `get` call. */
+export interface GetOptions extends SendOptions {
+    /**
+     * The query: each value percent-encoded, an array repeating its key
+     * (`{ platformId: ["1", "2"] }` → `platformId=1&platformId=2`), a key whose value is
+     * `undefined` left out.
+     */
+    query?: Record<string, QueryValue | QueryValue[] | undefined>;
+}
+
+/** What `get` resolves to. */
+export interface GetResult<T = unknown> {
+    /** The answer's body, parsed as JSON (its shape is the caller's to check). */
+    data: T;
+    /** What the answer said besides its body. */
+    meta: Meta;
+}
+
 /** What `client.validate` finds wrong with a request (`null` when nothing is). */
 export interface RequestProblem {
     /** The input field as you spell it (`content`, `target.platformId`, ...). */
@@ -148,6 +169,9 @@ extern "C" {
     /// `FindSentOptions` as TypeScript sees it; read field by field.
     #[wasm_bindgen(typescript_type = "FindSentOptions")]
     pub type JsFindSentOptions;
+    /// `GetOptions` as TypeScript sees it; read field by field.
+    #[wasm_bindgen(typescript_type = "GetOptions")]
+    pub type JsGetOptions;
     /// `RateLimit` as TypeScript sees it.
     #[wasm_bindgen(typescript_type = "RateLimit")]
     pub type JsRateLimit;

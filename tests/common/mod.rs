@@ -371,6 +371,26 @@ macro_rules! delivery_suite {
         }
 
         #[wasm_bindgen_test]
+        async fn get_reads_any_api_path_with_its_meta_and_refuses_paths_outside() {
+            let content = format!("get {}", nonce());
+            let request = SendRequest::new(Target::x_user(ACCOUNT, PROSPECT), content.clone());
+            let sent = client().send(&request, &SendOptions::default()).await.expect("sent");
+            let path = format!("/api/v2/messages/{}", sent.message.id);
+            let (message, meta) = client().get(&path, &[("expand", "thread")]).await.expect("read");
+            assert_eq!(message["content"], content.as_str());
+            assert_eq!(message["thread"]["id"], sent.thread.id.as_str());
+            assert_eq!((meta.status, meta.attempts), (200, 1));
+            assert!(meta.rate_limit.is_some(), "the budget the answer reported");
+            let missing = client().get("/api/v2/messages/nosuchmessage", &[]).await.expect_err("404");
+            assert_eq!(missing.kind(), ErrorKind::NotFound, "{missing}");
+            assert!(!missing.maybe_sent());
+            let before = request_count().await;
+            let outside = client().get("/api/v2/../../__emulator/reset", &[]).await.expect_err("outside");
+            assert_eq!(outside.kind(), ErrorKind::InvalidRequest);
+            assert_eq!(request_count().await, before, "nothing was requested");
+        }
+
+        #[wasm_bindgen_test]
         async fn v2_a_new_send_and_its_replay() {
             let content = format!("v2 replay {}", nonce());
             let request = SendRequest::new(Target::x_user(ACCOUNT, PROSPECT), content.clone());

@@ -70,6 +70,27 @@ export interface FindSentOptions extends SendOptions {
     since: number;
 }
 
+/** A value of `get`'s query: written as JavaScript writes it; an array repeats its key. */
+export type QueryValue = string | number | boolean;
+
+/** Options for one `get` call. */
+export interface GetOptions extends SendOptions {
+    /**
+     * The query: each value percent-encoded, an array repeating its key
+     * (`{ platformId: ["1", "2"] }` → `platformId=1&platformId=2`), a key whose value is
+     * `undefined` left out.
+     */
+    query?: Record<string, QueryValue | QueryValue[] | undefined>;
+}
+
+/** What `get` resolves to. */
+export interface GetResult<T = unknown> {
+    /** The answer's body, parsed as JSON (its shape is the caller's to check). */
+    data: T;
+    /** What the answer said besides its body. */
+    meta: Meta;
+}
+
 /** What `client.validate` finds wrong with a request (`null` when nothing is). */
 export interface RequestProblem {
     /** The input field as you spell it (`content`, `target.platformId`, ...). */
@@ -884,6 +905,13 @@ export class InboxClient {
      */
     findSent(request: SendMessageRequest, options?: FindSentOptions | null): Promise<Message | null>;
     /**
+     * Any read of the Inbox API: `GET` of `path` (under `/api/v1/` or `/api/v2/`) with
+     * `options.query` percent-encoded (an array repeats its key), retried like `findSent`'s
+     * reads, paced, its errors redacted. Resolves to `{ data, meta }`, `data` the parsed JSON.
+     * A path outside the API rejects with `invalid_request` naming `path`, before any I/O.
+     */
+    get<T = unknown>(path: string, options?: GetOptions | null): Promise<GetResult<T>>;
+    /**
      * Creates a client. Throws an `InboxError` (`kind: "invalid_request"`, `field`) when an
      * option is invalid.
      */
@@ -919,29 +947,30 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly fa: (a: number, b: number) => void;
-    readonly ga: (a: number, b: number) => void;
     readonly ha: (a: number, b: number) => void;
-    readonly ia: (a: number, b: any, c: number) => any;
-    readonly ja: (a: any) => [number, number, number];
-    readonly ka: (a: number) => any;
+    readonly ia: (a: number, b: number) => void;
+    readonly ja: (a: number, b: number) => void;
+    readonly ka: (a: number, b: any, c: number) => any;
     readonly la: (a: number, b: any, c: number) => any;
-    readonly ma: (a: number, b: any, c: number) => any;
-    readonly na: (a: number, b: any) => any;
-    readonly oa: (a: number) => number;
-    readonly pa: (a: number) => any;
-    readonly qa: (a: number) => any;
-    readonly ra: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
+    readonly ma: (a: any) => [number, number, number];
+    readonly na: (a: number) => any;
+    readonly oa: (a: number, b: any, c: number) => any;
+    readonly pa: (a: number, b: any, c: number) => any;
+    readonly qa: (a: number, b: any) => any;
+    readonly ra: (a: number) => number;
     readonly sa: (a: number) => any;
     readonly ta: (a: number) => any;
-    readonly wa: (a: number, b: number) => number;
-    readonly xa: (a: number, b: number, c: number, d: number) => number;
-    readonly ya: (a: number, b: number, c: number) => void;
-    readonly za: (a: number) => void;
-    readonly Aa: () => number;
-    readonly Ba: WebAssembly.Table;
+    readonly ua: (a: number, b: number, c: any, d: any, e: number, f: number, g: number) => number;
+    readonly va: (a: number) => any;
+    readonly wa: (a: number) => any;
+    readonly za: (a: number, b: number) => number;
+    readonly Aa: (a: number, b: number, c: number, d: number) => number;
+    readonly Ba: (a: number, b: number, c: number) => void;
     readonly Ca: (a: number) => void;
-    readonly Da: () => void;
+    readonly Da: () => number;
+    readonly Ea: WebAssembly.Table;
+    readonly Fa: (a: number) => void;
+    readonly Ga: () => void;
 }
 
 export type SyncInitInput = BufferSource | WebAssembly.Module;

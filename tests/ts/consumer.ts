@@ -2,6 +2,8 @@
 // generated pkg/inbox_sender.d.ts. Each @ts-expect-error line must stay an error.
 import init, {
   InboxClient,
+  type GetOptions,
+  type GetResult,
   type InboxError,
   type InboxErrorKind,
   type InboxErrorScope,
@@ -148,3 +150,19 @@ export const notAFetch = new InboxClient({ token: "t", fetch: "https://proxy" })
 
 // @ts-expect-error validate takes a request
 export const validateNothing = (client: InboxClient) => client.validate(42);
+
+// ---- get: any read, typed by the caller ----
+interface ContactPage {
+  data: { id: string }[];
+}
+
+export async function contacts(client: InboxClient, ids: string[]): Promise<string[]> {
+  const options: GetOptions = { query: { platform: "twitter", platformId: ids, limit: 100 } };
+  const page: GetResult<ContactPage> = await client.get<ContactPage>("/api/v2/contacts", options);
+  const untyped: unknown = (await client.get("/api/v2/threads")).data;
+  const status: number = page.meta.status;
+  return [...page.data.data.map((contact) => contact.id), `${status}`, `${untyped}`];
+}
+
+// @ts-expect-error a query value is a string, number or boolean (or an array of them)
+export const nestedQuery = (client: InboxClient) => client.get("/api/v2/contacts", { query: { platform: { x: 1 } } });
