@@ -246,7 +246,8 @@ export class Campaign extends DurableObject {
     const remaining = counts.queued + counts.sending;
     const { holds, held } = await this.#holds(remaining);
     let etaMs = remaining === 0 ? 0 : null;
-    if (remaining > 0 && status === "running") {
+    // Nothing to estimate while everything left waits behind a hold.
+    if (remaining > held && status === "running") {
       let msPerDm;
       if (counts.sent >= 20 && lastSentAt > firstSentAt) msPerDm = (lastSentAt - firstSentAt) / (counts.sent - 1);
       else {

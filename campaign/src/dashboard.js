@@ -63,7 +63,7 @@ async function api(path) {
 function duration(ms) { if (ms == null) return "—"; const s = Math.round(ms / 1000); return s < 90 ? s + " s" : Math.round(s / 60) + " min"; }
 const SAYS = {
   queued: () => "Waiting for the first send.",
-  running: (s) => "About " + duration(s.etaMs) + " left.",
+  running: (s) => s.etaMs === null && s.held > 0 ? "What is left waits for the hold above." : "About " + duration(s.etaMs) + " left.",
   paused: () => "Paused: resume to continue.",
   cancelled: (s) => s.queued + s.sending ? "Cancelled: what is still out ends as cancelled." : "Cancelled.",
   finished: () => "All done.",

@@ -105,6 +105,7 @@ test("a hold first, with its fix; progress moves; one status word; failures grou
   await until(async () => /^72 sent/.test(await page.locator("[data-count=sent]").innerText()), { what: "every DM that can go sent" });
   await until(async () => /^4 held/.test(await page.locator("[data-count=held]").innerText()), { what: "the held count" });
   assert.equal(await statusLine(page), "running");
+  await until(async () => (await page.locator("#eta").innerText()) === "What is left waits for the hold above.", { what: "no ETA while everything left is held" });
   const holds = page.locator("#holds .hold");
   assert.equal(await holds.count(), 1);
   assert.match(await holds.first().innerText(), /^Sender acct9missing is held\n+.*\(accountLinkNotFound\)\n+Inbox does not let this token send from acct9missing: check the account link in Inbox, then resume\./);
