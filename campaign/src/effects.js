@@ -85,7 +85,7 @@ const v1Request = (dm) => {
 };
 
 /** An InboxError's facts as the core reads them (core/states.js `Failure`). */
-export function failureOf(error) {
+function failureOf(error) {
   if (error?.name !== "InboxError") {
     return { kind: "internal", scope: "request", retryable: false, apiCode: null, maybeSent: false, messageId: null, status: null, retryAfterMs: null, resetAt: null, message: String(error?.message ?? error) };
   }
