@@ -12,8 +12,9 @@ import { DurableObject } from "cloudflare:workers";
 import { settings } from "./inbox.js";
 import { tightestRate } from "./core/limits.js";
 import { campaignState } from "./state.js";
+import { senderStub, teamStub } from "./stubs.js";
 
-export const TERMINAL = ["sent", "failed", "unconfirmed", "cancelled"];
+export const TERMINAL = ["sent", "skipped", "failed", "unconfirmed", "cancelled"];
 const STATES = ["queued", "sending", ...TERMINAL];
 const DEFAULT_WATCHDOG_MS = 120_000;
 const WATCH_BATCH = 1000; // DMs handed again per watchdog run
@@ -43,7 +44,7 @@ export class Campaign extends DurableObject {
         error_kind TEXT, error_message TEXT, message_id TEXT, thread_id TEXT, updated_at INTEGER,
         dm TEXT NOT NULL, poked_at INTEGER NOT NULL DEFAULT 0);
       CREATE INDEX IF NOT EXISTS msgs_state ON msgs (state, idx);
-      CREATE TABLE IF NOT EXISTS senders (sender TEXT PRIMARY KEY, next_send_at INTEGER);`);
+      CREATE TABLE IF NOT EXISTS senders (sender TEXT PRIMARY KEY, next_send_at INTEGER, hold TEXT);`);
     ctx.blockConcurrencyWhile(() => this.#arm());
   }
 
@@ -68,6 +69,7 @@ export class Campaign extends DurableObject {
     const now = Date.now();
     const id = this.#meta("id");
     const api = this.#meta("api");
+    const ifConversation = this.#meta("ifConversation") ?? "skip";
     // A paused campaign's DMs are held on purpose: nothing to re-drive until it resumes.
     const paused = this.#meta("status") === "paused";
     const stale = paused ? [] : this.sql
@@ -94,8 +96,8 @@ export class Campaign extends DurableObject {
     await Promise.all(
       [...bySender].map(async ([sender, rows]) => {
         try {
-          const ledger = this.env.SENDER.get(this.env.SENDER.idFromName(sender));
-          const answers = await ledger.accept(sender, rows.map((r) => ({ campaign: id, idx: r.idx, api, dm: JSON.parse(r.dm) })));
+          const ledger = senderStub(this.env, sender);
+          const answers = await ledger.accept(sender, rows.map((r) => ({ campaign: id, idx: r.idx, api, ifConversation, dm: JSON.parse(r.dm) })));
           for (const r of rows) this.sql.exec("UPDATE msgs SET poked_at = ? WHERE idx = ?", now, r.idx);
           this.update(answers.filter((a) => TERMINAL.includes(a.state)));
         } catch (error) {
@@ -117,17 +119,23 @@ export class Campaign extends DurableObject {
    * Adds messages ({ fp, sender, recipient, dm }) not already in the campaign (same fingerprint).
    * Returns { total, added, duplicates, toQueue: [{ idx, dm }] } — toQueue also holds earlier
    * messages whose queueing was never confirmed (the ledger makes queueing them twice harmless).
-   * Returns { conflict } when the campaign already uses the other API version.
+   * Returns { conflict, field } when the campaign already uses the other API version or the
+   * other `ifConversation`.
    */
-  async add(id, api, items) {
+  async add(id, api, ifConversation, items) {
     const existingApi = this.#meta("api");
     if (existingApi !== null && existingApi !== api) {
-      return { conflict: `Campaign ${id} sends with ${existingApi}; this call asked for ${api}.` };
+      return { conflict: `Campaign ${id} sends with ${existingApi}; this call asked for ${api}.`, field: "api" };
+    }
+    const existingIf = this.#meta("ifConversation") ?? "skip";
+    if (existingApi !== null && existingIf !== ifConversation) {
+      return { conflict: `Campaign ${id} has ifConversation "${existingIf}"; this call asked for "${ifConversation}".`, field: "ifConversation" };
     }
     const now = Date.now();
     if (existingApi === null) {
       this.#setMeta("id", id);
       this.#setMeta("api", api);
+      this.#setMeta("ifConversation", ifConversation);
       this.#setMeta("status", "running");
       this.#setMeta("startedAt", now);
     }
@@ -160,6 +168,11 @@ export class Campaign extends DurableObject {
     for (const idx of idxs) this.sql.exec("UPDATE msgs SET enqueued = 1 WHERE idx = ?", idx);
   }
 
+  /** "skip" | "send": what an opener does when its sender already talks with the prospect. */
+  ifConversation() {
+    return this.#meta("ifConversation") ?? "skip";
+  }
+
   /** "running" | "paused" | "cancelled" | null (no such campaign). */
   control() {
     return this.#meta("status");
@@ -177,15 +190,16 @@ export class Campaign extends DurableObject {
 
   /**
    * Outcomes from a sender's ledger: [{ idx, state, attempts?, errorKind?, errorMessage?,
-   * messageId?, threadId? }]. A message in a final state never changes again.
+   * messageId?, threadId? }]. A message in a final state never changes again. `about`: the
+   * ledger's { sender, nextSendAt, hold } when it says where it stands.
    */
-  update(updates, sender, nextSendAt) {
+  update(updates, about) {
     const now = Date.now();
     for (const u of updates) {
       this.sql.exec(
         `UPDATE msgs SET state = ?, attempts = MAX(attempts, ?), error_kind = ?, error_message = ?,
            message_id = COALESCE(?, message_id), thread_id = COALESCE(?, thread_id), updated_at = ?
-         WHERE idx = ? AND state NOT IN ('sent', 'failed', 'unconfirmed', 'cancelled')`,
+         WHERE idx = ? AND state NOT IN ('sent', 'skipped', 'failed', 'unconfirmed', 'cancelled')`,
         u.state, u.attempts ?? 0, u.errorKind ?? null, u.errorMessage ?? null, u.messageId ?? null,
         u.threadId ?? null, now, u.idx,
       );
@@ -194,10 +208,11 @@ export class Campaign extends DurableObject {
         this.#setMeta("lastSentAt", now);
       }
     }
-    if (sender !== undefined) {
+    if (about !== undefined) {
       this.sql.exec(
-        "INSERT INTO senders (sender, next_send_at) VALUES (?, ?) ON CONFLICT (sender) DO UPDATE SET next_send_at = excluded.next_send_at",
-        sender, nextSendAt ?? null,
+        `INSERT INTO senders (sender, next_send_at, hold) VALUES (?, ?, ?)
+         ON CONFLICT (sender) DO UPDATE SET next_send_at = excluded.next_send_at, hold = excluded.hold`,
+        about.sender, about.nextSendAt ?? null, about.hold ? JSON.stringify(about.hold) : null,
       );
     }
     if (this.#open() === 0 && !this.#meta("finishedAt")) this.#setMeta("finishedAt", now);
@@ -213,7 +228,7 @@ export class Campaign extends DurableObject {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const bySender = {};
     for (const row of this.sql.exec("SELECT sender, state, COUNT(*) AS n FROM msgs GROUP BY sender, state")) {
-      bySender[row.sender] ??= { total: 0, sent: 0, failed: 0, unconfirmed: 0, queued: 0, nextSendAt: null };
+      bySender[row.sender] ??= { total: 0, sent: 0, skipped: 0, failed: 0, unconfirmed: 0, queued: 0, nextSendAt: null };
       bySender[row.sender].total += row.n;
       if (row.state in bySender[row.sender]) bySender[row.sender][row.state] += row.n;
       if (row.state === "sending") bySender[row.sender].queued += row.n;
@@ -229,8 +244,10 @@ export class Campaign extends DurableObject {
     const lastSentAt = num("lastSentAt");
     const finishedAt = num("finishedAt");
     const remaining = counts.queued + counts.sending;
+    const { holds, held } = await this.#holds(remaining);
     let etaMs = remaining === 0 ? 0 : null;
-    if (remaining > 0 && status === "running") {
+    // Nothing to estimate while everything left waits behind a hold.
+    if (remaining > held && status === "running") {
       let msPerDm;
       if (counts.sent >= 20 && lastSentAt > firstSentAt) msPerDm = (lastSentAt - firstSentAt) / (counts.sent - 1);
       else {
@@ -258,6 +275,8 @@ export class Campaign extends DurableObject {
       total,
       ...counts,
       failures,
+      held,
+      holds,
       paused: status === "paused",
       startedAt: iso(startedAt),
       firstSentAt: iso(firstSentAt),
@@ -266,6 +285,40 @@ export class Campaign extends DurableObject {
       etaMs,
       bySender,
     };
+  }
+
+  /**
+   * What holds this campaign's DMs: the team's hold (every open DM waits behind it), then each
+   * held sender's (its open DMs). Returns { holds, held }: the holds as the API shows them, and
+   * how many open DMs wait behind one.
+   */
+  async #holds(open) {
+    const iso = (ms) => (ms ? new Date(ms).toISOString() : null);
+    const shown = (h) => ({
+      scope: h.scope, ...(h.accountLinkId ? { accountLinkId: h.accountLinkId } : {}), kind: h.kind, apiCode: h.apiCode,
+      message: h.message, fix: h.fix, since: iso(h.since), nextProbeAt: iso(h.nextProbeAt),
+    });
+    const holds = [];
+    let held = 0;
+    if (open > 0) {
+      const team = await teamStub(this.env).view();
+      if (team.hold) {
+        holds.push(shown(team.hold));
+        held = open;
+      }
+    }
+    const rows = this.sql
+      .exec(
+        `SELECT sender, hold, (SELECT COUNT(*) FROM msgs WHERE msgs.sender = senders.sender AND state IN ('queued', 'sending')) AS open
+         FROM senders WHERE hold IS NOT NULL ORDER BY sender`,
+      )
+      .toArray();
+    for (const row of rows) {
+      if (row.open === 0) continue;
+      holds.push(shown({ ...JSON.parse(row.hold), scope: "sender", accountLinkId: row.sender }));
+      if (holds[0].scope !== "team") held += row.open;
+    }
+    return { holds, held };
   }
 
   /**

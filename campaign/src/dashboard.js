@@ -2,6 +2,7 @@
 // kept in sessionStorage; a `#key=` fragment is read once and removed from the address bar).
 // Its status line is the campaign's one derived `state` (src/state.js); its failures are grouped
 // by cause, collapsed, and each group's rows are fetched a page at a time when it is opened.
+// What holds the campaign (a sender's X account, the token) comes first, with what fixes it.
 const PLAIN = {
   not_found: "Inbox does not know this account link or prospect.",
   unauthorized: "Inbox refused the Worker's API token.",
@@ -27,16 +28,18 @@ export function dashboard(id) {
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:56rem;padding:0 1rem;color:#1b1f24}
 h1{font-size:1.3rem}.bar{height:1.4rem;background:#e7eaee;border-radius:.4rem;overflow:hidden;display:flex}
 .bar span{display:block;height:100%}.sent{background:#2f9e44}.failed{background:#e03131}.unconfirmed{background:#f08c00}
-.cancelled{background:#868e96}.counts{display:flex;gap:1.2rem;flex-wrap:wrap;margin:.6rem 0}.counts b{font-size:1.15rem}
+.cancelled{background:#868e96}.skipped{background:#74c0fc}
+.hold{border:2px solid #e03131;background:#fff5f5;border-radius:.4rem;padding:.5rem .8rem;margin:.5rem 0}.hold p{margin:.2rem 0}.counts{display:flex;gap:1.2rem;flex-wrap:wrap;margin:.6rem 0}.counts b{font-size:1.15rem}
 table{border-collapse:collapse;width:100%;margin-top:.5rem}td,th{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e7eaee;vertical-align:top}
 #auth{margin:1rem 0}#error{color:#c92a2a}small{color:#5c636a}
 details{border:1px solid #e7eaee;border-radius:.4rem;padding:.4rem .6rem;margin:.4rem 0}summary{cursor:pointer}
 </style></head><body>
 <h1>Campaign <code>${escaped}</code> <small id="status"></small></h1>
+<section id="holds" aria-live="polite"></section>
 <form id="auth" hidden><label>Campaign secret <input id="secret" type="password" autocomplete="off"></label> <button>Show</button></form>
 <p id="error" role="alert"></p>
 <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" id="bar">
-<span class="sent" id="bar-sent"></span><span class="failed" id="bar-failed"></span><span class="unconfirmed" id="bar-unconfirmed"></span><span class="cancelled" id="bar-cancelled"></span></div>
+<span class="sent" id="bar-sent"></span><span class="skipped" id="bar-skipped"></span><span class="failed" id="bar-failed"></span><span class="unconfirmed" id="bar-unconfirmed"></span><span class="cancelled" id="bar-cancelled"></span></div>
 <div class="counts" id="counts"></div>
 <p id="eta"></p>
 <h2>Senders</h2><table><thead><tr><th>Account link</th><th>Sent</th><th>Failed</th><th>Of</th><th>Next send</th></tr></thead><tbody id="senders"></tbody></table>
@@ -60,7 +63,7 @@ async function api(path) {
 function duration(ms) { if (ms == null) return "—"; const s = Math.round(ms / 1000); return s < 90 ? s + " s" : Math.round(s / 60) + " min"; }
 const SAYS = {
   queued: () => "Waiting for the first send.",
-  running: (s) => "About " + duration(s.etaMs) + " left.",
+  running: (s) => s.etaMs === null && s.held > 0 ? "What is left waits for the hold above." : "About " + duration(s.etaMs) + " left.",
   paused: () => "Paused: resume to continue.",
   cancelled: (s) => s.queued + s.sending ? "Cancelled: what is still out ends as cancelled." : "Cancelled.",
   finished: () => "All done.",
@@ -68,6 +71,24 @@ const SAYS = {
 // One <details> per cause (state + error kind), collapsed: its rows are fetched, a page at a
 // time, only once it is opened, so the page stays small however many DMs failed.
 const groups = new Map();
+// One box per hold: who is held, what the API said, what fixes it, and when it is tried again.
+function holdBox(h) {
+  const box = document.createElement("div");
+  box.className = "hold";
+  box.dataset.scope = h.scope;
+  box.setAttribute("role", "alert");
+  const who = document.createElement("b");
+  who.textContent = h.scope === "team" ? "Every sender is held" : "Sender " + h.accountLinkId + " is held";
+  const said = document.createElement("p");
+  said.textContent = h.message + (h.apiCode ? " (" + h.apiCode + ")" : "");
+  const fix = document.createElement("p");
+  fix.className = "fix";
+  fix.textContent = h.fix;
+  const when = document.createElement("small");
+  when.textContent = "Since " + new Date(h.since).toLocaleTimeString() + "; tried again at " + new Date(h.nextProbeAt).toLocaleTimeString() + " (or now: resume).";
+  box.append(who, said, fix, when);
+  return box;
+}
 function group(f) {
   const key = f.state + ":" + (f.kind ?? "");
   let g = groups.get(key);
@@ -106,11 +127,12 @@ async function refresh() {
     const s = await api("/campaigns/" + id);
     text($("error"), "");
     text($("status"), s.state);
-    const done = s.sent + s.failed + s.unconfirmed + s.cancelled;
+    $("holds").replaceChildren(...s.holds.map(holdBox));
+    const done = s.sent + s.skipped + s.failed + s.unconfirmed + s.cancelled;
     const pct = s.total ? Math.round((done / s.total) * 1000) / 10 : 0;
     $("bar").setAttribute("aria-valuenow", String(pct));
-    for (const k of ["sent", "failed", "unconfirmed", "cancelled"]) $("bar-" + k).style.width = (s.total ? (s[k] / s.total) * 100 : 0) + "%";
-    $("counts").replaceChildren(...[["total", s.total], ["queued", s.queued], ["sending", s.sending], ["sent", s.sent], ["failed", s.failed], ["unconfirmed", s.unconfirmed], ["cancelled", s.cancelled], ["done", pct + "%"]]
+    for (const k of ["sent", "skipped", "failed", "unconfirmed", "cancelled"]) $("bar-" + k).style.width = (s.total ? (s[k] / s.total) * 100 : 0) + "%";
+    $("counts").replaceChildren(...[["total", s.total], ["queued", s.queued], ["sending", s.sending], ["sent", s.sent], ["skipped", s.skipped], ["held", s.held], ["failed", s.failed], ["unconfirmed", s.unconfirmed], ["cancelled", s.cancelled], ["done", pct + "%"]]
       .map(([k, v]) => { const d = document.createElement("div"); d.dataset.count = k; const b = document.createElement("b"); b.textContent = v; d.append(b, " " + k); return d; }));
     text($("eta"), SAYS[s.state](s));
     $("senders").replaceChildren(...Object.entries(s.bySender).map(([k, v]) => row([k, v.sent, v.failed, v.total, v.nextSendAt ? new Date(v.nextSendAt).toLocaleTimeString() : "—"])));

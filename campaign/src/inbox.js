@@ -21,17 +21,36 @@ export function settings(env) {
     guardMs: number(env.RATE_GUARD_MS, 1_000),
     retryBaseMs: number(env.RETRY_BASE_MS, 2_000),
     maxAttempts: number(env.MAX_ATTEMPTS, 8),
+    maxChecks: number(env.MAX_CHECKS, 3),
     v1GraceMs: number(env.V1_GRACE_MS, 30_000),
+    readWaitMs: number(env.READ_WAIT_MS, 2_000),
     holdProbeMs: number(env.HOLD_PROBE_MS, 300_000),
     perAlarm: number(env.SENDS_PER_ALARM, 100),
-    maxInFlight: number(env.MAX_IN_FLIGHT, 10),
+    maxInFlight: number(env.MAX_IN_FLIGHT, 100),
     testFaults: env.TEST_FAULTS ? JSON.parse(env.TEST_FAULTS) : {},
   };
-  for (const key of ["timeoutMs", "guardMs", "retryBaseMs", "maxAttempts", "v1GraceMs", "holdProbeMs", "perAlarm"]) {
+  for (const key of ["timeoutMs", "guardMs", "retryBaseMs", "maxAttempts", "maxChecks", "v1GraceMs", "readWaitMs", "holdProbeMs", "perAlarm"]) {
     if (!Number.isInteger(s[key]) || s[key] < 0) throw new Error(`${key} must be a whole number ≥ 0`);
   }
   if (!Number.isInteger(s.maxInFlight) || s.maxInFlight < 1) throw new Error("MAX_IN_FLIGHT must be a whole number ≥ 1");
   return s;
+}
+
+/** The core ledger's settings (core/ledger.js `LedgerSettings`). */
+export function ledgerSettings(env) {
+  const s = settings(env);
+  return {
+    senderLimits: s.senderLimits, guardMs: s.guardMs, timeoutMs: s.timeoutMs, retryBaseMs: s.retryBaseMs, maxAttempts: s.maxAttempts,
+    maxChecks: s.maxChecks, v1GraceMs: s.v1GraceMs, readWaitMs: s.readWaitMs, holdProbeMs: s.holdProbeMs, perRun: s.perAlarm,
+  };
+}
+
+/** The team budget's settings (core/team-budget.js `grant` and `settle`). */
+export function teamSettings(env) {
+  const s = settings(env);
+  // A lease whose holder never settles it (the sender died mid-send) ends after the longest a
+  // request can take.
+  return { windows: s.teamLimits, guardMs: s.guardMs, maxInFlight: s.maxInFlight, leaseMs: 2 * s.timeoutMs + 1_000, holdProbeMs: s.holdProbeMs };
 }
 
 /**

@@ -1,31 +1,36 @@
-// One per team (one Inbox API token): the Inbox budget every sender draws from, in storage.
-// It follows what the API reports (src/core/team-budget.js): senders ask it for leases before a request
-// leaves and settle each lease with what the answer said.
+// One per team (one Inbox API token): the driver of the team budget (core/team-budget.js), kept
+// in storage. Senders lease requests from it before they leave and settle each lease with what
+// the answer said; a failure about the team (the token refused, the plan) holds every sender
+// until a probe gets through.
 import { DurableObject } from "cloudflare:workers";
-import { grant, settle } from "./core/team-budget.js";
-import { settings } from "./inbox.js";
+import { grant, resumeTeam, settle, teamView } from "./core/team-budget.js";
+import { teamSettings } from "./inbox.js";
 
 export class TeamBudget extends DurableObject {
-  #opts() {
-    const s = settings(this.env);
-    // A lease whose holder never settles it (the sender died mid-send) ends after the longest
-    // a request can take.
-    return { windows: s.teamLimits, guardMs: s.guardMs, maxInFlight: s.maxInFlight, leaseMs: 2 * s.timeoutMs + 1_000 };
-  }
-
   /**
    * Leases up to `wanted` requests now: { granted, first, retryAt } (leases first … first +
    * granted - 1). `probeSize`: the requests of one call, granted while the window is unknown.
    */
   async acquire(wanted, probeSize = 1) {
-    const result = grant(await this.ctx.storage.get("team"), Date.now(), wanted, this.#opts(), probeSize);
+    const result = grant(await this.ctx.storage.get("team"), Date.now(), wanted, teamSettings(this.env), probeSize);
     await this.ctx.storage.put("team", result.state);
     return { granted: result.granted, first: result.first, retryAt: result.retryAt };
   }
 
-  /** What happened to leased requests: [{ seq, at, rateLimit?, blockedUntil? }] (see core/team-budget.js). */
+  /** What happened to leased requests (see core/team-budget.js `settle`). */
   async settle(outcomes) {
     if (outcomes.length === 0) return;
-    await this.ctx.storage.put("team", settle(await this.ctx.storage.get("team"), Date.now(), outcomes, this.#opts()));
+    await this.ctx.storage.put("team", settle(await this.ctx.storage.get("team"), Date.now(), outcomes, teamSettings(this.env)));
+  }
+
+  /** A resume: a held team probes at once. */
+  async resume() {
+    const state = await this.ctx.storage.get("team");
+    if (state) await this.ctx.storage.put("team", resumeTeam(state, Date.now()));
+  }
+
+  /** What is out, what is known to remain, and any hold. */
+  async view() {
+    return teamView(await this.ctx.storage.get("team"), Date.now(), teamSettings(this.env));
   }
 }

@@ -42,7 +42,7 @@ export default {
           if (faults.handOffFailsFor?.includes(sender)) throw new Error("test fault: ledger unreachable");
           await senderStub(env, sender).accept(
             sender,
-            messages.map(({ body }) => ({ campaign: body.c, idx: body.i, api: body.api, dm: body.dm })),
+            messages.map(({ body }) => ({ campaign: body.c, idx: body.i, api: body.api, ifConversation: body.ifc, dm: body.dm })),
           );
           handedOver.push(...messages);
         } catch (error) {
@@ -63,7 +63,7 @@ let consumerBatches = 0;
 /** Messages that exhausted their retries: try the ledger once more, else record them as failed. */
 async function deadLetters(batch, env) {
   for (const message of batch.messages) {
-    const { c, i, api, dm } = message.body ?? {};
+    const { c, i, api, ifc, dm } = message.body ?? {};
     if (typeof c !== "string" || typeof dm?.accountLinkId !== "string") {
       message.ack();
       continue;
@@ -72,7 +72,7 @@ async function deadLetters(batch, env) {
       if (settings(env).testFaults.deadLetterHandOffFailsFor === dm.accountLinkId) {
         throw new Error("test fault: ledger still unreachable");
       }
-      await senderStub(env, dm.accountLinkId).accept(dm.accountLinkId, [{ campaign: c, idx: i, api, dm }]);
+      await senderStub(env, dm.accountLinkId).accept(dm.accountLinkId, [{ campaign: c, idx: i, api, ifConversation: ifc, dm }]);
     } catch (error) {
       await campaignStub(env, c).update([
         {

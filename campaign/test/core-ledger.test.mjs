@@ -127,6 +127,19 @@ test("ledger: sendUnconfirmed is settled by reading the message, never sent blin
   assert.match(m.prospects["c:0"].reason, /never resent automatically/);
 });
 
+test("ledger: the API unavailable for everyone (503, scope team) is retried with backoff, not held", () => {
+  const l = emptyLedger("s");
+  accept(l, 0, items(1, { ifConversation: "send" }));
+  const [send] = requests(go(l, 0));
+  const r = finish(l, 10, S, send, failure("server_error", "team", true, { maybeSent: true }));
+  assert.equal(r.settle[0].hold, null);
+  assert.equal(l.hold, null);
+  assert.equal(l.prospects["c:0"].steps[0].state, "retry");
+  assert.equal(wants(l, 100, S).requests, 0, "backoff");
+  const [retry] = requests(go(l, 10 + S.retryBaseMs));
+  assert.deepEqual([retry.key, retry.idempotencyKey], ["c:0", "c:0"]);
+});
+
 test("ledger: transient failures retry with the same key; a DM's own refusal ends it explained", () => {
   const l = emptyLedger("s");
   accept(l, 0, items(2, { ifConversation: "send" }));

@@ -1,4 +1,5 @@
-// What an operator sees. In headless Chromium: the progress bar moves while the campaign runs,
+// What an operator sees. In headless Chromium: what holds the campaign comes first, with its fix;
+// the progress bar moves while the campaign runs,
 // the status line is the one derived state, failures are grouped by cause (collapsed, their rows
 // fetched when opened), and 10,000 failed DMs keep the page small. The CSV export: one RFC 4180
 // row per DM, behind the secret. Takes a screenshot of the page; UPDATE_SCREENSHOTS=1 writes it to
@@ -30,6 +31,16 @@ const open = async (id) => {
   return page;
 };
 const statusLine = (page) => page.locator("#status").innerText();
+
+/** The emulator refuses the next `times` v2 sends as a recipient who cannot receive DMs (0: every one). */
+const refuseRecipients = async (api, times) => {
+  const response = await fetch(`${api.url}/__emulator/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ faults: [{ path: "/api/v2/messages", method: "POST", status: 422, code: "recipientUnavailable", times }] }),
+  });
+  assert.ok(response.ok, await response.text());
+};
 
 /** RFC 4180 records of a CSV text (quoted fields may hold commas, doubled quotes and newlines). */
 function parseCsv(text) {
@@ -75,11 +86,12 @@ test("RFC 4180 fields: commas, quotes and newlines quoted, quotes doubled", () =
   assert.deepEqual(parseCsv(csvRecord(["a,b", 'q"q', "l\nl", 3])), [["a,b", 'q"q', "l\nl", "3"]]);
 });
 
-test("progress moves; one status word; failures grouped by cause, collapsed; the CSV of every DM", async () => {
+test("a hold first, with its fix; progress moves; one status word; failures grouped by cause, collapsed; the CSV of every DM", async () => {
+  // Four from an account link Inbox does not know (held), four to contacts it does not know (failed).
   const messages = Array.from({ length: 80 }, (_, i) => ({
     accountLinkId: i % 20 === 7 ? "acct9missing" : ACCOUNTS[i % 2],
     content: `Dashboard DM #${i}`,
-    externalPlatformId: String(3_000_000 + i),
+    ...(i % 20 === 11 ? { externalId: `nobody${i}` } : { externalPlatformId: String(3_000_000 + i) }),
   }));
   assert.equal((await worker.call("/campaigns", { method: "POST", body: { id: "dash", messages } })).status, 202);
   const page = await open("dash");
@@ -89,10 +101,17 @@ test("progress moves; one status word; failures grouped by cause, collapsed; the
   assert.equal(await statusLine(page), "running");
   const later = await until(async () => (await progress()) > first && (await progress()), { what: "more progress" });
   assert.ok(later > first && later < 100, `${first} → ${later}`);
-  await until(async () => (await progress()) === 100, { what: "the end" });
-  await until(async () => (await statusLine(page)) === "finished", { what: "finished" });
-  assert.match(await page.locator("#eta").innerText(), /^All done\.$/);
-  assert.match(await page.locator("[data-count=sent]").innerText(), /^76 sent/);
+  // The unknown account link's DMs are held, not failed: the hold is shown above everything.
+  await until(async () => /^72 sent/.test(await page.locator("[data-count=sent]").innerText()), { what: "every DM that can go sent" });
+  await until(async () => /^4 held/.test(await page.locator("[data-count=held]").innerText()), { what: "the held count" });
+  assert.equal(await statusLine(page), "running");
+  await until(async () => (await page.locator("#eta").innerText()) === "What is left waits for the hold above.", { what: "no ETA while everything left is held" });
+  const holds = page.locator("#holds .hold");
+  assert.equal(await holds.count(), 1);
+  assert.match(await holds.first().innerText(), /^Sender acct9missing is held\n+.*\(accountLinkNotFound\)\n+Inbox does not let this token send from acct9missing: check the account link in Inbox, then resume\./);
+  assert.equal(await page.evaluate(() => document.querySelector("h1").nextElementSibling.id), "holds", "the holds come right after the title");
+  const top = (selector) => page.evaluate((s) => document.querySelector(s).getBoundingClientRect().top, selector);
+  for (const below of ["#bar", "#counts", "#failures"]) assert.ok((await top("#holds .hold")) < (await top(below)), `the hold is above ${below}`);
 
   // One group for the one cause: its explanation and count, collapsed, no rows fetched yet.
   const groups = page.locator("#failures details");
@@ -103,10 +122,15 @@ test("progress moves; one status word; failures grouped by cause, collapsed; the
   assert.equal(await group.locator("tr").count(), 0, "no rows before it is opened");
   await group.locator("summary").click();
   await page.waitForFunction(() => document.querySelectorAll("#failures tr").length === 4);
-  assert.match(await group.innerText(), /#7\s+acct9missing → 3000007\s+The Inbox API did not find/);
+  assert.match(await group.innerText(), /#11\s+acct2founder → nobody11\s+The Inbox API did not find .*No contact with id nobody11/);
   const path = process.env.UPDATE_SCREENSHOTS === "1" ? new URL("../dashboard.png", import.meta.url).pathname : undefined;
   const png = await page.screenshot({ path, fullPage: true });
   assert.ok(png.length > 10_000, `a screenshot of the page (${png.length} bytes)`);
+  // Cancelled, the held DMs end as cancelled and the hold goes.
+  assert.equal((await worker.call("/campaigns/dash/cancel", { method: "POST" })).status, 200);
+  await until(async () => (await progress()) === 100, { what: "the end" });
+  await until(async () => (await holds.count()) === 0, { what: "the hold gone" });
+  assert.equal(await statusLine(page), "cancelled");
   await page.close();
 
   // The CSV: behind the secret, an attachment, one row per DM matching the JSON results.
@@ -123,7 +147,9 @@ test("progress moves; one status word; failures grouped by cause, collapsed; the
     const r = rows[failed.index];
     assert.deepEqual(r.slice(1, 7), [failed.accountLinkId, failed.recipient, "failed", String(failed.attempts), "not_found", failed.error.message]);
   }
-  assert.equal(rows.filter((r) => r[3] === "sent" && r[7] && r[8]).length, 76, "sent rows carry message and thread ids");
+  assert.equal(json.results.length, 4);
+  assert.equal(rows.filter((r) => r[3] === "sent" && r[7] && r[8]).length, 72, "sent rows carry message and thread ids");
+  assert.deepEqual(rows.filter((r) => r[3] === "cancelled").map((r) => r[1]), Array(4).fill("acct9missing"));
 });
 
 test("paused and cancelled read as such, never with another state", async () => {
@@ -143,7 +169,8 @@ test("10,000 failed DMs: the page holds one collapsed group, rows a page at a ti
   const loose = await startEmulator(["--token", TOKEN, "--team-limits", "100000/1000", "--sender-limits", "none"]);
   const big = await startWorker({ INBOX_BASE_URL: loose.url, TEAM_LIMITS: "100000/1s", SENDER_LIMITS: "100000/1s", RATE_GUARD_MS: "100", MAX_IN_FLIGHT: "100", SENDS_PER_ALARM: "500" });
   try {
-    const messages = Array.from({ length: DMS }, (_, i) => ({ accountLinkId: `acct${i % 10}gone`, content: `Big DM #${i}`, externalPlatformId: String(4_000_000 + i) }));
+    await refuseRecipients(loose, 0);
+    const messages = Array.from({ length: DMS }, (_, i) => ({ accountLinkId: ACCOUNTS[i % 2], content: `Big DM #${i}`, externalPlatformId: String(4_000_000 + i) }));
     assert.equal((await big.call("/campaigns", { method: "POST", body: { id: "big", messages } })).status, 202);
     await until(async () => (await big.call("/campaigns/big")).json.failed === DMS, { timeoutMs: 540_000, everyMs: 1000, what: "every DM failed" });
     const page = await browser.newPage();

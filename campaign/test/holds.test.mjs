@@ -23,8 +23,13 @@ const post = async (path, body) => {
   const response = await fetch(emulator.url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   assert.ok(response.ok, `${path}: HTTP ${response.status} ${await response.text()}`);
 };
-const dms = (id, count, sender) =>
-  Array.from({ length: count }, (_, i) => ({ accountLinkId: sender(i), content: `${id} DM #${i}`, externalPlatformId: String(5_000_000 + i) }));
+// Each campaign writes to prospects of its own: one that already got a DM is in a conversation.
+let nextProspect = 5_000_000;
+const dms = (id, count, sender) => {
+  const base = nextProspect;
+  nextProspect += count;
+  return Array.from({ length: count }, (_, i) => ({ accountLinkId: sender(i), content: `${id} DM #${i}`, externalPlatformId: String(base + i) }));
+};
 
 /** Runs a campaign through an outage; returns its final status and the requests the outage drew. */
 async function throughOutage(id, messages, outage, status) {
@@ -72,4 +77,44 @@ test("a disconnected X account holds its sender alone: the other sends on, nothi
   for (const { content } of messages) assert.equal((await emulator.control.stored(content)).length, 1, `${content} stored once`);
   assert.ok(refused > 0, "the outage was met");
   assert.ok(refused < 20, `a hold, not a request per DM: ${refused} refused requests`);
+});
+
+test("an account link Inbox does not know holds its sender, shown with its fix; nothing fails; cancel ends it", { timeout: 90_000 }, async () => {
+  const ghost = "acct9unknown";
+  const [on] = ACCOUNTS;
+  const messages = dms("ghost", 20, (i) => (i % 4 === 3 ? ghost : on));
+  const before = (await emulator.control.requests()).length;
+  const created = await worker.call("/campaigns", { method: "POST", body: { id: "ghost", messages } });
+  assert.equal(created.status, 202, created.text);
+  const held = await until(
+    async () => {
+      const { json } = await worker.call("/campaigns/ghost");
+      return json.sent === 15 && json.held === 5 && json;
+    },
+    { timeoutMs: 60_000, everyMs: 250, what: "the known sender done, the unknown one held" },
+  );
+  assert.equal(held.failed, 0, JSON.stringify(held));
+  assert.equal(held.queued + held.sending, 5);
+  assert.equal(held.holds.length, 1, JSON.stringify(held.holds));
+  const [hold] = held.holds;
+  assert.equal(hold.scope, "sender");
+  assert.equal(hold.accountLinkId, ghost);
+  assert.equal(hold.apiCode, "accountLinkNotFound");
+  assert.match(hold.fix, new RegExp(`${ghost}.*check the account link in Inbox`));
+  assert.ok(Date.parse(hold.nextProbeAt) > Date.parse(hold.since), "a probe is due after it began");
+  // Probes every HOLD_PROBE_MS, not a request per DM.
+  await new Promise((r) => setTimeout(r, 3 * HOLD_PROBE_MS));
+  const refused = (await emulator.control.requests()).slice(before).filter((r) => r.status === 404 && r.path === "/api/v2/messages").length;
+  assert.ok(refused >= 2 && refused <= 6, `one send per probe: ${refused} refused sends in about ${3 + 1} probe intervals`);
+
+  const cancelled = await worker.call("/campaigns/ghost/cancel", { method: "POST" });
+  assert.equal(cancelled.status, 200);
+  const end = await until(async () => {
+    const { json } = await worker.call("/campaigns/ghost");
+    return json.queued + json.sending === 0 && json;
+  }, { what: "the held DMs cancelled" });
+  assert.equal(end.cancelled, 5, JSON.stringify(end));
+  assert.equal(end.failed, 0);
+  assert.deepEqual(end.holds, [], "a hold with nothing behind it is not shown");
+  for (const [i, { content }] of messages.entries()) assert.equal((await emulator.control.stored(content)).length, i % 4 === 3 ? 0 : 1, content);
 });

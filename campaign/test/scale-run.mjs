@@ -20,11 +20,12 @@ export const apiFaults = (api) => [
  * Runs one campaign and returns its figures. Options: dms, senders, api ("v2" | "v1"), windows
  * ("clock" | "first-request"), background (share of every team window another client spends),
  * authorIds (v1 answers' authorId form), team / sender ({ limit, windowMs }), guardMs, faults
- * (emulator faults injected a third of the way in), redeliver (queue messages sent again).
+ * (emulator faults injected a third of the way in), redeliver (queue messages sent again),
+ * ifConversation ("skip" | "send").
  */
 export async function runScale({
   dms, senders, api = "v2", windows = "clock", background = 0, authorIds, team = { limit: 300, windowMs: 6000 },
-  sender = { limit: 20, windowMs: 6000 }, guardMs = 100, faults = apiFaults(api), redeliver = 100, id = "scale",
+  sender = { limit: 20, windowMs: 6000 }, guardMs = 100, faults = apiFaults(api), redeliver = 100, id = "scale", ifConversation = "skip",
 }) {
   const accounts = bulkAccounts(senders);
   const emulator = await startEmulator([
@@ -51,7 +52,7 @@ export async function runScale({
     const dm = (i) => ({ accountLinkId: accounts[i % senders], content: `Scale DM #${i} (${id})`, externalPlatformId: String(2_000_000 + i) });
     const messages = Array.from({ length: dms }, (_, i) => dm(i));
     const started = Date.now();
-    const created = await worker.call("/campaigns", { method: "POST", body: { id, api, messages } });
+    const created = await worker.call("/campaigns", { method: "POST", body: { id, api, ifConversation, messages } });
     if (created.status !== 202) throw new Error(`POST /campaigns: ${created.status} ${created.text}`);
     const accepted = Date.now();
 
@@ -60,7 +61,7 @@ export async function runScale({
     if (faults.length > 0) await emulator.control.faults(...faults);
     const queue = await worker.mf.getQueueProducer("DMS");
     const again = Array.from({ length: redeliver }, (_, k) => k * Math.floor(dms / redeliver));
-    if (again.length > 0) await queue.sendBatch(again.map((i) => ({ body: { c: id, i, api, dm: dm(i) }, contentType: "json" })));
+    if (again.length > 0) await queue.sendBatch(again.map((i) => ({ body: { c: id, i, api, ifc: ifConversation, dm: dm(i) }, contentType: "json" })));
 
     const status = await until(async () => {
       const { json } = await worker.call(`/campaigns/${id}`);

@@ -29,7 +29,7 @@ export function afterSendFailure(f, { api, attempts, key }, now, s) {
       ? { type: "wait", scope: "sender", until: now + wait }
       : { type: "wait", scope: "team", until: Math.max(now + wait, f.resetAt ?? 0) };
   }
-  if (f.scope === "sender" || f.scope === "team") return { type: "hold", failure: f };
+  if (holds(f)) return { type: "hold", failure: f };
   if (f.apiCode === "sendUnconfirmed") return { type: "check", by: "read-message", at: now + s.readWaitMs, messageId: f.messageId ?? null };
   if (api === "v1" && f.maybeSent) return { type: "check", by: "find-sent", at: now + s.v1GraceMs, messageId: null };
   if (!f.retryable) return { type: "fail", reason: f.message ?? f.kind };
@@ -39,6 +39,12 @@ export function afterSendFailure(f, { api, attempts, key }, now, s) {
   }
   return { type: "retry", at: now + (f.retryAfterMs ?? backoff(s.retryBaseMs, attempts)) };
 }
+
+/**
+ * Whether a failure holds its sender or the team: one about them that someone outside the
+ * campaign clears. The API unavailable for everyone (a 5xx) passes by itself: retried with backoff.
+ */
+const holds = (f) => (f.scope === "sender" || f.scope === "team") && f.kind !== "server_error";
 
 /** The wait before attempt `attempts + 1`: doubling from `baseMs`, capped. */
 export const backoff = (baseMs, attempts) => Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempts - 1));
@@ -50,6 +56,6 @@ export const backoff = (baseMs, attempts) => Math.min(MAX_BACKOFF_MS, baseMs * 2
  */
 export function afterReadFailure(f, reads, now, s) {
   if (f.kind === "rate_limited") return afterSendFailure(f, { api: "v2", attempts: 0, key: "" }, now, s);
-  if (f.scope === "sender" || f.scope === "team") return { type: "hold", failure: f };
+  if (holds(f)) return { type: "hold", failure: f };
   return { type: "retry", at: now + (f.retryAfterMs ?? backoff(s.retryBaseMs, reads)) };
 }

@@ -24,15 +24,19 @@ export async function create(request, env) {
   }
   const problems = [];
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    return badField("body", "The body must be a JSON object { id?, api?, messages }.");
+    return badField("body", "The body must be a JSON object { id?, api?, ifConversation?, messages }.");
   }
   for (const key of Object.keys(input)) {
-    if (!["id", "api", "messages"].includes(key)) problems.push({ index: null, field: key, rule: "is not a known field; check its spelling" });
+    if (!["id", "api", "ifConversation", "messages"].includes(key)) problems.push({ index: null, field: key, rule: "is not a known field; check its spelling" });
   }
   const id = input.id ?? crypto.randomUUID();
   if (typeof id !== "string" || !ID.test(id)) problems.push({ index: null, field: "id", rule: "must be 1–64 letters, digits, _ or -" });
   const api = input.api ?? "v2";
   if (api !== "v2" && api !== "v1") problems.push({ index: null, field: "api", rule: 'must be "v2" or "v1"' });
+  const ifConversation = input.ifConversation ?? "skip";
+  if (ifConversation !== "skip" && ifConversation !== "send") {
+    problems.push({ index: null, field: "ifConversation", rule: 'must be "skip" (an opener is not sent to a prospect this sender already talks with) or "send"' });
+  }
   const messages = input.messages;
   if (!Array.isArray(messages) || messages.length === 0 || messages.length > MAX_MESSAGES) {
     problems.push({ index: null, field: "messages", rule: `must be an array of 1 to ${MAX_MESSAGES} messages` });
@@ -71,8 +75,8 @@ export async function create(request, env) {
     }),
   );
   const campaign = campaignStub(env, id);
-  const added = await campaign.add(id, api, items);
-  if (added.conflict) return failure(409, { kind: "conflict", field: "api", message: added.conflict });
+  const added = await campaign.add(id, api, ifConversation, items);
+  if (added.conflict) return failure(409, { kind: "conflict", field: added.field, message: added.conflict });
 
   // Queue in chunks the Queues API accepts; mark each chunk once the queue has it.
   let chunk = [];
@@ -85,7 +89,7 @@ export async function create(request, env) {
     size = 0;
   };
   for (const { idx, dm } of added.toQueue) {
-    const body = { c: id, i: idx, api, dm };
+    const body = { c: id, i: idx, api, ifc: ifConversation, dm };
     const bodySize = JSON.stringify(body).length * 3;
     if (chunk.length === 100 || size + bodySize > QUEUE_BATCH_BYTES) await flush();
     chunk.push(body);

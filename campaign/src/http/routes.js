@@ -2,11 +2,11 @@
 // Every route but the dashboard page needs `Authorization: Bearer <CAMPAIGN_SECRET>`.
 import { dashboard } from "../dashboard.js";
 import { resultsCsv } from "../csv.js";
-import { campaignStub, senderStub } from "../stubs.js";
+import { campaignStub, senderStub, teamStub } from "../stubs.js";
 import { create, ID } from "./create.js";
 import { badField, json, methodNotAllowed, misconfigured, noCampaign, notFound, unauthenticated } from "./respond.js";
 
-const RESULT_STATES = ["sent", "failed", "unconfirmed", "queued", "sending", "cancelled"];
+const RESULT_STATES = ["sent", "skipped", "failed", "unconfirmed", "queued", "sending", "cancelled"];
 
 /** `{ method, path, handler(request, env, { id, url }), public? }`, in the order they are tried. */
 const ROUTES = [
@@ -49,7 +49,7 @@ async function status(_request, env, { id }) {
 
 async function results(_request, env, { id, url }) {
   const state = url.searchParams.get("state");
-  if (state !== null && !RESULT_STATES.includes(state)) return badField("state", "state must be sent, failed, unconfirmed, queued, sending or cancelled.");
+  if (state !== null && !RESULT_STATES.includes(state)) return badField("state", "state must be sent, skipped, failed, unconfirmed, queued, sending or cancelled.");
   const cursorText = url.searchParams.get("cursor");
   const cursor = cursorText === null ? -1 : Number(cursorText);
   if (!Number.isInteger(cursor) || cursor < -1) return badField("cursor", "cursor must be a value from an earlier answer.");
@@ -79,7 +79,9 @@ function steer(action) {
     const campaign = campaignStub(env, id);
     const changed = await campaign.setStatus(action);
     if (!changed) return noCampaign(id);
-    await Promise.all(changed.senders.map((sender) => senderStub(env, sender).setCampaignStatus(id, changed.status)));
+    // A resume also probes a held team at once (each held sender probes when its ledger hears it).
+    if (action === "resume") await teamStub(env).resume();
+    await Promise.all(changed.senders.map((sender) => senderStub(env, sender).setCampaignStatus(sender, id, changed.status)));
     return json(200, await campaign.status());
   };
 }
