@@ -3,9 +3,12 @@
 // and type tests happen here, where they cost a few bytes; what the data means is decided in
 // Rust (src/decide/).
 
-/** Header `name` of `response`, or `null` when absent. */
-export function header(response, name) {
-  return response.headers.get(name);
+/** The response headers the delivery reads, by number (`Header` in src/decide/answer.rs, same order). */
+const HEADERS = ["retry-after-ms", "retry-after", "x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"];
+
+/** Header number `index` of `response`, or `null` when absent. */
+export function header(response, index) {
+  return response.headers.get(HEADERS[index]);
 }
 
 /**

@@ -12,8 +12,8 @@ use crate::input::types::{Meta, RateLimit};
 
 #[wasm_bindgen(module = "/src/io/parse.js")]
 extern "C" {
-    /// Header `name` of `response`.
-    fn header(response: &Response, name: &str) -> Option<String>;
+    /// Header number `index` (a [`Header`]) of `response`.
+    fn header(response: &Response, index: u32) -> Option<String>;
     /// The parsed 2xx body, checked and given its `meta` when one is given (a send); throws
     /// what is wrong.
     #[wasm_bindgen(catch)]
@@ -67,7 +67,7 @@ fn problem(thrown: JsValue) -> String {
 
 /// A response header's value.
 pub(crate) fn header_value(response: &Response, name: Header) -> Option<String> {
-    header(response, name.name())
+    header(response, name as u32)
 }
 
 /// A budget as the JavaScript object `{ limit, remaining, resetAt }`.
