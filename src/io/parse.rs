@@ -175,6 +175,6 @@ pub(crate) fn error_body(text: &JsValue, units: u32) -> ErrorBody {
 }
 
 /// Field `name` of a plain object (`undefined` when absent).
-pub(crate) fn field(object: &JsValue, name: &str) -> JsValue {
+fn field(object: &JsValue, name: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(name)).unwrap_or_default()
 }
