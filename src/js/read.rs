@@ -98,6 +98,10 @@ macro_rules! field {
     ($shape:expr, $name:literal) => {
         const { place($shape, $name) }
     };
+    // With its name, for an error about its value.
+    ($shape:expr, $name:literal, named) => {
+        (field!($shape, $name), $name)
+    };
 }
 
 /// A value's fields as a shape lists them, in its order, each of the type it allows.
@@ -122,12 +126,11 @@ impl Fields {
         self.get(place).as_string()
     }
 
-    /// The whole-number field at `place`, named `name`, within `min..=max`; `undefined` is
-    /// absent.
+    /// The whole-number field at `place` named `name` (`field!(.., named)`), within `min..=max`;
+    /// `undefined` is absent.
     fn whole_number(
         &self,
-        place: u32,
-        name: &'static str,
+        (place, name): (u32, &'static str),
         (min, max): (u32, u32),
         rule: &'static str,
     ) -> Result<Option<u32>, Invalid> {
@@ -156,8 +159,7 @@ pub(crate) fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> 
     }
     let timer = (1, MAX_TIMER_MS);
     if let Some(ms) = fields.whole_number(
-        field!(CLIENT_OPTIONS, "timeoutMs"),
-        "timeoutMs",
+        field!(CLIENT_OPTIONS, "timeoutMs", named),
         timer,
         TIMEOUT_RULE,
     )? {
@@ -165,8 +167,7 @@ pub(crate) fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> 
     }
     let retries = (0, MAX_RETRIES_LIMIT);
     if let Some(n) = fields.whole_number(
-        field!(CLIENT_OPTIONS, "maxRetries"),
-        "maxRetries",
+        field!(CLIENT_OPTIONS, "maxRetries", named),
         retries,
         MAX_RETRIES_RULE,
     )? {
@@ -174,8 +175,7 @@ pub(crate) fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> 
     }
     let delay = (0, MAX_TIMER_MS);
     if let Some(ms) = fields.whole_number(
-        field!(CLIENT_OPTIONS, "maxRetryDelayMs"),
-        "maxRetryDelayMs",
+        field!(CLIENT_OPTIONS, "maxRetryDelayMs", named),
         delay,
         MAX_RETRY_DELAY_RULE,
     )? {
@@ -227,8 +227,7 @@ pub(crate) fn call_options(
         .map(JsCast::unchecked_into::<AbortSignal>);
     let timer = (1, MAX_TIMER_MS);
     options.timeout_ms = fields.whole_number(
-        field!(SEND_OPTIONS, "timeoutMs"),
-        "timeoutMs",
+        field!(SEND_OPTIONS, "timeoutMs", named),
         timer,
         TIMEOUT_RULE,
     )?;
