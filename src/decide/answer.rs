@@ -13,7 +13,7 @@ use alloc::{borrow::ToOwned, string::String};
 pub(crate) const BODY_EXCERPT_BYTES: usize = 2048;
 
 /// The response headers the client reads: the first three by a verdict, the rate-limit ones
-/// for the budget.
+/// for the budget (`io/parse.rs` names each).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Header {
     /// `retry-after-ms`: the wait in milliseconds.
@@ -28,20 +28,6 @@ pub(crate) enum Header {
     RateRemaining,
     /// `X-RateLimit-Reset` (Unix seconds).
     RateReset,
-}
-
-impl Header {
-    /// The header's name, as `Headers.get` takes it.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Header::RetryAfterMs => "retry-after-ms",
-            Header::RetryAfter => "retry-after",
-            Header::RequestId => "x-request-id",
-            Header::RateLimit => "x-ratelimit-limit",
-            Header::RateRemaining => "x-ratelimit-remaining",
-            Header::RateReset => "x-ratelimit-reset",
-        }
-    }
 }
 
 /// What kind of request an answer belongs to: that decides what is safe to retry.

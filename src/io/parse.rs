@@ -3,7 +3,7 @@
 //! messages. The success value reaches JavaScript callers exactly as the server sent it.
 
 use alloc::string::String;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::Response;
 
@@ -15,7 +15,7 @@ use crate::text::ceil;
 #[wasm_bindgen(module = "/src/io/parse.js")]
 extern "C" {
     /// Header `name` of `response`.
-    fn header(response: &Response, name: &str) -> Option<String>;
+    fn header(response: &Response, name: &JsString) -> Option<String>;
     /// The parsed 2xx body, checked and given its `meta` when one is given (a send); throws
     /// what is wrong.
     #[wasm_bindgen(catch)]
@@ -70,9 +70,35 @@ fn problem(thrown: JsValue) -> String {
     thrown.as_string().unwrap_or_default()
 }
 
+// The names of the headers the delivery reads, each made a JavaScript string once, on first use:
+// asking for a header then copies no name out of wasm memory.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static RETRY_AFTER_MS: JsString = "retry-after-ms";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static RETRY_AFTER: JsString = "retry-after";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static REQUEST_ID: JsString = "x-request-id";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static RATE_LIMIT: JsString = "x-ratelimit-limit";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static RATE_REMAINING: JsString = "x-ratelimit-remaining";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static RATE_RESET: JsString = "x-ratelimit-reset";
+}
+
 /// A response header's value.
 pub(crate) fn header_value(response: &Response, name: Header) -> Option<String> {
-    header(response, name.name())
+    let name = match name {
+        Header::RetryAfterMs => &RETRY_AFTER_MS,
+        Header::RetryAfter => &RETRY_AFTER,
+        Header::RequestId => &REQUEST_ID,
+        Header::RateLimit => &RATE_LIMIT,
+        Header::RateRemaining => &RATE_REMAINING,
+        Header::RateReset => &RATE_RESET,
+    };
+    name.with(|name| header(response, name))
 }
 
 /// A budget as the JavaScript object `{ limit, remaining, resetAt }`.
@@ -186,6 +212,6 @@ pub(crate) fn error_body(text: &JsValue, units: u32) -> ErrorBody {
 }
 
 /// Field `name` of a plain object (`undefined` when absent).
-pub(crate) fn field(object: &JsValue, name: &str) -> JsValue {
+fn field(object: &JsValue, name: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(name)).unwrap_or_default()
 }

@@ -1,8 +1,8 @@
 // Reading what a JavaScript caller passed: the type checks only, in JavaScript, where they
 // cost a few bytes (read from Rust, each type test is a call across the boundary and glue to
 // make it). Every rule about the values themselves stays in Rust (src/js/read.rs,
-// src/input/): this only hands over the fields a shape (defined in read.rs) lists, by name, or
-// says which field is not what its type allows.
+// src/input/): this only hands over the fields a shape (defined in read.rs) lists, in its
+// order, or says which field is not what its type allows.
 
 /** Each shape (a line from read.rs) as parsed on first use: `{ place, prefix, fields }`. */
 const SHAPES = new Map();
@@ -30,10 +30,10 @@ const KINDS = {
 };
 
 /**
- * The fields of `value` that the shape `line` lists, as a new object of the same names (the
- * absent ones left out). Throws `[field, rule]` (a rule's name, `rule` in read.rs) when `value`
- * is not a plain object, has a key the shape does not list, or a field of the wrong type;
- * reading a key list or a field that throws (a proxy, a getter) is reported the same way.
+ * The fields of `value` that the shape `line` lists, in its order (`undefined` when absent).
+ * Throws `[field, rule]` (a rule's name, `rule` in read.rs) when `value` is not a plain object,
+ * has a key the shape does not list, or a field of the wrong type; reading a key list or a
+ * field that throws (a proxy, a getter) is reported the same way.
  */
 export function fields(value, line) {
   const { place, prefix, fields } = shape(line);
@@ -47,8 +47,7 @@ export function fields(value, line) {
   for (const key of keys) {
     if (!fields.some(([name]) => name === key)) throw [prefix + key, "unknown"];
   }
-  const read = {};
-  for (const [name, kind] of fields) {
+  return fields.map(([name, kind]) => {
     const field = prefix + name;
     let v;
     try {
@@ -56,12 +55,12 @@ export function fields(value, line) {
     } catch {
       throw [field, "read"];
     }
-    if (v === undefined) continue;
-    if (kind && !KINDS[kind](v)) throw [field, kind];
-    if (kind == "s" && !wellFormed(v)) throw [field, "wellFormed"];
-    read[name] = v;
-  }
-  return read;
+    if (v !== undefined) {
+      if (kind && !KINDS[kind](v)) throw [field, kind];
+      if (kind == "s" && !wellFormed(v)) throw [field, "wellFormed"];
+    }
+    return v;
+  });
 }
 
 /** False when `text` has an unpaired UTF-16 surrogate (it could not be sent byte-exact). */

@@ -16,14 +16,13 @@ use crate::input::options::{
 };
 use crate::input::types::{Recipient, SendMessageRequest, SendRequest, Target};
 use crate::input::validate::{Invalid, MAX_CONTENT_CHARS, TOO_LONG_RULE};
-use crate::io::parse::field;
 
 #[wasm_bindgen(module = "/src/js/read.js")]
 extern "C" {
-    /// The fields of `value` that `shape` lists, as an object of the same names; throws
-    /// `[field, rule]` (a rule's name in [`rule`]) when one is not what its type allows.
+    /// The fields of `value` that `shape` lists, in its order; throws `[field, rule]` (a rule's
+    /// name in [`rule`]) when one is not what its type allows.
     #[wasm_bindgen(catch)]
-    fn fields(value: &JsValue, shape: &str) -> Result<JsValue, JsValue>;
+    fn fields(value: &JsValue, shape: &str) -> Result<Array, JsValue>;
     /// Whether `value` is an object with a `target` key (a v2 request).
     #[wasm_bindgen(js_name = hasTarget)]
     pub(crate) fn has_target(value: &JsValue) -> bool;
@@ -79,32 +78,72 @@ fn refusal(thrown: JsValue) -> Invalid {
     Invalid::new(thrown.get(0).as_string().unwrap_or_default(), rule(&name))
 }
 
-/// A value's fields as a shape lists them, each of the type it allows, by name.
-struct Fields(JsValue);
+/// Where field `name` is among `shape`'s fields (after its place and its prefix, each field
+/// `name` or `name:kind`). Only called at compile time, through [`field!`].
+const fn place(shape: &str, name: &str) -> u32 {
+    let (shape, name) = (shape.as_bytes(), name.as_bytes());
+    let (mut at, mut words) = (0, 0);
+    loop {
+        // `at` starts word number `words`: is it `name`?
+        let mut i = 0;
+        while i < name.len() && at + i < shape.len() && shape[at + i] == name[i] {
+            i += 1;
+        }
+        let end = at + i;
+        if words >= 2
+            && i == name.len()
+            && (end == shape.len() || shape[end] == b':' || shape[end] == b' ')
+        {
+            return words - 2;
+        }
+        while at < shape.len() && shape[at] != b' ' {
+            at += 1;
+        }
+        assert!(at < shape.len(), "the shape does not list this field");
+        at += 1;
+        words += 1;
+    }
+}
+
+/// Field `$name` of `$shape`, placed when the crate is compiled (a name the shape does not list
+/// fails the build): fields are read by place, so no name is copied to JavaScript.
+macro_rules! field {
+    ($shape:expr, $name:literal) => {
+        const { place($shape, $name) }
+    };
+    // With its name, for an error about its value.
+    ($shape:expr, $name:literal, named) => {
+        (field!($shape, $name), $name)
+    };
+}
+
+/// A value's fields as a shape lists them, in its order, each of the type it allows.
+struct Fields(Array);
 
 impl Fields {
     fn read(value: &JsValue, shape: &str) -> Result<Self, Invalid> {
         fields(value, shape).map(Fields).map_err(refusal)
     }
 
-    /// Field `name` as it is (`undefined` when absent).
-    fn get(&self, name: &str) -> JsValue {
-        field(&self.0, name)
+    /// The field at `place` (from [`field!`]) as it is (`undefined` when absent).
+    fn get(&self, place: u32) -> JsValue {
+        self.0.get(place)
     }
 
-    /// String field `name` (`read.js` checked its type).
-    fn string(&self, name: &str) -> Option<String> {
-        self.get(name).as_string()
+    /// The string field at `place` (`read.js` checked its type).
+    fn string(&self, place: u32) -> Option<String> {
+        self.get(place).as_string()
     }
 
-    /// Whole-number field `name` within `min..=max`; `undefined` is absent.
+    /// The whole-number field at `place` named `name` (`field!(.., named)`), within `min..=max`;
+    /// `undefined` is absent.
     fn whole_number(
         &self,
-        name: &'static str,
+        (place, name): (u32, &'static str),
         (min, max): (u32, u32),
         rule: &'static str,
     ) -> Result<Option<u32>, Invalid> {
-        let value = self.get(name);
+        let value = self.get(place);
         if value.is_undefined() {
             return Ok(None);
         }
@@ -121,29 +160,41 @@ impl Fields {
 pub(crate) fn client_options(value: &JsValue) -> Result<ClientOptions, Invalid> {
     let fields = Fields::read(value, CLIENT_OPTIONS)?;
     let token = fields
-        .string("token")
+        .string(field!(CLIENT_OPTIONS, "token"))
         .ok_or(Invalid::new("token", "is required"))?;
     let mut options = ClientOptions::new(token);
-    if let Some(base_url) = fields.string("baseUrl") {
+    if let Some(base_url) = fields.string(field!(CLIENT_OPTIONS, "baseUrl")) {
         options = options.base_url(base_url);
     }
     let timer = (1, MAX_TIMER_MS);
-    if let Some(ms) = fields.whole_number("timeoutMs", timer, TIMEOUT_RULE)? {
+    if let Some(ms) = fields.whole_number(
+        field!(CLIENT_OPTIONS, "timeoutMs", named),
+        timer,
+        TIMEOUT_RULE,
+    )? {
         options = options.timeout_ms(ms);
     }
     let retries = (0, MAX_RETRIES_LIMIT);
-    if let Some(n) = fields.whole_number("maxRetries", retries, MAX_RETRIES_RULE)? {
+    if let Some(n) = fields.whole_number(
+        field!(CLIENT_OPTIONS, "maxRetries", named),
+        retries,
+        MAX_RETRIES_RULE,
+    )? {
         options = options.max_retries(n);
     }
     let delay = (0, MAX_TIMER_MS);
-    if let Some(ms) = fields.whole_number("maxRetryDelayMs", delay, MAX_RETRY_DELAY_RULE)? {
+    if let Some(ms) = fields.whole_number(
+        field!(CLIENT_OPTIONS, "maxRetryDelayMs", named),
+        delay,
+        MAX_RETRY_DELAY_RULE,
+    )? {
         options = options.max_retry_delay_ms(ms);
     }
-    if let Some(pace) = fields.get("pace").as_bool() {
+    if let Some(pace) = fields.get(field!(CLIENT_OPTIONS, "pace")).as_bool() {
         options = options.pace(pace);
     }
     // `read.js` checked that it is a function.
-    options.fetch = Some(fields.get("fetch"))
+    options.fetch = Some(fields.get(field!(CLIENT_OPTIONS, "fetch")))
         .filter(|fetch| !fetch.is_undefined())
         .map(JsCast::unchecked_into);
     Ok(options)
@@ -172,23 +223,36 @@ pub(crate) fn call_options(
     let Some(value) = value else {
         return Ok((SendOptions::default(), JsValue::UNDEFINED));
     };
-    let (shape, named) = match extra {
-        Extra::None => (SEND_OPTIONS, ""),
-        Extra::Key => (KEY_OPTIONS, ""),
-        Extra::Since => (SINCE_OPTIONS, "since"),
-        Extra::Query => (GET_OPTIONS, "query"),
+    let shape = match extra {
+        Extra::None => SEND_OPTIONS,
+        Extra::Key => KEY_OPTIONS,
+        Extra::Since => SINCE_OPTIONS,
+        Extra::Query => GET_OPTIONS,
     };
     let fields = Fields::read(value, shape)?;
+    // `signal` and `timeoutMs` lead every options shape; the call's extra option follows.
     let timer = (1, MAX_TIMER_MS);
-    let options = SendOptions {
-        timeout_ms: fields.whole_number("timeoutMs", timer, TIMEOUT_RULE)?,
-        signal: Some(fields.get("signal"))
+    let mut options = SendOptions {
+        timeout_ms: fields.whole_number(
+            field!(SEND_OPTIONS, "timeoutMs", named),
+            timer,
+            TIMEOUT_RULE,
+        )?,
+        signal: Some(fields.get(field!(SEND_OPTIONS, "signal")))
             .filter(|signal| !signal.is_undefined())
             .map(JsCast::unchecked_into::<AbortSignal>),
-        // Only `send`'s shape hands it over.
-        idempotency_key: fields.string("idempotencyKey"),
+        idempotency_key: None,
     };
-    Ok((options, fields.get(named)))
+    let extra = match extra {
+        Extra::None => JsValue::UNDEFINED,
+        Extra::Key => {
+            options.idempotency_key = fields.string(field!(KEY_OPTIONS, "idempotencyKey"));
+            JsValue::UNDEFINED
+        }
+        Extra::Since => fields.get(field!(SINCE_OPTIONS, "since")),
+        Extra::Query => fields.get(field!(GET_OPTIONS, "query")),
+    };
+    Ok((options, extra))
 }
 
 /// `get`'s query (as [`call_options`] hands it over), percent-encoded: `a=1&b=2`, or empty.
@@ -199,10 +263,10 @@ pub(crate) fn query_string(value: &JsValue) -> Result<String, Invalid> {
 /// Reads `{ target, content, replyToMessageId? }`, the target by its `type`.
 pub(crate) fn send_request(value: &JsValue) -> Result<SendRequest, Invalid> {
     let fields = Fields::read(value, SEND_REQUEST)?;
-    let target = read_target(&fields.get("target"))?;
-    let content = checked_content(fields.get("content"))?;
+    let target = read_target(&fields.get(field!(SEND_REQUEST, "target")))?;
+    let content = checked_content(fields.get(field!(SEND_REQUEST, "content")))?;
     let mut request = SendRequest::new(target, content);
-    request.reply_to_message_id = fields.string("replyToMessageId");
+    request.reply_to_message_id = fields.string(field!(SEND_REQUEST, "replyToMessageId"));
     Ok(request)
 }
 
@@ -216,11 +280,16 @@ fn read_target(value: &JsValue) -> Result<Target, Invalid> {
         ));
     }
     let fields = Fields::read(value, TARGET)?;
-    // The ids each type takes.
-    let takes: &[&str] = match fields.string("type").as_deref() {
-        Some("thread") => &["threadId"],
-        Some("contact") => &["accountLinkId", "contactId"],
-        Some("profile") => &["accountLinkId", "platform", "platformId"],
+    let thread_id = field!(TARGET, "threadId");
+    let account_link_id = field!(TARGET, "accountLinkId");
+    let contact_id = field!(TARGET, "contactId");
+    let platform = field!(TARGET, "platform");
+    let platform_id = field!(TARGET, "platformId");
+    // The ids each type takes, by their place in the shape.
+    let takes: &[u32] = match fields.string(field!(TARGET, "type")).as_deref() {
+        Some("thread") => &[thread_id],
+        Some("contact") => &[account_link_id, contact_id],
+        Some("profile") => &[account_link_id, platform, platform_id],
         _ => {
             return Err(Invalid::new(
                 "target.type",
@@ -228,14 +297,14 @@ fn read_target(value: &JsValue) -> Result<Target, Invalid> {
             ))
         }
     };
-    const IDS: [(&str, &str); 5] = [
-        ("threadId", "target.threadId"),
-        ("accountLinkId", "target.accountLinkId"),
-        ("contactId", "target.contactId"),
-        ("platform", "target.platform"),
-        ("platformId", "target.platformId"),
+    let ids = [
+        (thread_id, "target.threadId"),
+        (account_link_id, "target.accountLinkId"),
+        (contact_id, "target.contactId"),
+        (platform, "target.platform"),
+        (platform_id, "target.platformId"),
     ];
-    for (id, field) in IDS {
+    for (id, name) in ids {
         let wanted = takes.contains(&id);
         if fields.get(id).is_undefined() == wanted {
             let rule = if wanted {
@@ -243,23 +312,23 @@ fn read_target(value: &JsValue) -> Result<Target, Invalid> {
             } else {
                 "is not a field of this target type"
             };
-            return Err(Invalid::new(field, rule));
+            return Err(Invalid::new(name, rule));
         }
     }
     // Every id this type takes is a string (`read.js` checked the types).
-    let id = |name| fields.string(name).unwrap_or_default();
+    let id = |place| fields.string(place).unwrap_or_default();
     Ok(match takes.len() {
         1 => Target::Thread {
-            thread_id: id("threadId"),
+            thread_id: id(thread_id),
         },
         2 => Target::Contact {
-            account_link_id: id("accountLinkId"),
-            contact_id: id("contactId"),
+            account_link_id: id(account_link_id),
+            contact_id: id(contact_id),
         },
         _ => Target::Profile {
-            account_link_id: id("accountLinkId"),
-            platform: id("platform"),
-            platform_id: id("platformId"),
+            account_link_id: id(account_link_id),
+            platform: id(platform),
+            platform_id: id(platform_id),
         },
     })
 }
@@ -268,12 +337,12 @@ fn read_target(value: &JsValue) -> Result<Target, Invalid> {
 pub(crate) fn request(value: &JsValue) -> Result<SendMessageRequest, Invalid> {
     let fields = Fields::read(value, REQUEST)?;
     let account_link_id = fields
-        .string("accountLinkId")
+        .string(field!(REQUEST, "accountLinkId"))
         .ok_or(Invalid::new("accountLinkId", "is required"))?;
-    let content = checked_content(fields.get("content"))?;
+    let content = checked_content(fields.get(field!(REQUEST, "content")))?;
     let recipient = Recipient::from_ids(
-        fields.string("externalPlatformId"),
-        fields.string("externalId"),
+        fields.string(field!(REQUEST, "externalPlatformId")),
+        fields.string(field!(REQUEST, "externalId")),
     )
     .ok_or(Invalid::new(
         "externalPlatformId",
