@@ -71,7 +71,9 @@ fn problem(thrown: JsValue) -> String {
 }
 
 // The names of the headers the delivery reads, each made a JavaScript string once, on first use:
-// asking for a header then copies no name out of wasm memory.
+// asking for a header then copies no name out of wasm memory. (rustfmt does not know this
+// syntax and would drop the strings.)
+#[rustfmt::skip]
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(thread_local_v2, static_string)]
