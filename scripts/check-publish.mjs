@@ -84,7 +84,7 @@ if (!existsSync(manifestPath)) {
 
   // npm pack: the package's own files (a --dev build keeps wasm-bindgen's snippets/ beside the
   // glue), whatever the manifest's `files` says.
-  const own = ["package.json", "README.md", "LICENSE", "inbox_sender.js", "inbox_sender_bg.wasm", "inbox_sender.d.ts"];
+  const own = ["package.json", "README.md", "LICENSE", "inbox_sender.js", "inbox_sender_bg.wasm", "inbox_sender.d.ts", "webhook.js", "webhook.d.ts"];
   const [packed] = JSON.parse(run("npm", ["pack", "--dry-run", "--json", "--loglevel=error"], { cwd: pkg }));
   const packedFiles = packed.files.map((file) => file.path);
   for (const file of packedFiles) {

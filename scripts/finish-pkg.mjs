@@ -8,11 +8,15 @@
 //   three merge (checked by scripts/check-types.mjs with lib ESNext). And `get` is made generic
 //   (`get<T = unknown>(…): Promise<GetResult<T>>`, so a caller names the type it reads), which
 //   wasm-bindgen cannot declare.
+// - webhook.js and webhook.d.ts: `inbox-sender/webhook` (`verifyWebhook`), from src/js/, a
+//   module of its own that the sending entry never imports; minified with esbuild in a release
+//   build (one that has no snippets/ left), with the `@ts-self-types` comment Deno reads.
 // - package.json: an `exports` map, so Node, Deno, Bun, bundlers and TypeScript (node16 and
 //   bundler resolution) find the entry with its types and the .wasm, and nothing else (a release
 //   build has the JS snippets bundled into the glue; a --dev build keeps snippets/ and lists it).
 // Idempotent. Usage: node scripts/finish-pkg.mjs <pkg dir>
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { transformSync } from "esbuild";
 import { join } from "node:path";
 
 const dir = process.argv[2] ?? "pkg";
@@ -41,15 +45,26 @@ if (types.includes(GET)) {
 }
 writeFileSync(dts, types);
 
+const WEBHOOK = ["webhook.js", "webhook.d.ts"];
+const release = !existsSync(join(dir, "snippets"));
+for (const name of WEBHOOK) copyFileSync(new URL(`../src/js/${name}`, import.meta.url), join(dir, name));
+if (release) {
+  const source = readFileSync(join(dir, "webhook.js"), "utf8");
+  const { code } = transformSync(source, { minify: true, format: "esm", target: "es2022" });
+  writeFileSync(join(dir, "webhook.js"), `/* @ts-self-types="./webhook.d.ts" */\n${code}`);
+}
+
 const manifestPath = join(dir, "package.json");
 const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
 const entry = { types: `./${manifest.types}`, default: `./${manifest.main}` };
 manifest.exports = {
   ".": entry,
   [`./${manifest.main}`]: entry,
+  "./webhook": { types: "./webhook.d.ts", default: "./webhook.js" },
   "./inbox_sender_bg.wasm": "./inbox_sender_bg.wasm",
   "./package.json": "./package.json",
 };
+manifest.files = [...new Set([...manifest.files, ...WEBHOOK])];
 if (existsSync(join(dir, "snippets"))) {
   manifest.exports["./snippets/*"] = "./snippets/*";
 } else {

@@ -46,5 +46,10 @@ if (process.argv.includes("--json")) {
   const kb = (n) => (n / 1024).toFixed(1).padStart(8) + " KB";
   console.log("\nsize of what a JS user ships".padEnd(30) + "raw".padStart(11) + "gzip".padStart(11) + "brotli".padStart(11));
   for (const r of rows) console.log(r.name.replace(/^snippets\/.*\//, "snippets/…/").padEnd(29) + kb(r.raw) + kb(r.gzip) + kb(r.brotli));
+  // The second entry, inbox-sender/webhook: what a webhook receiver ships instead.
+  if (existsSync(join(dir, "webhook.js"))) {
+    const webhook = sizes(readFileSync(join(dir, "webhook.js")));
+    console.log("webhook.js (its own entry)".padEnd(29) + kb(webhook.raw) + kb(webhook.gzip) + kb(webhook.brotli));
+  }
 }
 }

@@ -17,7 +17,10 @@ step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -q -- -D warnings
 cargo clippy -p inbox-sender --all-targets --target wasm32-unknown-unknown -q -- -D warnings
-cargo clippy -p inbox-sender --all-targets --all-features --target wasm32-unknown-unknown -q -- -D warnings
+# Every feature but `pkg`, whose panic handler only the shipped wasm (no std) may have; it gets
+# its own line, the library alone.
+cargo clippy -p inbox-sender --all-targets --features js,types,allocator --target wasm32-unknown-unknown -q -- -D warnings
+cargo clippy -p inbox-sender --lib --features pkg --target wasm32-unknown-unknown -q -- -D warnings
 
 step "native tests (crate and emulator)"
 cargo test --workspace -q
@@ -41,9 +44,9 @@ GECKODRIVER="$(command -v geckodriver)" \
   cargo test --target wasm32-unknown-unknown --test browser
 stop_emulator
 
-step "wasm-bindgen-test: the npm package's allocator (feature pkg) in Node"
+step "wasm-bindgen-test: the npm package's allocator (feature allocator) in Node"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown --features pkg --test allocator
+  cargo test --target wasm32-unknown-unknown --features allocator --test allocator
 
 step "JavaScript package tests (node --test)"
 node --test --test-timeout=180000 tests/js/
@@ -71,11 +74,18 @@ step "Rust Worker example (workers-rs + the crate, worker-build, workerd via Min
 examples/rust-worker/build.sh
 node --test --test-timeout=180000 examples/rust-worker/test/
 
-step "campaign core: a sweep of seeds of the simulation (every window mode and background shape, with faults and outages)"
+step "campaign core: a sweep of seeds of the simulation (every window mode and background shape, with faults and outages; sequences with replies and sending hours)"
 for shape in even burst; do
   for windows in clock first-request; do
     npm --prefix campaign run --silent simulate -- --prospects 2000 --senders 20 --seeds 1..8 --background-shape "$shape" --windows "$windows"
   done
+done
+# Sequences of three steps with a fifth of the prospects replying (some between a look at the
+# events and a send), without and with sending hours across the end of daylight saving, and with
+# replies through the events feed alone.
+for extra in "--hours off" "--hours on" "--hours on --webhooks off --windows first-request --background-shape burst"; do
+  # shellcheck disable=SC2086 # $extra holds several options
+  npm --prefix campaign run --silent simulate -- --prospects 2000 --senders 20 --seeds 1..4 --steps 3 --replies 0.2 $extra
 done
 
 step "campaign Worker (workerd via Miniflare: Queues, Durable Objects) against the emulator, with its scale run"

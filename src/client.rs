@@ -3,8 +3,9 @@
 //! once, by idempotency key), `find_sent` (did an uncertain v1 send land?) and `get` (any read
 //! of the API).
 
-use std::cell::Cell;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::{string::String, string::ToString};
+use core::cell::Cell;
 
 use js_sys::{JsString, Promise};
 use wasm_bindgen_futures::JsFuture;

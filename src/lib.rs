@@ -20,7 +20,11 @@
 //!
 //! `text.rs` holds byte-level helpers every layer may use; `allocator.rs` is the npm
 //! package's allocator.
+// The npm package's wasm links no std (see `panic` below); every other build links it as usual.
+#![cfg_attr(all(target_arch = "wasm32", feature = "pkg"), no_std)]
 #![deny(missing_docs, missing_debug_implementations)]
+
+extern crate alloc;
 
 mod text;
 
@@ -35,13 +39,23 @@ mod client;
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod js;
 
-#[cfg(all(target_arch = "wasm32", feature = "pkg"))]
+#[cfg(all(target_arch = "wasm32", feature = "allocator"))]
 mod allocator;
 
 /// The npm package's allocator: a size-class allocator much smaller than dlmalloc.
-#[cfg(all(target_arch = "wasm32", feature = "pkg"))]
+#[cfg(all(target_arch = "wasm32", feature = "allocator"))]
 #[global_allocator]
 static ALLOCATOR: allocator::Buckets = allocator::Buckets::new();
+
+/// The npm package's panic handler. Its wasm links no std, so it brings its own: a panic traps
+/// at once (the call into wasm throws a `RuntimeError`), as std's would after printing to a
+/// standard error that wasm32-unknown-unknown does not have. What it saves is the formatting
+/// std would do for that print (the message, the file and line), and `core::fmt` with it.
+#[cfg(all(target_arch = "wasm32", feature = "pkg"))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 pub use client::{Client, SendOptions};
 pub use decide::error::{Cause, Details, Error, ErrorKind};
@@ -50,7 +64,7 @@ pub use input::options::{ClientOptions, DEFAULT_BASE_URL};
 pub use input::token::Token;
 pub use input::types::{
     ConfirmedBy, Message, MessageV2, Meta, RateLimit, Recipient, SendMessageRequest,
-    SendMessageResponse, SendRequest, SendResult, Target, Thread, ThreadV2,
+    SendMessageResponse, SendRequest, SendResult, Target, Thread, ThreadV2, WebhookEvent,
 };
 pub use input::validate::Invalid;
 pub use input::{types, validate};

@@ -1,7 +1,20 @@
 //! Small text helpers working on bytes. `core::str`'s pattern searchers (`find`, `split_once`,
 //! `trim_matches`) and integer parsing each add generic code to the wasm, and the two-way
-//! searcher's panicking paths link `Debug` formatting and Unicode tables (about 8 KB). The
+//! searcher's panicking paths link `Debug` formatting and Unicode tables. The
 //! inputs here are short, so plain byte loops cost nothing.
+
+use alloc::string::String;
+
+/// `x` rounded up to a whole number, for `x` ≥ 0 (`f64::ceil` is std's, which the npm
+/// package's wasm does not link). NaN gives 0.
+pub(crate) fn ceil(x: f64) -> f64 {
+    let whole = x as u64 as f64;
+    if whole < x {
+        whole + 1.0
+    } else {
+        whole
+    }
+}
 
 /// The byte offset of the first `byte` (an ASCII character) in `text`.
 pub(crate) fn position(text: &str, byte: u8) -> Option<usize> {

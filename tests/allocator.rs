@@ -1,10 +1,10 @@
-//! The npm package's allocator (`src/allocator.rs`, feature `pkg`) as the global allocator of
+//! The npm package's allocator (`src/allocator.rs`, feature `allocator`) as the global allocator of
 //! this test binary, in Node: blocks keep their contents, honour their alignment, are reused
 //! once freed, and large blocks grow memory correctly.
 //!
-//! Run: `cargo test --target wasm32-unknown-unknown --features pkg --test allocator`
+//! Run: `cargo test --target wasm32-unknown-unknown --features allocator --test allocator`
 //! (`scripts/test.sh` does).
-#![cfg(all(target_arch = "wasm32", feature = "pkg"))]
+#![cfg(all(target_arch = "wasm32", feature = "allocator"))]
 
 use std::alloc::{alloc, dealloc, Layout};
 

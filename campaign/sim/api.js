@@ -2,9 +2,12 @@
 // (clock-aligned or from the first request) shared with another client spending evenly or in a
 // burst at each window's start; X's per-sender limit; idempotency keys; messages and whether X
 // has them; contacts and threads; and the faults of the world (5xx after processing, timeouts,
-// dropped connections, injected 429s, sendUnconfirmed, disconnected senders, a refused token).
-// It answers requests that arrive at a given time and records what it delivered, so the
-// simulation can check the campaign against the truth.
+// dropped connections, injected 429s, sendUnconfirmed, disconnected senders, a refused token);
+// prospects' replies, recorded as inbound messages and `message.received` events in a feed with
+// `seq` (and other threads' messages beside them). It answers requests that arrive at a given
+// time and records what it delivered, so the simulation can check the campaign against the
+// truth: every step at most once, no follow-up sent more than the freshness after a reply in its
+// thread, no send outside the sender's hours.
 
 const BURST_MS = 800;
 
@@ -18,6 +21,10 @@ export class Api {
    * @param {{limit:number, windowMs:number}[]} o.senderLimits
    * @param {object} o.faults  per-request chances: after5xx, before502, hang, drop, inject429, unconfirmed
    * @param {ReturnType<import("./random.js").tools>} o.rand
+   * @param {number} o.freshnessMs  how old a look at the events a follow-up may leave after
+   * @param {((sender: string, t: number) => boolean) | null} o.inHours  whether `sender` may send at `t`
+   * @param {((t: number, req: object, threadId: string) => void) | null} o.onDeliver  X has a step for the first time
+   * @param {((event: object) => void) | null} o.onEvent  an event was recorded (webhooks)
    */
   constructor(o) {
     Object.assign(this, o);
@@ -31,7 +38,12 @@ export class Api {
     this.contacts = new Map(); // platformId → contactId
     this.threads = new Map(); // `${sender}|${contactId}` → { threadId, messages }
     this.outages = []; // { sender?, from, to, status?, team? }
-    this.count = { requests: 0, sends: 0, reads: 0, lookups: 0, refusedByLimit: 0, refusedByX: 0, injected: 0, faults: 0, holdRefusals: 0, duplicates: 0, intoConversation: 0 };
+    this.events = []; // the feed: { seq, at, threadId }, in seq order
+    this.replyAt = new Map(); // threadId → when its first reply was recorded
+    this.count = {
+      requests: 0, sends: 0, reads: 0, lookups: 0, eventReads: 0, refusedByLimit: 0, refusedByX: 0, injected: 0, faults: 0, holdRefusals: 0, duplicates: 0, intoConversation: 0,
+      outsideHours: 0, afterReply: 0, raced: 0,
+    };
     this.nextId = 1;
     this.violations = [];
   }
@@ -128,6 +140,10 @@ export class Api {
   #send(t, req, rateLimit) {
     const r = this.rand;
     this.count.sends += 1;
+    if (this.inHours && !this.inHours(req.sender, req.leftAt)) {
+      this.count.outsideHours += 1;
+      this.violations.push(`t=${t}: ${req.key} left at ${new Date(req.leftAt).toISOString()}, outside ${req.sender}'s sending hours`);
+    }
     if (r.chance(this.faults.before502)) return { answer: { ok: false, failure: fail("server_error", "request", true, { message: "502 before processing" }), rateLimit } };
     const lost = r.chance(this.faults.hang) ? "hang" : r.chance(this.faults.drop) ? "drop" : null;
     // A lost request may or may not have been processed.
@@ -136,7 +152,7 @@ export class Api {
     if (known && !known.released) {
       if (lost) return { lost };
       const m = this.messages.get(known.messageId);
-      return { answer: { ok: true, messageId: known.messageId, threadId: m.threadId, replayed: true, rateLimit } };
+      return { answer: { ok: true, messageId: known.messageId, threadId: m.threadId, createdAt: m.createdAt, replayed: true, rateLimit } };
     }
     // X's per-sender limit, counted when the send reaches it.
     const times = this.xTimes.get(req.sender) ?? [];
@@ -154,11 +170,11 @@ export class Api {
     const xHas = !unconfirmed || r.chance(0.5);
     const messageId = `m${this.nextId++}`;
     const threadId = this.#thread(req).threadId;
-    this.messages.set(messageId, { prospect: req.prospect, step: req.step, threadId, platformSent: xHas, pendingUntil: unconfirmed && xHas ? t + r.between(0, 4000) : t, gone: !xHas });
+    this.messages.set(messageId, { createdAt: t, prospect: req.prospect, step: req.step, threadId, platformSent: xHas, pendingUntil: unconfirmed && xHas ? t + r.between(0, 4000) : t, gone: !xHas });
     this.byKey.set(req.key, { messageId, released: unconfirmed });
     if (xHas) {
-      this.#deliver(t, req);
-      if (!this.found.has(`${req.prospect}:${req.step}`)) this.found.set(`${req.prospect}:${req.step}`, { messageId, threadId });
+      this.#deliver(t, req, threadId);
+      if (!this.found.has(`${req.prospect}:${req.step}`)) this.found.set(`${req.prospect}:${req.step}`, { messageId, threadId, createdAt: t });
     }
     if (lost) return { lost };
     if (unconfirmed) {
@@ -169,11 +185,14 @@ export class Api {
       this.count.faults += 1;
       return { answer: { ok: false, failure: fail("server_error", "request", true, { maybeSent: true, message: "500 after processing" }), rateLimit } };
     }
-    return { answer: { ok: true, messageId, threadId, replayed: false, rateLimit } };
+    return { answer: { ok: true, messageId, threadId, createdAt: t, replayed: false, rateLimit } };
   }
 
-  /** X has the message: counted against the sender, checked for duplicates and conversations. */
-  #deliver(t, req) {
+  /**
+   * X has the message: counted against the sender, checked for duplicates, conversations and
+   * replies (a follow-up whose request left more than the freshness after the thread's reply).
+   */
+  #deliver(t, req, threadId) {
     const times = this.xTimes.get(req.sender);
     times.push(t);
     if (times.length > 4096) times.splice(0, 2048);
@@ -184,6 +203,14 @@ export class Api {
       this.count.duplicates += 1;
       this.violations.push(`t=${t}: ${id} delivered ${n} times`);
     }
+    const repliedAt = this.replyAt.get(threadId);
+    if (req.step > 0 && repliedAt !== undefined) {
+      if (req.leftAt - repliedAt > this.freshnessMs) {
+        this.count.afterReply += 1;
+        this.violations.push(`t=${t}: ${id} left ${req.leftAt - repliedAt} ms after the reply in ${threadId}`);
+      } else this.count.raced += 1;
+    }
+    if (n === 1 && this.onDeliver) this.onDeliver(t, req, threadId);
     const contactId = this.contacts.get(req.platformId);
     const thread = contactId ? this.threads.get(`${req.sender}|${contactId}`) : null;
     if (req.step === 0 && req.ifConversation === "skip" && thread && thread.before > 0) {
@@ -210,6 +237,7 @@ export class Api {
   }
 
   #read(t, req) {
+    if (req.type === "read-events") return this.#page(req.afterSeq);
     if (req.type === "find-sent") {
       const found = this.found.get(`${req.prospect}:${req.step}`);
       return { ok: true, found: found ?? null };
@@ -241,6 +269,29 @@ export class Api {
       this.contacts.set(platformId, contactId);
     }
     if (sender !== null) this.threads.set(`${sender}|${contactId}`, { threadId: `t${this.nextId++}`, messages, before: messages });
+  }
+
+  /** A page of the feed after `afterSeq` (up to 1000 events). */
+  #page(afterSeq) {
+    this.count.eventReads += 1;
+    let lo = 0;
+    let hi = this.events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.events[mid].seq <= (afterSeq ?? 0)) lo = mid + 1;
+      else hi = mid;
+    }
+    const events = this.events.slice(lo, lo + 1000);
+    return { ok: true, events, lastSeq: events.length > 0 ? events[events.length - 1].seq : afterSeq, hasMore: lo + 1000 < this.events.length };
+  }
+
+  /** An inbound message in `threadId` at `t` (a prospect's reply, or another thread's message). */
+  receive(t, threadId) {
+    const event = { seq: this.events.length + 1, at: t, threadId };
+    this.events.push(event);
+    if (!this.replyAt.has(threadId)) this.replyAt.set(threadId, t);
+    if (this.onEvent) this.onEvent(event);
+    return event;
   }
 
   /** How many messages X has of a prospect's step. */

@@ -8,7 +8,7 @@ const pkg = fileURLToPath(new URL("../../pkg/", import.meta.url));
 export const dist = `${here}dist/`;
 
 const files = {
-  [here]: ["manifest.json", "service-worker.js", "content-script.js", "options.html", "options.js", "pending-keys.js"],
+  [here]: ["manifest.json", "service-worker.js", "conversation.js", "pending-keys.js", "content-script.js", "options.html", "options.js"],
   [pkg]: ["inbox_sender.js", "inbox_sender_bg.wasm"],
 };
 

@@ -1,5 +1,6 @@
 // Runs on x.com / twitter.com. On someone else's profile page it shows one "Message via Inbox"
-// button and a compose panel; sending goes through the service worker, which holds the token.
+// button and a compose panel that first says whether this account already talks to that person;
+// reading and sending go through the service worker, which holds the token.
 (() => {
   const MAX_CHARS = 10_000; // the package counts Unicode code points, so an emoji is one
   const HOST_ID = "inbox-sender";
@@ -67,13 +68,15 @@
     root.innerHTML = `<style>${STYLE}</style>
       <section class="panel" role="dialog" hidden>
         <header><strong class="title"></strong><button class="close" type="button" aria-label="Close">×</button></header>
+        <div class="conversation" aria-live="polite"></div>
         <textarea rows="6" aria-label="Message" placeholder="Write your message"></textarea>
         <div class="row"><span class="count" aria-live="polite"></span><button class="send" type="button">Send</button></div>
         <div class="result" role="status"></div>
       </section>
       <button class="open" type="button">Message via Inbox</button>`;
     const $ = (selector) => root.querySelector(selector);
-    const [panel, textarea, count, sendButton, result] = [".panel", "textarea", ".count", ".send", ".result"].map($);
+    const [panel, conversation, textarea, count, sendButton, result] =
+      [".panel", ".conversation", "textarea", ".count", ".send", ".result"].map($);
     $(".title").textContent = `Message @${handle}`;
     panel.setAttribute("aria-label", `Message @${handle} (X user ${id}) via Inbox`);
 
@@ -88,9 +91,24 @@
     };
     update();
     textarea.addEventListener("input", update);
+    let lookups = 0; // an answer is shown only if no later check or send has replaced it
+    /** Asks the service worker (one read) whether this account already talks to `id`; composing goes on meanwhile. */
+    const checkConversation = async () => {
+      const lookup = ++lookups;
+      showConversation(conversation, null, checkConversation);
+      let answer;
+      try {
+        answer = await chrome.runtime.sendMessage({ type: "conversation", platformId: id });
+      } catch (error) {
+        answer = { ok: false, kind: "extension_stopped", retryable: true, message: error.message };
+      }
+      if (lookup === lookups) showConversation(conversation, answer, checkConversation);
+    };
     $(".open").addEventListener("click", () => {
       panel.hidden = !panel.hidden;
-      if (!panel.hidden) textarea.focus();
+      if (panel.hidden) return;
+      textarea.focus();
+      checkConversation();
     });
     $(".close").addEventListener("click", () => (panel.hidden = true));
     /**
@@ -119,7 +137,13 @@
       }
       sending = false;
       showResult(result, answer, handle, () => deliver(content));
-      if (answer?.ok && textarea.value === content) textarea.value = "";
+      if (answer?.ok) {
+        // The DM just sent is now the conversation's last message.
+        lookups++;
+        const lastMessage = { content, fromProspect: false, at: Date.now() };
+        showConversation(conversation, { ok: true, conversation: { lastMessage, threadUrl: answer.threadUrl } });
+        if (textarea.value === content) textarea.value = "";
+      }
       update();
     };
     sendButton.addEventListener("click", () => deliver(textarea.value));
@@ -143,15 +167,71 @@
     }
     result.append(describe(answer ?? { message: "No answer from the extension." }));
     if (answer?.maybeSent && (answer.retryable !== false || answer.earlierMaybeSent)) {
-      const button = Object.assign(document.createElement("button"), { type: "button", className: "retry", textContent: "Retry" });
-      button.addEventListener("click", retry);
-      result.append(" ", button);
+      result.append(" ", button("Retry", retry, "retry"));
     }
+    appendOptionsButton(result, answer);
+  }
+
+  /**
+   * Shows what this account already has with the person: `answer` null while checking, then no
+   * conversation, the last message (an excerpt, who wrote it, when), or why it is not known, by
+   * the error's kind; Retry when the error says the same read may succeed.
+   */
+  function showConversation(line, answer, retry) {
+    line.replaceChildren();
+    line.className = "conversation";
+    line.removeAttribute("title");
+    if (!answer) return line.append("Checking for a conversation…");
+    if (!answer.ok) {
+      line.classList.add("unknown");
+      line.title = answer.message ?? "";
+      line.append(`Could not check for a conversation (${answer.kind}).`);
+      if (answer.retryable) line.append(" ", button("Retry", retry, "retry", "Check for a conversation again"));
+      return appendOptionsButton(line, answer);
+    }
+    const found = answer.conversation;
+    if (!found) return line.append("No conversation yet");
+    line.classList.add("existing");
+    const last = found.lastMessage;
+    line.append(last
+      ? `In conversation: last message “${excerpt(last.content)}” from ${last.fromProspect ? "them" : "you"}${last.at == null ? "" : ` ${ago(last.at)}`}`
+      : "In conversation: Inbox is still loading its messages from X");
+    if (last && found.syncing) line.append(" (still syncing)");
+    const link = Object.assign(document.createElement("a"), {
+      href: found.threadUrl, target: "_blank", rel: "noopener", textContent: "Open in Inbox",
+    });
+    line.append(" ", link);
+  }
+
+  /** A panel button labelled `text` (`label`, when given, is its accessible name). */
+  function button(text, onClick, className = "", label) {
+    const element = Object.assign(document.createElement("button"), { type: "button", className, textContent: text });
+    if (label) element.setAttribute("aria-label", label);
+    element.addEventListener("click", onClick);
+    return element;
+  }
+
+  /** Adds "Open options" when what failed is the token or the settings. */
+  function appendOptionsButton(parent, answer) {
     if (answer?.kind === "unauthorized" || answer?.kind === "not_configured") {
-      const options = Object.assign(document.createElement("button"), { type: "button", textContent: "Open options" });
-      options.addEventListener("click", () => chrome.runtime.sendMessage({ type: "openOptions" }));
-      result.append(" ", options);
+      parent.append(" ", button("Open options", () => chrome.runtime.sendMessage({ type: "openOptions" })));
     }
+  }
+
+  /** The start of a message on one line: whitespace runs become a space, at most 80 code points. */
+  function excerpt(text, max = 80) {
+    const points = [...text.replace(/\s+/g, " ").trim()];
+    return points.length > max ? `${points.slice(0, max - 1).join("")}…` : points.join("");
+  }
+
+  const RELATIVE = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+  const UNITS = [["year", 365 * 86_400_000], ["month", 30 * 86_400_000], ["week", 7 * 86_400_000],
+    ["day", 86_400_000], ["hour", 3_600_000], ["minute", 60_000]];
+  /** How long before `now` the Unix ms `at` was, in words ("3 days ago"; "just now" under a minute, or a clock a little ahead). */
+  function ago(at, now = Date.now()) {
+    const elapsed = now - at;
+    for (const [unit, ms] of UNITS) if (elapsed >= ms) return RELATIVE.format(-Math.floor(elapsed / ms), unit);
+    return "just now";
   }
 
   /** A sentence a person can act on, from the InboxError properties the service worker passed on. */
@@ -201,6 +281,11 @@
     .panel[hidden] { display: none; }
     header { display: flex; justify-content: space-between; align-items: center; margin-bottom: 8px; }
     .close { border: 0; padding: 0 8px; font-size: 20px; }
+    .conversation { margin-bottom: 8px; color: #536471; font-size: 13px; overflow-wrap: anywhere; }
+    .conversation.existing { color: #0f1419; background: #fff8e1; padding: 6px 8px; border-radius: 8px; }
+    .conversation.unknown { color: #b42318; }
+    .conversation .retry { padding: 2px 10px; }
+    .conversation a { color: #1d9bf0; }
     textarea { box-sizing: border-box; width: 100%; font: inherit; padding: 8px; border-radius: 8px;
       border: 1px solid #cfd9de; resize: vertical; }
     .row { display: flex; justify-content: space-between; align-items: center; margin-top: 8px; }

@@ -6,7 +6,8 @@ use crate::decide::error::{Cause, Details, Error, ErrorKind};
 use crate::decide::fault::Fault;
 use crate::decide::redact;
 use crate::decide::retry;
-use crate::text::push_decimal;
+use crate::text::{ceil, push_decimal};
+use alloc::{borrow::ToOwned, string::String};
 
 /// How much of an error body an error keeps, in bytes (UTF-8).
 pub(crate) const BODY_EXCERPT_BYTES: usize = 2048;
@@ -184,7 +185,7 @@ pub(crate) fn judge(reply: &mut impl Reply, fault: Fault, context: &Context) -> 
             |date| reply.ms_until(date),
         )
         .or(body.retry_after_seconds.map(|s| s.saturating_mul(1000)))
-        .or_else(|| Some(reply.ms_until(body.reset_at.as_deref()?)?.max(0.0).ceil() as u64)),
+        .or_else(|| Some(ceil(reply.ms_until(body.reset_at.as_deref()?)?.max(0.0)) as u64)),
         maybe_sent: false,
         attempts: context.attempts,
         body: body
@@ -370,7 +371,7 @@ mod tests {
         shape: Option<&'static str>,
         body: ErrorBody,
         thrown: &'static str,
-        asked_units: std::cell::Cell<u32>,
+        asked_units: core::cell::Cell<u32>,
     }
 
     impl Reply for Fake {
@@ -756,7 +757,7 @@ mod tests {
         let message = error.message();
         assert!(message.contains("nothing left this machine"), "{message}");
         assert!(message.contains("Bearer ***"), "{message}");
-        let source = std::error::Error::source(&error).expect("a source");
+        let source = core::error::Error::source(&error).expect("a source");
         assert!(!source.to_string().contains("live"));
     }
 
@@ -769,7 +770,7 @@ mod tests {
         let Verdict::Failed(error) = judge(&mut reply, Fault::Network, &context()) else {
             panic!("not a failure");
         };
-        let source = std::error::Error::source(&error).expect("a source");
+        let source = core::error::Error::source(&error).expect("a source");
         assert_eq!(source.to_string(), "TypeError: fetch failed");
         assert!(error.message().contains("fetch failed"));
     }

@@ -3,6 +3,7 @@
 //! every other field that is missing, `null` or of another type decodes as absent (see
 //! `input::types::lenient`).
 
+use alloc::{string::String, string::ToString};
 use serde::de::DeserializeOwned;
 
 /// Parses `text` as `T`; on failure, says what is wrong.

@@ -1,7 +1,8 @@
 //! The error model: one variant per stable kind, a `Display` a person can act on, and no
 //! secrets anywhere.
 
-use std::fmt;
+use alloc::{boxed::Box, string::String};
+use core::fmt;
 
 use wasm_bindgen::JsValue;
 
@@ -163,7 +164,7 @@ pub struct Details {
 }
 
 /// A failure the JavaScript runtime reported (what `fetch` threw), kept as the error's
-/// [`source`](std::error::Error::source): its description, token-free, and the original value.
+/// [`source`](core::error::Error::source): its description, token-free, and the original value.
 #[derive(Clone)]
 pub struct Cause {
     description: String,
@@ -208,7 +209,7 @@ impl PartialEq for Cause {
 
 impl Eq for Cause {}
 
-impl std::error::Error for Cause {}
+impl core::error::Error for Cause {}
 
 /// Why a send failed. Each variant has a stable [`ErrorKind`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -344,14 +345,14 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for Error {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             Error::InvalidRequest(invalid) => Some(invalid),
             Error::Failed(_, details) => details
                 .cause
                 .as_ref()
-                .map(|cause| cause as &(dyn std::error::Error + 'static)),
+                .map(|cause| cause as &(dyn core::error::Error + 'static)),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the client's own requests in flight, or how long to hold it so it draws no 429.
 
 use crate::input::types::RateLimit;
+use crate::text::ceil;
 
 /// How often a held request asks again while the budget is not known yet (the first answer
 /// is still on its way) or a full window's worth of requests is in flight.
@@ -37,7 +38,7 @@ pub(crate) fn hold_ms(
     if remaining > in_flight {
         0
     } else if now_ms < reset_at {
-        (reset_at - now_ms).ceil().min(f64::from(u32::MAX)) as u32
+        ceil(reset_at - now_ms).min(f64::from(u32::MAX)) as u32
     } else {
         POLL_MS
     }

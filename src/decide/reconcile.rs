@@ -15,6 +15,7 @@
 
 use crate::decide::error::{Details, Error, ErrorKind};
 use crate::decide::retry::{self, Limits};
+use alloc::{string::String, vec::Vec};
 
 /// How far the server's clock may be behind the caller's: messages this much older than the
 /// send's start still count. 2 minutes.

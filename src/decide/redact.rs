@@ -7,6 +7,8 @@
 //! never leaves a piece of an echo behind. The token is ASCII (the token rules), which keeps the
 //! matcher to bytes.
 
+use alloc::string::String;
+
 /// What replaces each echo of the token.
 const MARK: &str = "***";
 

@@ -2,7 +2,7 @@
 //! honour its requested wait, back off with jitter otherwise, and stop at the caller's limits.
 
 use crate::decide::error::Error;
-use crate::text::{parse_decimal, split_at_byte};
+use crate::text::{ceil, parse_decimal, split_at_byte};
 
 /// Backoff before the first retry when the server names no wait: about 0.5 s, then doubling.
 const BACKOFF_BASE_MS: u32 = 500;
@@ -71,7 +71,7 @@ pub(crate) fn retry_after_ms(
     if let Some(seconds) = whole_number(value) {
         return Some(seconds.saturating_mul(1000));
     }
-    Some(ms_until(value)?.max(0.0).ceil() as u64)
+    Some(ceil(ms_until(value)?.max(0.0)) as u64)
 }
 
 /// The integer part of a non-negative decimal number (`"1.5"` → 1), without float parsing.

@@ -2,6 +2,7 @@
 //! content goes out byte-exact (only the escapes JSON requires).
 
 use crate::input::types::{SendMessageRequest, SendRequest, Target};
+use alloc::string::String;
 
 /// The JSON body for `POST /api/v1/threads/messages`; same bytes as serde's output.
 pub fn encode(request: &SendMessageRequest) -> String {

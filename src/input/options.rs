@@ -3,6 +3,7 @@
 use crate::input::token::Token;
 use crate::input::validate::{self, has_space_or_control, Invalid};
 use crate::text::{parse_decimal, position, split_at_byte};
+use alloc::{borrow::ToOwned, string::String};
 
 /// Where the Inbox API lives unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://inboxapp.com";

@@ -3,6 +3,7 @@
 
 use crate::input::types::SendMessageRequest;
 use crate::input::validate::Invalid;
+use alloc::{borrow::ToOwned, string::String};
 
 /// `/api/v1/threads/lookup?accountLinkId=…&externalPlatformId=…` (or `externalId=…`).
 pub(crate) fn lookup_path(request: &SendMessageRequest) -> String {

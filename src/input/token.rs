@@ -1,6 +1,7 @@
 //! The API token, held so that it never prints.
 
-use std::fmt;
+use alloc::string::String;
+use core::fmt;
 
 /// An Inbox API token. `Debug` and `Display` print `***`; only the I/O layer (the
 /// `Authorization` header) and the redaction of server texts read the value.

@@ -2,8 +2,8 @@
 //!
 //! The functions here work on plain strings so the Rust API and the JavaScript API share them.
 
-use std::borrow::Cow;
-use std::fmt;
+use alloc::borrow::Cow;
+use core::fmt;
 
 use crate::input::types::{SendMessageRequest, SendRequest, Target};
 
@@ -40,7 +40,7 @@ impl fmt::Display for Invalid {
     }
 }
 
-impl std::error::Error for Invalid {}
+impl core::error::Error for Invalid {}
 
 /// Checks every field of a request.
 pub fn request(request: &SendMessageRequest) -> Result<(), Invalid> {

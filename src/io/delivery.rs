@@ -2,8 +2,9 @@
 //! It reads what arrived into plain data and lets `decide` judge it: it makes no decision of
 //! its own.
 
-use std::cell::Cell;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::{borrow::ToOwned, boxed::Box, string::String};
+use core::cell::Cell;
 
 use js_sys::JsString;
 
@@ -109,8 +110,8 @@ pub struct Delivery {
     rejection: Option<Rejection>,
 }
 
-impl std::fmt::Debug for Delivery {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Delivery {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Delivery")
             .field("timeout_ms", &self.timeout_ms)
             .field("attempts", &self.attempts)
@@ -306,7 +307,7 @@ impl Delivery {
     /// hold is longer than the caller allows (the send is then over: `rate_limited`).
     pub fn admit(&mut self) -> i32 {
         if self.hold_ms > 0 {
-            return wait(std::mem::take(&mut self.hold_ms));
+            return wait(core::mem::take(&mut self.hold_ms));
         }
         let session = &self.session;
         let hold = if session.pace {

@@ -3,8 +3,9 @@
 //! hands what came back to `decide::reconcile`. JavaScript drives it with a plain loop
 //! (`reconcile` in `transport.js`), Rust with `JsFuture`: no Rust future crosses to JavaScript.
 
-use std::cell::Cell;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
+use core::cell::Cell;
 
 use js_sys::{JsString, Promise};
 use wasm_bindgen::prelude::*;
@@ -67,8 +68,8 @@ pub struct Finder {
     rejection: Option<Rejection>,
 }
 
-impl std::fmt::Debug for Finder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Finder {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Finder")
             .field("bound_ms", &self.bound_ms)
             .field("step", &self.step)
@@ -108,7 +109,7 @@ impl Finder {
             .outcome
             .take()
             .unwrap_or_else(|| Err(lost(None, false)));
-        self.step = match (std::mem::replace(&mut self.step, Step::Lookup), outcome) {
+        self.step = match (core::mem::replace(&mut self.step, Step::Lookup), outcome) {
             (_, Err(error)) => Step::Done(Err(error)),
             (Step::Lookup, Ok(lookup)) => match parse::lookup_thread(&lookup.value) {
                 Ok(Some(looked)) => Step::Page {
@@ -192,7 +193,7 @@ impl Finder {
     /// promise (it resolves `undefined`; the outcome is kept here), or `undefined` when the
     /// search is over.
     pub fn next(&mut self) -> Option<Promise> {
-        if std::mem::take(&mut self.reading) {
+        if core::mem::take(&mut self.reading) {
             self.take();
         }
         let path = match &self.step {
@@ -215,7 +216,7 @@ impl Finder {
             Rc::clone(&self.outcome),
             None,
         );
-        delivery.hold(std::mem::take(&mut self.hold_ms));
+        delivery.hold(core::mem::take(&mut self.hold_ms));
         self.reading = true;
         let url = JsString::from(self.session.url(&path));
         let authorization = &self.session.wire().authorization;
@@ -234,7 +235,7 @@ impl Finder {
     /// For JavaScript callers, once the search is over: the message found, `null`, or the error
     /// to reject with (an `Error`, which no message is; `transport.js` throws it).
     pub fn result(&mut self) -> JsValue {
-        let step = std::mem::replace(&mut self.step, Step::Done(Ok(None)));
+        let step = core::mem::replace(&mut self.step, Step::Done(Ok(None)));
         match step {
             Step::Done(Ok(Some((page, index)))) => parse::page_item(&page.value, index as u32),
             Step::Done(Err(error)) => match self.rejection {

@@ -2,6 +2,7 @@
 //! (strict only on what identifies the result), the vendor's error shapes, a page of
 //! messages. The success value reaches JavaScript callers exactly as the server sent it.
 
+use alloc::string::String;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::Response;
@@ -9,6 +10,7 @@ use web_sys::Response;
 use crate::decide::answer::{ErrorBody, Header};
 use crate::decide::reconcile::{Cursor, Entry, Page};
 use crate::input::types::{Meta, RateLimit};
+use crate::text::ceil;
 
 #[wasm_bindgen(module = "/src/io/parse.js")]
 extern "C" {
@@ -175,7 +177,7 @@ pub(crate) fn error_body(text: &JsValue, units: u32) -> ErrorBody {
         retry_after_seconds: field("retryAfterSeconds")
             .as_f64()
             .filter(|s| *s >= 0.0)
-            .map(|s| s.ceil() as u64),
+            .map(|s| ceil(s) as u64),
         reset_at: text("resetAt"),
         link_status: text("linkStatus"),
         text: text("text"),

@@ -1,8 +1,9 @@
 //! What a client and its sends in flight share: the validated options, the budget learnt from
 //! the last answer, and the JavaScript strings every send hands to `fetch`.
 
-use std::cell::{Cell, OnceCell};
-use std::fmt;
+use alloc::string::String;
+use core::cell::{Cell, OnceCell};
+use core::fmt;
 
 use js_sys::{Function, JsString};
 use wasm_bindgen::JsValue;

@@ -1,5 +1,6 @@
 //! What JavaScript threw, in words: for error messages and causes (read by `parse.js`).
 
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/io/parse.js")]

@@ -5,6 +5,7 @@
 //! Only JavaScript functions and promises are involved: no Rust closure crosses the boundary,
 //! so nothing leaks when a send is abandoned.
 
+use alloc::string::String;
 use js_sys::{JsString, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;

@@ -7,16 +7,14 @@ mod error;
 mod read;
 mod types;
 
-use std::cell::Cell;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use core::cell::Cell;
 
 use js_sys::Promise;
-use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 use crate::client::{Client, Job, SendOptions};
 use crate::decide::error::Error;
-use crate::input::types::{SendMessageRequest, SendRequest};
 use crate::input::validate::Invalid;
 use crate::io::finder;
 use crate::io::parse::rate_limit_value;
@@ -55,10 +53,10 @@ impl InboxClient {
     )]
     pub fn send_message(
         &self,
-        request: Ts<SendMessageRequest>,
+        #[wasm_bindgen(unchecked_param_type = "SendMessageRequest")] request: JsValue,
         options: Option<JsSendOptions>,
     ) -> Promise {
-        self.launch(self.job(&request.js_value(), options.as_deref(), false))
+        self.launch(self.job(&request, options.as_deref(), false))
     }
 
     /// Sends a DM through v2, exactly once: every attempt of this call carries the same
@@ -68,8 +66,12 @@ impl InboxClient {
     /// sendUnconfirmed` is never sent again: the message it names is read instead
     /// (`meta.confirmedBy: "read"` when X has it).
     #[wasm_bindgen(js_name = send, unchecked_return_type = "Promise<SendResult>")]
-    pub fn send(&self, request: Ts<SendRequest>, options: Option<JsIdempotentOptions>) -> Promise {
-        self.launch(self.job(&request.js_value(), options.as_deref(), true))
+    pub fn send(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SendRequest")] request: JsValue,
+        options: Option<JsIdempotentOptions>,
+    ) -> Promise {
+        self.launch(self.job(&request, options.as_deref(), true))
     }
 
     /// Finds out whether a v1 DM that failed with `maybeSent` landed: resolves to the message,
@@ -79,15 +81,19 @@ impl InboxClient {
     #[wasm_bindgen(js_name = findSent, unchecked_return_type = "Promise<Message | null>")]
     pub fn find_sent(
         &self,
-        request: Ts<SendMessageRequest>,
+        #[wasm_bindgen(unchecked_param_type = "SendMessageRequest")] request: JsValue,
         options: Option<JsFindSentOptions>,
     ) -> Promise {
-        let read = read::request(&request.js_value())
-            .map_err(Error::from)
+        let read = read::request(&request)
             .and_then(|request| {
+                let (options, since) = read::call_options(options.as_deref(), Extra::Since)?;
+                Ok((request, options, since.as_f64()))
+            })
+            .map_err(Error::from)
+            .and_then(|(request, options, since)| {
                 Ok((
                     request,
-                    read::call_options(options.as_deref(), Extra::Since)?,
+                    (options, since.ok_or_else(crate::client::invalid_since)?),
                 ))
             });
         let (request, (options, since)) = match read {
@@ -125,8 +131,11 @@ impl InboxClient {
         let path = path
             .as_string()
             .ok_or(Invalid::new("path", "must be a string"))?;
-        let (options, query) = read::get_options(options)?;
-        Ok((self.client.get_job(&path, &query)?, options))
+        let (options, query) = read::call_options(options, Extra::Query)?;
+        Ok((
+            self.client.get_job(&path, &read::query_string(&query)?)?,
+            options,
+        ))
     }
 
     /// Checks a request with exactly the rules a send applies, with no I/O: a v2 request (one

@@ -3,13 +3,13 @@
 //! never a throw out of a call. `read.js` checks each field's type and hands the fields over
 //! in a shape's order; the rules about their values are checked here and in `input`.
 
+use alloc::string::String;
 use js_sys::{Array, JsString};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use crate::client::SendOptions;
-use crate::decide::error::Error;
 use crate::input::options::{
     ClientOptions, MAX_RETRIES_LIMIT, MAX_RETRIES_RULE, MAX_RETRY_DELAY_RULE, MAX_TIMER_MS,
     TIMEOUT_RULE,
@@ -109,7 +109,7 @@ impl Fields {
             return Ok(None);
         }
         match value.as_f64() {
-            Some(n) if n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) => {
+            Some(n) if n >= f64::from(min) && n <= f64::from(max) && n == f64::from(n as u32) => {
                 Ok(Some(n as u32))
             }
             _ => Err(Invalid::new(name, rule)),
@@ -158,63 +158,42 @@ pub(crate) enum Extra {
     Key,
     /// `since`, required (`findSent`).
     Since,
+    /// `query` (`get`).
+    Query,
 }
 
 /// Reads `{ signal?, timeoutMs? }` plus the call's `extra` option; `undefined` and `null` mean
-/// no options. Returns the options and `since` (0 unless asked for).
+/// no options. Returns the options (with `idempotencyKey`) and the value of `since` or `query`
+/// as given (`undefined` when absent).
 pub(crate) fn call_options(
     value: Option<&JsValue>,
     extra: Extra,
-) -> Result<(SendOptions, f64), Error> {
+) -> Result<(SendOptions, JsValue), Invalid> {
     let Some(value) = value else {
-        return match extra {
-            Extra::Since => Err(crate::client::invalid_since()),
-            _ => Ok((SendOptions::default(), 0.0)),
-        };
+        return Ok((SendOptions::default(), JsValue::UNDEFINED));
     };
-    let shape = match extra {
-        Extra::None => SEND_OPTIONS,
-        Extra::Key => KEY_OPTIONS,
-        Extra::Since => SINCE_OPTIONS,
+    let (shape, named) = match extra {
+        Extra::None => (SEND_OPTIONS, ""),
+        Extra::Key => (KEY_OPTIONS, ""),
+        Extra::Since => (SINCE_OPTIONS, "since"),
+        Extra::Query => (GET_OPTIONS, "query"),
     };
     let fields = Fields::read(value, shape)?;
-    let mut options = timing(&fields)?;
-    let mut since = 0.0;
-    match extra {
-        Extra::None => {}
-        Extra::Key => options.idempotency_key = fields.string("idempotencyKey"),
-        Extra::Since => {
-            since = fields
-                .get("since")
-                .as_f64()
-                .ok_or_else(crate::client::invalid_since)?;
-        }
-    }
-    Ok((options, since))
-}
-
-/// Reads `get`'s `{ query?, signal?, timeoutMs? }`; `undefined` and `null` mean no options.
-/// Returns the options and the query, percent-encoded.
-pub(crate) fn get_options(value: Option<&JsValue>) -> Result<(SendOptions, String), Invalid> {
-    let Some(value) = value else {
-        return Ok((SendOptions::default(), String::new()));
-    };
-    let fields = Fields::read(value, GET_OPTIONS)?;
-    let options = timing(&fields)?;
-    let query = query(&fields.get("query")).map_err(refusal)?;
-    Ok((options, query))
-}
-
-/// A call's `signal` and `timeoutMs`.
-fn timing(fields: &Fields) -> Result<SendOptions, Invalid> {
     let timer = (1, MAX_TIMER_MS);
-    Ok(SendOptions {
+    let options = SendOptions {
+        timeout_ms: fields.whole_number("timeoutMs", timer, TIMEOUT_RULE)?,
         signal: Some(fields.get("signal"))
             .filter(|signal| !signal.is_undefined())
             .map(JsCast::unchecked_into::<AbortSignal>),
-        timeout_ms: fields.whole_number("timeoutMs", timer, TIMEOUT_RULE)?,
-        ..SendOptions::default()
-    })
+        // Only `send`'s shape hands it over.
+        idempotency_key: fields.string("idempotencyKey"),
+    };
+    Ok((options, fields.get(named)))
+}
+
+/// `get`'s query (as [`call_options`] hands it over), percent-encoded: `a=1&b=2`, or empty.
+pub(crate) fn query_string(value: &JsValue) -> Result<String, Invalid> {
+    query(value).map_err(refusal)
 }
 
 /// Reads `{ target, content, replyToMessageId? }`, the target by its `type`.

@@ -101,7 +101,7 @@ export interface RequestProblem {
 export type InboxErrorKind =
     | "invalid_request" | "bad_request" | "unauthorized" | "forbidden" | "not_found"
     | "conflict" | "unprocessable" | "rate_limited" | "server_error" | "unexpected_status"
-    | "timeout" | "aborted" | "network" | "decode" | "unsettled";
+    | "timeout" | "aborted" | "network" | "decode" | "unsettled" | "invalid_signature";
 
 /**
  * What a failure is about: this request (its content, shape or key, or one attempt's
@@ -135,6 +135,12 @@ export interface InboxError extends Error {
     field?: string;
     /** For `invalid_request`: the rule it broke. */
     rule?: string;
+    /**
+     * For `invalid_signature` (`verifyWebhook`): the check the delivery failed — no header,
+     * a header not of the form `t=<seconds>,v1=<hex>`, a timestamp beyond the tolerance, or
+     * no signature that matches the body and the secret.
+     */
+    check?: "missing" | "malformed" | "stale" | "mismatch";
     /** True when the DM may have been delivered despite the error: check before resending. */
     maybeSent: boolean;
     /** How many HTTP attempts were made. */

@@ -8,7 +8,7 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startEmulator } from "../js/helpers.mjs";
-import { BUNS, installedApp, readmeSnippet, write, run, lastJson, scenarioScript, addScenarios, assertScenarios } from "./package.mjs";
+import { BUNS, installedApp, readmeSnippet, write, run, lastJson, scenarioScript, addScenarios, assertScenarios, webhookScript, signedDeliveries, assertWebhooks } from "./package.mjs";
 
 let app, emulator;
 const env = { ...process.env, NO_COLOR: "1", BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0" };
@@ -62,5 +62,11 @@ for (const bun of BUNS) {
         await assertScenarios(out, emulator, runId, emulator.token);
       });
     }
+
+    test("inbox-sender/webhook verifies with Bun's WebCrypto", async () => {
+      const file = `webhook-${bun.name}.mjs`;
+      write(app.dir, file, webhookScript("process.argv.slice(2)"));
+      assertWebhooks(lastJson(await run(bun.path, [file, signedDeliveries()], { cwd: app.dir, env })));
+    });
   });
 }

@@ -7,7 +7,7 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startEmulator } from "../js/helpers.mjs";
-import { DENOS, installedApp, readmeSnippet, write, run, lastJson, scenarioScript, addScenarios, assertScenarios } from "./package.mjs";
+import { DENOS, installedApp, readmeSnippet, write, run, lastJson, scenarioScript, addScenarios, assertScenarios, webhookScript, signedDeliveries, assertWebhooks } from "./package.mjs";
 
 let app, emulator, env;
 before(async () => {
@@ -65,5 +65,11 @@ for (const deno of DENOS) {
         await assertScenarios(out, emulator, runId, emulator.token);
       });
     }
+
+    test("inbox-sender/webhook verifies with Deno's WebCrypto, with no permission at all", async () => {
+      const file = `webhook-${deno.name}.js`;
+      write(app.dir, file, webhookScript("Deno.args"));
+      assertWebhooks(lastJson(await run(deno.path, ["run", file, signedDeliveries()], { cwd: app.dir, env })));
+    });
   });
 }

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { EdgeRuntime } from "edge-runtime";
 import { startEmulator, ACCOUNT, PROSPECT } from "../js/helpers.mjs";
-import { installedApp, readmeSnippet, write, addScenarios, assertScenarios } from "./package.mjs";
+import { installedApp, readmeSnippet, write, addScenarios, assertScenarios, signedDeliveries, assertWebhooks, VERIFY_ALL } from "./package.mjs";
 
 /** The global a bundled `.wasm?module` import reads its compiled module from. */
 const WASM_BINDING = "__inbox_sender_wasm";
@@ -112,4 +112,19 @@ addEventListener("fetch", (event) =>
   const out = await response.json();
   await response.waitUntil();
   await assertScenarios(out, emulator, runId, emulator.token);
+});
+
+test("inbox-sender/webhook verifies with the Edge Runtime's WebCrypto", async () => {
+  write(
+    app.dir,
+    "webhook-entry.js",
+    `import { verifyWebhook } from "inbox-sender/webhook";
+${VERIFY_ALL}
+addEventListener("fetch", (event) => event.respondWith(event.request.json().then(verifyAll).then((out) => Response.json(out))));
+`,
+  );
+  const runtime = await edgeRuntime(await bundle("webhook-entry.js"), {});
+  const response = await runtime.dispatchFetch("https://app.example/", { method: "POST", body: signedDeliveries() });
+  assertWebhooks(await response.json());
+  await response.waitUntil();
 });

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { startEmulator } from "../js/helpers.mjs";
-import { installedApp, readmeSnippet, write, run, lastJson, scenarioScript, addScenarios, assertScenarios } from "./package.mjs";
+import { installedApp, readmeSnippet, write, run, lastJson, scenarioScript, addScenarios, assertScenarios, webhookScript, signedDeliveries, assertWebhooks } from "./package.mjs";
 
 let app, emulator;
 before(async () => {
@@ -31,6 +31,8 @@ test("the tarball holds the package's files and nothing else", () => {
       "package/inbox_sender.js",
       "package/inbox_sender_bg.wasm",
       "package/package.json",
+      "package/webhook.d.ts",
+      "package/webhook.js",
     ],
   );
 });
@@ -47,16 +49,20 @@ test("README Node quick start sends a DM, run as written from the installed tarb
   assert.ok(stdout.includes(sent[0].threadId), stdout);
 });
 
-test("the exports map: entry with types, the .wasm, package.json; nothing else", async () => {
+test("the exports map: entry with types, the webhook entry with types, the .wasm, package.json; nothing else", async () => {
   const script = `
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const here = process.cwd() + "/node_modules/";
 const resolve = (s) => { try { return require.resolve(s).replace(here, ""); } catch (e) { return e.code; } };
 const pkg = await import("inbox-sender");
+const webhook = await import("inbox-sender/webhook");
 const manifest = (await import("inbox-sender/package.json", { with: { type: "json" } })).default;
 console.log(JSON.stringify({
   exports: Object.keys(pkg).sort(),
+  webhookExports: Object.keys(webhook).sort(),
+  webhookFile: resolve("inbox-sender/webhook"),
+  webhookTypes: manifest.exports["./webhook"].types,
   main: new URL(import.meta.resolve("inbox-sender")).pathname.replace(here, ""),
   glue: resolve("inbox-sender/inbox_sender.js"),
   wasm: resolve("inbox-sender/inbox_sender_bg.wasm"),
@@ -67,6 +73,9 @@ console.log(JSON.stringify({
   const out = lastJson(await run("node", ["exports.mjs"], { cwd: app.dir }));
   // The crate's per-call state objects (InboxDelivery, InboxFinder) are #[wasm_bindgen(private)].
   assert.deepEqual(out.exports, ["InboxClient", "default", "initSync"]);
+  assert.deepEqual(out.webhookExports, ["DEFAULT_TOLERANCE_SECONDS", "verifyWebhook"]);
+  assert.equal(out.webhookFile, "inbox-sender/webhook.js");
+  assert.equal(out.webhookTypes, "./webhook.d.ts");
   assert.equal(out.main, "inbox-sender/inbox_sender.js");
   assert.equal(out.glue, "inbox-sender/inbox_sender.js");
   assert.equal(out.wasm, "inbox-sender/inbox_sender_bg.wasm");
@@ -91,4 +100,9 @@ initSync({ module: readFileSync(createRequire(import.meta.url).resolve("inbox-se
   const runId = `node-${Date.now()}`;
   const out = lastJson(await run("node", ["scenarios-node.mjs", emulator.url, emulator.token, runId], { cwd: app.dir }));
   await assertScenarios(out, emulator, runId, emulator.token);
+});
+
+test("Node: inbox-sender/webhook verifies a delivery signed by node:crypto, and names each failed check", async () => {
+  write(app.dir, "webhook.mjs", webhookScript("process.argv.slice(2)"));
+  assertWebhooks(lastJson(await run("node", ["webhook.mjs", signedDeliveries()], { cwd: app.dir })));
 });

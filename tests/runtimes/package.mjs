@@ -3,6 +3,7 @@
 // Bun binaries that npm installed (root package.json devDependencies).
 import assert from "node:assert/strict";
 import { execFileSync, execFile } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync, statSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -138,4 +139,57 @@ export async function assertScenarios(out, emulator, runId, token) {
     Object.assign(hung, (await emulator.control.requests()).find((r) => r.seq === hung.seq));
   }
   assert.equal(hung.clientClosed, true, "the client closed the aborted request's connection");
+}
+
+/**
+ * A script that verifies webhook deliveries with `inbox-sender/webhook` as a runtime loads it
+ * from the installed package, and prints what each gave: `[body, header, secret]` triples come
+ * as JSON in the first argument (`args`, the runtime's argument list). Deliveries are signed by
+ * `signedDeliveries` with node:crypto, so the runtime's WebCrypto is checked against another
+ * implementation.
+ */
+export function webhookScript(args) {
+  return `import { verifyWebhook } from "inbox-sender/webhook";
+${VERIFY_ALL}
+console.log(JSON.stringify(await verifyAll(JSON.parse(${args}[0]))));
+`;
+}
+
+/**
+ * The source of `verifyAll(deliveries)`, which verifies each `[body, header, secret]` (the body
+ * as bytes) with the `verifyWebhook` in scope and answers what each gave, for a script to embed.
+ */
+export const VERIFY_ALL = `async function verifyAll(deliveries) {
+  const out = [];
+  for (const [body, header, secret] of deliveries) {
+    try {
+      const event = await verifyWebhook(new TextEncoder().encode(body), header, secret);
+      out.push({ id: event.id, seq: event.seq });
+    } catch (error) {
+      out.push({ name: error.name, kind: error.kind, check: error.check, leaked: error.message.includes(secret) });
+    }
+  }
+  return out;
+}`;
+
+/** Three deliveries for `webhookScript`, signed now: one good, one tampered, one stale. */
+export function signedDeliveries() {
+  const secret = "whsec_runtime_5d1f";
+  const body = JSON.stringify({ id: "evt_rt", seq: 11, type: "message.received", apiVersion: "2", createdAt: "2026-12-07T10:00:00.000Z", object: { type: "message", id: "m1", url: "/api/v2/messages/m1" }, data: { threadId: "t1" } });
+  const sign = (t) => `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`;
+  const now = Math.floor(Date.now() / 1000);
+  return JSON.stringify([
+    [body, sign(now), secret],
+    [body.replace("t1", "t2"), sign(now), secret],
+    [body, sign(now - 3600), secret],
+  ]);
+}
+
+/** Asserts what `webhookScript` printed for `signedDeliveries`. */
+export function assertWebhooks(out) {
+  assert.deepEqual(out, [
+    { id: "evt_rt", seq: 11 },
+    { name: "InboxError", kind: "invalid_signature", check: "mismatch", leaked: false },
+    { name: "InboxError", kind: "invalid_signature", check: "stale", leaked: false },
+  ]);
 }

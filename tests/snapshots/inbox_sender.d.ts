@@ -105,7 +105,7 @@ export interface RequestProblem {
 export type InboxErrorKind =
 | "invalid_request" | "bad_request" | "unauthorized" | "forbidden" | "not_found"
 | "conflict" | "unprocessable" | "rate_limited" | "server_error" | "unexpected_status"
-| "timeout" | "aborted" | "network" | "decode" | "unsettled";
+| "timeout" | "aborted" | "network" | "decode" | "unsettled" | "invalid_signature";
 
 /**
  * What a failure is about: this request (its content, shape or key, or one attempt's
@@ -139,6 +139,12 @@ export interface InboxError extends Error {
     field?: string;
     /** For `invalid_request`: the rule it broke. */
     rule?: string;
+    /**
+     * For `invalid_signature` (`verifyWebhook`): the check the delivery failed — no header,
+     * a header not of the form `t=<seconds>,v1=<hex>`, a timestamp beyond the tolerance, or
+     * no signature that matches the body and the secret.
+     */
+    check?: "missing" | "malformed" | "stale" | "mismatch";
     /** True when the DM may have been delivered despite the error: check before resending. */
     maybeSent: boolean;
     /** How many HTTP attempts were made. */
@@ -174,6 +180,23 @@ export type Verified = "none" | "verified" | "business" | "government" | (string
 export type ProfileType = "personal" | "business" | "government" | (string & {});
 /** Where the prospect data came from. Unknown future values arrive unchanged. */
 export type ProspectSource = "cached" | "indexed" | "live" | "merged" | (string & {});
+
+
+
+/** What a webhook event says happened. Unknown future types arrive unchanged. */
+export type WebhookEventType =
+| "thread.created" | "thread.deleted" | "thread.assigned" | "thread.unassigned"
+| "thread.archived" | "thread.unarchived" | "thread.typing"
+| "message.sent" | "message.received" | "message.edited" | "message.deleted"
+| "message.reactionAdded" | "message.reactionRemoved"
+| "contact.statusChanged" | "contact.tagsChanged" | "contact.notesChanged"
+| "contact.valuationChanged" | "contact.assigneeChanged"
+| "tag.created" | "tag.updated" | "tag.deleted"
+| "status.created" | "status.updated" | "status.deleted"
+| "campaign.created" | "campaign.started" | "campaign.paused" | "campaign.resumed"
+| "campaign.completed"
+| "target.contacted" | "target.followUpSent" | "target.replied"
+| (string & {});
 
 
 /**
@@ -222,6 +245,44 @@ export interface UrlEntity {
      * Start and end character indices in the bio.
      */
     indices?: number[] | null;
+}
+
+/**
+ * A change in the team, as a webhook delivers it. It names the object that changed and
+ * carries only the values of the change: read the object for its current state.
+ */
+export interface WebhookEvent {
+    /**
+     * The event's id.
+     */
+    id: string;
+    /**
+     * Its number in the team's sequence of events: `GET /api/v2/events?afterSeq=<seq>` reads
+     * the events after it (they are kept for 7 days).
+     */
+    seq: number;
+    /**
+     * What happened: `message.received`, `thread.created`, … (see `WebhookEventType`); a type
+     * this version does not know arrives unchanged.
+     */
+    type: WebhookEventType;
+    /**
+     * The version of the API the event is shaped by (`"2"`).
+     */
+    apiVersion: string;
+    /**
+     * When it happened (ISO 8601).
+     */
+    createdAt: string;
+    /**
+     * The object that changed.
+     */
+    object: WebhookObject;
+    /**
+     * The values of the change; which ones depends on the type (`threadId`, `assigneeId`,
+     * `tagIds`, …, or none).
+     */
+    data: Record<string, unknown>;
 }
 
 /**
@@ -584,6 +645,24 @@ export interface SendRequest {
  * How a send that was not answered with its result was confirmed.
  */
 export type ConfirmedBy = "read";
+
+/**
+ * The object a webhook event is about.
+ */
+export interface WebhookObject {
+    /**
+     * `thread`, `message`, `contact`, `tag`, `status` or `campaign`; values may grow.
+     */
+    type: "thread" | "message" | "contact" | "tag" | "status" | "campaign" | (string & {});
+    /**
+     * Its Inbox id.
+     */
+    id: string;
+    /**
+     * Its path under the API, to read its current state (`404` once it is deleted).
+     */
+    url: string;
+}
 
 /**
  * The person a thread is with.

@@ -17,6 +17,7 @@ import init, {
   type RequestProblem,
   type Target,
 } from "inbox-sender";
+import { verifyWebhook, type WebhookEvent } from "inbox-sender/webhook";
 
 export async function sendOne(token: string): Promise<string> {
   await init();
@@ -166,3 +167,19 @@ export async function contacts(client: InboxClient, ids: string[]): Promise<stri
 
 // @ts-expect-error a query value is a string, number or boolean (or an array of them)
 export const nestedQuery = (client: InboxClient) => client.get("/api/v2/contacts", { query: { platform: { x: 1 } } });
+
+// ---- inbox-sender/webhook ----
+export async function received(body: ArrayBuffer, header: string | null, secret: string): Promise<string> {
+  try {
+    const event: WebhookEvent = await verifyWebhook(body, header, secret, { toleranceSeconds: 60 });
+    const thread: unknown = event.data.threadId;
+    return `${event.seq} ${event.type} ${event.object.url} ${thread}`;
+  } catch (error) {
+    const failed = error as InboxError;
+    const check: "missing" | "malformed" | "stale" | "mismatch" | undefined = failed.check;
+    return `${failed.kind} ${check}`;
+  }
+}
+
+// @ts-expect-error the payload is the raw body, not a parsed object
+export const parsedBody = (secret: string) => verifyWebhook({ id: "evt" }, null, secret);

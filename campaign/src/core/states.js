@@ -4,22 +4,25 @@
 // is JSON, kept by the Durable Objects and by the simulation alike.
 
 /**
- * A prospect: one message of a campaign (its opener, later its follow-ups) to one recipient.
+ * A prospect: one message of a campaign (its opener and its follow-ups) to one recipient.
  *   queued       waiting: for its turn, the budgets, a conversation check, or a hold
- *   sending      a step is under way (out, waiting to retry, or being checked)
- *   sent         every step sent
+ *   sending      its sequence is under way: a step out, waiting to retry or being checked, or a
+ *                follow-up waiting for its time, the sending hours or a fresh look at the events
+ *   sent         every step sent (a reply after the last step leaves it so)
+ *   replied      a reply stopped at least one step: `afterStep` (the last step sent), `repliedAt`
+ *                (when the API recorded the reply), `threadId`
  *   skipped      not sent: this sender already has a conversation with the prospect
  *   failed       a step failed for a reason about the DM itself (explained)
  *   unconfirmed  a step may have landed and checking could not tell: never resent automatically
- *   cancelled    the campaign was cancelled before it was sent
- * @typedef {"queued"|"sending"|"sent"|"skipped"|"failed"|"unconfirmed"|"cancelled"} ProspectState
+ *   cancelled    the campaign was cancelled before every step was sent
+ * @typedef {"queued"|"sending"|"sent"|"replied"|"skipped"|"failed"|"unconfirmed"|"cancelled"} ProspectState
  */
 export const PROSPECT = Object.freeze({
-  queued: "queued", sending: "sending", sent: "sent", skipped: "skipped", failed: "failed", unconfirmed: "unconfirmed", cancelled: "cancelled",
+  queued: "queued", sending: "sending", sent: "sent", replied: "replied", skipped: "skipped", failed: "failed", unconfirmed: "unconfirmed", cancelled: "cancelled",
 });
 
 /** The prospect states that end it. */
-export const ENDED = Object.freeze(["sent", "skipped", "failed", "unconfirmed", "cancelled"]);
+export const ENDED = Object.freeze(["sent", "replied", "skipped", "failed", "unconfirmed", "cancelled"]);
 
 /**
  * A step (the opener is step 0):
@@ -30,10 +33,12 @@ export const ENDED = Object.freeze(["sent", "skipped", "failed", "unconfirmed", 
  *   checking   it may have landed: settled by reading it (`read-message`: v2 sendUnconfirmed,
  *              which names the message) or by `find-sent` (v1, or cut off mid-send) at `nextAt`
  *   sent, failed, unconfirmed, skipped, cancelled   as for the prospect
- * @typedef {"due"|"sending"|"retry"|"checking"|"sent"|"failed"|"unconfirmed"|"skipped"|"cancelled"} StepState
+ *   replied    a follow-up a reply stopped: never sent
+ * @typedef {"due"|"sending"|"retry"|"checking"|"sent"|"failed"|"unconfirmed"|"skipped"|"cancelled"|"replied"} StepState
  */
 export const STEP = Object.freeze({
   due: "due", sending: "sending", retry: "retry", checking: "checking", sent: "sent", failed: "failed", unconfirmed: "unconfirmed", skipped: "skipped", cancelled: "cancelled",
+  replied: "replied",
 });
 
 /**
@@ -46,7 +51,8 @@ export const STEP = Object.freeze({
  * @property {"read-message"|"find-sent"|null} checkBy  how an uncertain send is settled
  * @property {string|null} messageId   the message (sent, or named by sendUnconfirmed)
  * @property {string|null} threadId
- * @property {number|null} sentAt
+ * @property {number|null} sentAt     when its answer came
+ * @property {number|null} createdAt  when the API created it (the next step is due from here)
  * @property {Failure|null} error      the last failure (the explanation of a failed step)
  */
 
@@ -62,7 +68,12 @@ export const STEP = Object.freeze({
  * @property {ProspectState} state
  * @property {"unknown"|"looking"|"none"|"found"} conversation  this sender's conversation with them
  * @property {string|null} conversationThreadId  the thread of an existing conversation (skipped)
- * @property {Step[]} steps
+ * @property {Step[]} steps        the opener and the follow-ups reached so far
+ * @property {number[]} afterMs     each follow-up's wait after the step before it (none: one step)
+ * @property {string|null} threadId  the thread of its steps (known from the first answer naming it)
+ * @property {{ seq: number, at: number, threadId: string }|null} reply  its first reply since the opener
+ * @property {number|null} afterStep  replied: the last step sent before the reply stopped the rest
+ * @property {number|null} repliedAt  replied: when the API recorded the reply
  * @property {string|null} reason   why it ended as it did, for `skipped`, `failed`, `unconfirmed`, `cancelled`
  */
 
@@ -111,19 +122,23 @@ export const STEP = Object.freeze({
  *   lookup-conversations  v2: `by: "platformId"` contacts of up to 100 prospects, or
  *                         `by: "contactId"` this sender's threads with up to 100 contacts;
  *                         v1: `by: "thread"`, the one prospect's thread lookup
+ *   read-events           follow-ups are due and the last look at the events is getting old:
+ *                         the driver has the feed read (replies.js; one look serves every
+ *                         sender), hands the look to `noteEvents` and runs the ledger again
  *   set-alarm             run again at `at`
  * @typedef {{type:"send", key:string, step:number, api:"v2"|"v1", idempotencyKey:string, leases:number[], probe:boolean}
  *   | {type:"read-message", key:string, step:number, messageId:string, leases:number[]}
  *   | {type:"find-sent", key:string, step:number, since:number, leases:number[]}
  *   | {type:"lookup-conversations", by:"platformId"|"contactId"|"thread", ids:string[], keys:string[], leases:number[]}
+ *   | {type:"read-events"}
  *   | {type:"set-alarm", at:number}} Effect
  */
 
 /**
  * What the driver tells the core about a request (`at`: when its answer came).
- *   send: { ok: true, messageId, threadId, replayed } or { ok: false, failure }
+ *   send: { ok: true, messageId, threadId, createdAt, replayed } or { ok: false, failure }
  *   read-message: { ok: true, found: true, platformSent: boolean, threadId } | { ok: true, found: false } | { ok: false, failure }
- *   find-sent: { ok: true, found: { messageId, threadId } | null } | { ok: false, failure }
+ *   find-sent: { ok: true, found: { messageId, threadId, createdAt } | null } | { ok: false, failure }
  *   lookup-conversations: { ok: true, found: { [id]: { contactId } | { threadId, messages } | null } } | { ok: false, failure }
  * Every one may carry `rateLimit` ({ limit, remaining, resetAt }) for the team budget.
  * @typedef {Object} Result

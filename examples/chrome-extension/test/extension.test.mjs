@@ -24,6 +24,9 @@ const X_PAGES = {
   "/northwind_sales": "own-profile.html",
   "/home": "home.html",
 };
+/** x.com/lead_<n>: a profile made per test (fixtures/lead.html), whose X user id follows from n. */
+const LEAD_PATH = /^\/lead_(\d{1,9})$/;
+const leadId = (n) => String(1_800_000_000_000_000_000n + BigInt(n));
 
 let emulator;
 let context;
@@ -51,7 +54,13 @@ before(async () => {
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));
   extensionId = new URL(worker.url()).host;
   await context.route("https://x.com/**", (route) => {
-    const fixture = X_PAGES[new URL(route.request().url()).pathname];
+    const { pathname } = new URL(route.request().url());
+    const lead = LEAD_PATH.exec(pathname);
+    if (lead) {
+      const page = readFileSync(fixtures + "lead.html", "utf8").replaceAll("{{handle}}", pathname.slice(1)).replaceAll("{{id}}", leadId(lead[1]));
+      return route.fulfill({ contentType: "text/html; charset=utf-8", body: page });
+    }
+    const fixture = X_PAGES[pathname];
     if (!fixture) return route.fulfill({ status: 404, body: "" });
     return route.fulfill({ contentType: "text/html; charset=utf-8", body: readFileSync(fixtures + fixture) });
   });
@@ -163,6 +172,59 @@ async function until(condition) {
 }
 
 const clearFaults = () => fetch(`${emulator.url}/__emulator/faults`, { method: "DELETE" });
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** A profile no account has written to yet: its handle, X user id and URL. */
+function newLead() {
+  const n = String(Math.floor(Math.random() * 1e9));
+  return { handle: `lead_${n}`, id: leadId(n), url: `https://x.com/lead_${n}` };
+}
+
+/** Scripts the emulator's world (`conversations`, `replies`); resolves to its answer. */
+async function script(route, body) {
+  const response = await fetch(`${emulator.url}/__emulator/${route}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const answer = await response.json();
+  assert.equal(response.status, 200, JSON.stringify(answer));
+  return answer;
+}
+
+/** The thread lookups the emulator received for the X user `id`, oldest first. */
+const lookups = async (id) =>
+  (await emulator.control.requests()).filter(
+    (r) => r.path === "/api/v1/threads/lookup" && new URLSearchParams(r.query ?? "").get("externalPlatformId") === id,
+  );
+
+/** The panel's conversation line. */
+const conversationLine = (page) => page.locator("#inbox-sender .conversation");
+
+/** Waits until the conversation check has answered; resolves to the line's text. */
+async function checked(page) {
+  let text;
+  await until(async () => (text = await conversationLine(page).textContent()) && !text.startsWith("Checking"));
+  return text;
+}
+
+/**
+ * Opens the compose panel on the profile of `id` (closing it first when open), waits for the
+ * conversation check, and proves the opening made exactly one read; resolves to the line's text
+ * and that read.
+ */
+async function openPanel(page, id) {
+  const before = (await lookups(id)).length;
+  if (await page.getByRole("dialog").isVisible()) await page.getByRole("button", { name: "Close" }).click();
+  await page.getByRole("button", { name: "Message via Inbox" }).click();
+  const text = await checked(page);
+  await page.waitForTimeout(300); // room for a second read, were there one
+  const reads = (await lookups(id)).slice(before);
+  assert.equal(reads.length, 1, "exactly one read per panel opening");
+  return { text, read: reads[0] };
+}
 
 /** The extension's content-script world on `page`, through the DevTools protocol. */
 async function contentScriptWorld(page) {
@@ -311,6 +373,7 @@ test("a wrong token (401) points to the options", async () => {
   try {
     const text = await send(page, unique("wrong token"));
     assert.match(text, /^Not sent: Inbox did not accept the API token\. Check the token in the extension options\. Open options$/);
+    assert.equal(await checked(page), "Could not check for a conversation (unauthorized). Open options");
   } finally {
     await page.close();
     assert.equal(await saveOptions({ token: TOKEN }), "Saved.");
@@ -320,10 +383,11 @@ test("a wrong token (401) points to the options", async () => {
 test("an invalid message names the field; nothing reaches the API", async () => {
   const page = await open("https://x.com/mayabuilds");
   try {
-    const before = (await emulator.control.requests()).length;
+    const sends = async () => (await emulator.control.requests()).filter((r) => r.path === "/api/v2/messages").length;
+    const before = await sends();
     const text = await send(page, " \n\u200b ");
     assert.equal(text, "Not sent: the message must not be only whitespace (or invisible characters).");
-    assert.equal((await emulator.control.requests()).length, before);
+    assert.equal(await sends(), before);
   } finally {
     await page.close();
   }
@@ -478,6 +542,128 @@ test("the token stays in the service worker", async () => {
     assert.notEqual(answer.value?.ok, true, JSON.stringify(answer));
     assert.equal((await emulator.control.stored(forged)).length, 0);
   } finally {
+    await page.close();
+  }
+});
+
+test("a lead nobody here has written to: one read, \"No conversation yet\" (another sender's conversation is not this one's)", async () => {
+  const lead = newLead();
+  await script("conversations", {
+    accountLinkId: "acct2founder",
+    platformId: lead.id,
+    messages: [{ direction: "outbound", content: "Hi from the founder" }],
+  });
+  const page = await open(lead.url);
+  try {
+    await expectControl(page, lead.id);
+    const { text, read } = await openPanel(page, lead.id);
+    assert.equal(text, "No conversation yet");
+    assert.equal(read.method, "GET");
+    assert.deepEqual(Object.fromEntries(new URLSearchParams(read.query)), { accountLinkId: ACCOUNT, externalPlatformId: lead.id });
+    assert.equal(read.status, 200);
+    assert.equal((await openPanel(page, lead.id)).text, "No conversation yet", "each opening reads again");
+  } finally {
+    await page.close();
+  }
+});
+
+test("a conversation whose last message is ours: its excerpt, \"from you\" and when, in every authorId form", async () => {
+  const lead = newLead();
+  const now = Date.now();
+  const ours = "Thanks for the chat!\nHere is the deck we talked about — 👋🏽 let me know what your team thinks of the pricing page";
+  const { threadId } = await script("conversations", {
+    accountLinkId: ACCOUNT,
+    platformId: lead.id,
+    messages: [
+      { direction: "inbound", content: "Hey, saw your post", at: now - 5 * DAY },
+      { direction: "outbound", content: ours, at: now - 3 * DAY },
+    ],
+  });
+  const { authorIds } = await emulator.control.config({});
+  const page = await open(lead.url);
+  try {
+    await expectControl(page, lead.id);
+    for (const form of ["link", "x-user", "cuid2", "missing"]) {
+      await emulator.control.config({ authorIds: form });
+      const { text } = await openPanel(page, lead.id);
+      assert.equal(
+        text,
+        "In conversation: last message “Thanks for the chat! Here is the deck we talked about — 👋🏽 let me know what you…” from you 3 days ago Open in Inbox",
+        `authorId form ${form}`,
+      );
+    }
+    const link = page.getByRole("link", { name: "Open in Inbox" });
+    assert.equal(await link.getAttribute("href"), `https://inboxapp.com/inbox/${threadId}`);
+
+    // A DM sent from the panel becomes the last message shown, with no read.
+    const content = unique("Following up on the deck");
+    const before = (await lookups(lead.id)).length;
+    assert.match(await send(page, content), /^Sent to @lead_\d+\. /);
+    const sent = `In conversation: last message “${content}” from you just now Open in Inbox`;
+    assert.equal(await conversationLine(page).textContent(), sent);
+    assert.equal((await lookups(lead.id)).length, before, "no read after a send");
+    assert.equal((await openPanel(page, lead.id)).text, sent, "Inbox answers the same on the next opening");
+  } finally {
+    await emulator.control.config({ authorIds });
+    await page.close();
+  }
+});
+
+test("a conversation whose last message is the prospect's: \"from them\"; a syncing thread says so", async () => {
+  const lead = newLead();
+  const { threadId } = await script("conversations", {
+    accountLinkId: ACCOUNT,
+    platformId: lead.id,
+    messages: [{ direction: "outbound", content: "Quick question about your stack", at: Date.now() - 2 * HOUR }],
+  });
+  const page = await open(lead.url);
+  try {
+    await expectControl(page, lead.id);
+    assert.equal(
+      (await openPanel(page, lead.id)).text,
+      "In conversation: last message “Quick question about your stack” from you 2 hours ago Open in Inbox",
+    );
+    await script("replies", { accountLinkId: ACCOUNT, platformId: lead.id, content: "Sure,\n  happy to talk" });
+    const replied = "In conversation: last message “Sure, happy to talk” from them just now";
+    assert.equal((await openPanel(page, lead.id)).text, `${replied} Open in Inbox`);
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: screenshots + "extension-conversation.png" });
+    await emulator.control.syncing(threadId, 1);
+    assert.equal((await openPanel(page, lead.id)).text, `${replied} (still syncing) Open in Inbox`);
+  } finally {
+    await emulator.control.syncing(threadId, 0);
+    await page.close();
+  }
+});
+
+test("a failed check shows its kind, offers Retry only when retryable, and never blocks composing", async () => {
+  const lead = newLead();
+  const path = "/api/v1/threads/lookup";
+  await emulator.control.faults({ path, method: "GET", status: 503 });
+  const page = await open(lead.url);
+  try {
+    await expectControl(page, lead.id);
+    const { text, read } = await openPanel(page, lead.id);
+    assert.equal(text, "Could not check for a conversation (server_error). Retry");
+    assert.equal(read.status, 503, "the package did not retry it behind the panel");
+    const box = page.getByRole("textbox", { name: "Message" });
+    await box.fill("Hi there");
+    assert.equal(await page.getByRole("button", { name: "Send", exact: true }).isEnabled(), true, "composing goes on");
+
+    const before = (await lookups(lead.id)).length;
+    await page.getByRole("button", { name: "Check for a conversation again" }).click();
+    assert.equal(await checked(page), "No conversation yet");
+    assert.equal((await lookups(lead.id)).length, before + 1, "Retry is one read");
+    assert.equal(await box.inputValue(), "Hi there", "the draft is kept");
+
+    await emulator.control.faults({ path, method: "GET", status: 403, code: "FORBIDDEN" });
+    assert.equal((await openPanel(page, lead.id)).text, "Could not check for a conversation (forbidden).");
+    assert.equal(await page.getByRole("button", { name: "Check for a conversation again" }).count(), 0, "no Retry");
+    const content = unique("sent despite the failed check");
+    assert.match(await send(page, content), /^Sent to @lead_\d+\. /);
+    assert.equal((await emulator.control.stored(content)).length, 1);
+  } finally {
+    await clearFaults();
     await page.close();
   }
 });

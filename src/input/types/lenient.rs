@@ -31,7 +31,8 @@ macro_rules! lenient_struct {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, tsify::Tsify)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "types", derive(tsify::Tsify))]
         #[serde(rename_all = "camelCase")]
         #[non_exhaustive]
         pub struct $name {
@@ -43,7 +44,7 @@ macro_rules! lenient_struct {
                         skip_serializing_if = "Option::is_none",
                         deserialize_with = "crate::input::types::lenient::field"
                     )]
-                    #[tsify(optional, type = $ts)]
+                    #[cfg_attr(feature = "types", tsify(optional, type = $ts))]
                 )?
                 pub $field: $ty,
             )+

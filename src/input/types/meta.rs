@@ -1,13 +1,16 @@
 //! What one call learnt from the answer it ended with ([`Meta`]), and the rate-limit budget an
 //! answer reports ([`RateLimit`]).
 
+use alloc::string::String;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "types")]
 use tsify::Tsify;
 
 use crate::text::parse_decimal;
 
 /// The team's rate-limit budget as one answer's `X-RateLimit-*` headers reported it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "types", derive(Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RateLimit {
@@ -39,7 +42,8 @@ impl RateLimit {
 }
 
 /// What a successful call learnt from the answer it ended with.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "types", derive(Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Meta {
@@ -47,24 +51,25 @@ pub struct Meta {
     pub status: u16,
     /// The answer's request id (`X-Request-Id`), to quote to the vendor's support.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[cfg_attr(feature = "types", tsify(optional))]
     pub request_id: Option<String>,
     /// How many HTTP attempts the call made, this answer's included.
     pub attempts: u32,
     /// The budget this answer's `X-RateLimit-*` headers reported, when it had them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[cfg_attr(feature = "types", tsify(optional))]
     pub rate_limit: Option<RateLimit>,
     /// Set when the send was not answered with its result but settled afterwards: `"read"`
     /// when X did not confirm the send (`502 sendUnconfirmed`) and reading the message found
     /// that X has it. `status` is then the read's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[cfg_attr(feature = "types", tsify(optional))]
     pub confirmed_by: Option<ConfirmedBy>,
 }
 
 /// How a send that was not answered with its result was confirmed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "types", derive(Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum ConfirmedBy {

@@ -8,6 +8,7 @@ mod request;
 mod response;
 mod send;
 mod sent;
+mod webhook;
 
 pub use meta::{ConfirmedBy, Meta, RateLimit};
 pub use open_enum::{
@@ -21,3 +22,4 @@ pub use response::{
 pub use send::{SendRequest, Target};
 pub(crate) use sent::SentBody;
 pub use sent::{MessageV2, SendResult, ThreadV2};
+pub use webhook::{WebhookEvent, WebhookObject};

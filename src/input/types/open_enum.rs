@@ -1,6 +1,7 @@
 //! String enumerations the API will grow. Each keeps values it does not know yet in `Other`,
 //! so a new value decodes and reaches the caller unchanged.
 
+use alloc::string::String;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -1,6 +1,8 @@
 //! The request body of `POST /api/v1/threads/messages`.
 
+use alloc::{borrow::ToOwned, string::String};
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "types")]
 use tsify::Tsify;
 
 /// Who receives the DM. At least one id is always present: the type has no empty case.
@@ -61,9 +63,12 @@ impl Recipient {
 ///
 /// Serialises to the API's camelCase body; `externalPlatformId` / `externalId` appear only
 /// when set. Deserialising a body with neither fails.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "types", derive(Tsify))]
 #[serde(into = "WireRequest", try_from = "WireRequest")]
-#[tsify(type = r#"{
+#[cfg_attr(
+    feature = "types",
+    tsify(type = r#"{
     /** The account link (connected X account) to send from; lowercase letters and digits. */
     accountLinkId: string;
     /** The message text, sent byte-exact: 1 to 10,000 characters, not only whitespace. */
@@ -81,7 +86,8 @@ impl Recipient {
         /** The prospect's Inbox external id. */
         externalId: string;
       }
-)"#)]
+)"#)
+)]
 #[non_exhaustive]
 pub struct SendMessageRequest {
     /// The account link (connected X account) to send from.

@@ -5,8 +5,10 @@
 //! and its OpenAPI document disagree on which fields are present. JavaScript callers receive the
 //! parsed JSON itself, so fields added by the API later reach them unchanged.
 
+use alloc::{string::String, vec::Vec};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+#[cfg(feature = "types")]
 use tsify::Tsify;
 
 use super::lenient::lenient_struct;
@@ -16,7 +18,8 @@ use super::open_enum::{
 };
 
 /// The result of a send: the stored message and its thread.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "types", derive(Tsify))]
 #[serde(rename_all = "camelCase", from = "ResponseBody")]
 #[non_exhaustive]
 pub struct SendMessageResponse {

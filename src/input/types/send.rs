@@ -1,7 +1,9 @@
 //! The request body of v2's `POST /api/v2/messages` (`SendRequest`): who receives the DM, as a
 //! tagged union of the three target kinds, and its content.
 
+use alloc::{borrow::ToOwned, string::String};
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "types")]
 use tsify::Tsify;
 
 /// Where a v2 send goes. Each kind carries exactly its own ids, so a profile target without a
@@ -13,7 +15,8 @@ use tsify::Tsify;
 /// - `{ type: "profile", accountLinkId, platform, platformId }`: a platform user (`platform`
 ///   `"twitter"` today, the account link's; `platformId` the user's id there, for X the numeric
 ///   user id), from that account link, in its thread or a new one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "types", derive(Tsify))]
 #[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Target {
@@ -44,7 +47,8 @@ pub enum Target {
 }
 
 /// A v2 DM to send: a target, exact content, and optionally the message it replies to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "types", derive(Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SendRequest {
@@ -54,7 +58,7 @@ pub struct SendRequest {
     pub content: String,
     /// The message this one replies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[cfg_attr(feature = "types", tsify(optional))]
     pub reply_to_message_id: Option<String>,
 }
 

@@ -5,8 +5,10 @@
 //! absent). JavaScript callers receive the parsed JSON itself, so fields and enum values added
 //! by the API later reach them unchanged.
 
+use alloc::{string::String, vec::Vec};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+#[cfg(feature = "types")]
 use tsify::Tsify;
 
 use super::lenient::lenient_struct;
@@ -15,7 +17,8 @@ use super::open_enum::Platform;
 
 /// What a v2 send returns: the stored message, its thread, and whether this answer replays an
 /// earlier send with the same idempotency key.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "types", derive(Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SendResult {
