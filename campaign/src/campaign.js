@@ -46,9 +46,10 @@ export class Campaign extends DurableObject {
         dm TEXT NOT NULL, poked_at INTEGER NOT NULL DEFAULT 0);
       CREATE INDEX IF NOT EXISTS msgs_state ON msgs (state, idx);
       CREATE TABLE IF NOT EXISTS senders (sender TEXT PRIMARY KEY, next_send_at INTEGER, hold TEXT);`);
-    // Each prospect's steps (JSON), how many left, and for a reply when and after which step.
+    // Each prospect's steps (JSON), how many left, when a waiting follow-up is due, and for a
+    // reply when and after which step.
     const columns = this.sql.exec("PRAGMA table_info(msgs)").toArray().map((c) => c.name);
-    for (const [name, type] of [["steps", "TEXT"], ["steps_sent", "INTEGER NOT NULL DEFAULT 0"], ["replied_at", "INTEGER"], ["after_step", "INTEGER"]]) {
+    for (const [name, type] of [["steps", "TEXT"], ["steps_sent", "INTEGER NOT NULL DEFAULT 0"], ["replied_at", "INTEGER"], ["after_step", "INTEGER"], ["due_at", "INTEGER"]]) {
       if (!columns.includes(name)) this.sql.exec(`ALTER TABLE msgs ADD COLUMN ${name} ${type}`);
     }
     ctx.blockConcurrencyWhile(() => this.#arm());
@@ -67,8 +68,9 @@ export class Campaign extends DurableObject {
   }
 
   /**
-   * The watchdog: open DMs without news for WATCHDOG_MS go to their ledgers again; what a
-   * ledger already finished is recorded here. Runs again while anything is open.
+   * The watchdog: open DMs without news for WATCHDOG_MS (a follow-up waiting for its time:
+   * WATCHDOG_MS after it is due) go to their ledgers again; what a ledger already finished is
+   * recorded here. Runs again while anything is open.
    */
   async alarm() {
     const bound = watchdogMs(this.env);
@@ -81,7 +83,7 @@ export class Campaign extends DurableObject {
     const paused = this.#meta("status") === "paused";
     const stale = paused ? [] : this.sql
       .exec(
-        `SELECT idx, sender, dm FROM msgs WHERE state IN ('queued', 'sending') AND MAX(updated_at, poked_at) < ?
+        `SELECT idx, sender, dm FROM msgs WHERE state IN ('queued', 'sending') AND MAX(updated_at, poked_at, COALESCE(due_at, 0)) < ?
          ORDER BY idx LIMIT ?`,
         now - bound, WATCH_BATCH,
       )
@@ -202,7 +204,7 @@ export class Campaign extends DurableObject {
 
   /**
    * Outcomes from a sender's ledger: [{ idx, state, attempts?, errorKind?, errorMessage?,
-   * messageId?, threadId?, steps?, repliedAt?, afterStep? }]. A message in a final state never changes again. `about`: the
+   * messageId?, threadId?, steps?, repliedAt?, afterStep?, dueAt? }]. A message in a final state never changes again. `about`: the
    * ledger's { sender, nextSendAt, hold } when it says where it stands.
    */
   update(updates, about) {
@@ -212,11 +214,11 @@ export class Campaign extends DurableObject {
       this.sql.exec(
         `UPDATE msgs SET state = ?, attempts = MAX(attempts, ?), error_kind = ?, error_message = ?,
            message_id = COALESCE(?, message_id), thread_id = COALESCE(?, thread_id), updated_at = ?,
-           steps = COALESCE(?, steps), steps_sent = MAX(steps_sent, ?), replied_at = ?, after_step = ?
+           steps = COALESCE(?, steps), steps_sent = MAX(steps_sent, ?), replied_at = ?, after_step = ?, due_at = ?
          WHERE idx = ? AND state NOT IN (${TERMINAL.map((t) => `'${t}'`).join(", ")})`,
         u.state, u.attempts ?? 0, u.errorKind ?? null, u.errorMessage ?? null, u.messageId ?? null,
         u.threadId ?? null, now, steps === null ? null : JSON.stringify(steps), steps?.filter((st) => st.sentAt !== null).length ?? 0,
-        u.repliedAt ?? null, u.afterStep ?? null, u.idx,
+        u.repliedAt ?? null, u.afterStep ?? null, u.dueAt ?? null, u.idx,
       );
       if (u.state === "sent") {
         if (!this.#meta("firstSentAt")) this.#setMeta("firstSentAt", now);

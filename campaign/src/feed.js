@@ -19,6 +19,7 @@ const RETRY_MS = 1_000;
 export class ReplyFeed extends DurableObject {
   /** The core's feed state while this object lives (loaded from storage on first use). */
   #feed = null;
+  #client = null;
 
   /** The feed state; after a restart, a read that was out is forgotten (the look goes again). */
   async #state() {
@@ -110,7 +111,8 @@ export class ReplyFeed extends DurableObject {
     if (grant.granted < 1) return this.ctx.storage.setAlarm(grant.retryAt ?? now + settings(this.env).guardMs);
     const effect = startLook(feed, Date.now());
     await this.#save();
-    const result = await perform(campaignClient(this.env), effect, {});
+    this.#client ??= campaignClient(this.env);
+    const result = await perform(this.#client, effect, {});
     const failure = result.ok ? null : result.failure;
     const next = failure ? afterReadFailure(failure, 1, Date.now(), ledgerSettings(this.env)) : null;
     await team.settle([{

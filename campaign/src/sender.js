@@ -9,7 +9,7 @@
 // or a crash), the core's `recover` looks for what was cut off mid-send before anything goes again.
 import { DurableObject } from "cloudflare:workers";
 import { accept, emptyLedger, finish, noteEvents, recover, setCampaign, setSchedule, start, wants } from "./core/ledger.js";
-import { ENDED, PROSPECT } from "./core/states.js";
+import { ENDED, PROSPECT, STEP } from "./core/states.js";
 import { perform } from "./effects.js";
 import { CRASH, withFaults } from "./faults.js";
 import { campaignClient, ledgerSettings, settings } from "./inbox.js";
@@ -244,7 +244,7 @@ export class SenderLedger extends DurableObject {
   async #report(ledger, next) {
     const byCampaign = new Map();
     if (next !== undefined) {
-      for (const key of [...Object.keys(ledger.active), ...ledger.order.slice(ledger.head)]) {
+      for (const key of [...Object.keys(ledger.active), ...ledger.order.slice(ledger.head), ...ledger.waiting.map((w) => w[1])]) {
         const p = ledger.prospects[key];
         if (!ENDED.includes(p.state)) byCampaign.set(p.campaign, []);
       }
@@ -268,8 +268,8 @@ const keysOf = (effect) => (effect.key ? [effect.key] : (effect.keys ?? []));
 
 /**
  * What the campaign keeps of a prospect's record: its state, the step in hand's attempts and
- * error, the last message sent, its thread, and each step ({ step, state, messageId, sentAt });
- * for `replied`, when and after which step.
+ * error, the last message sent, its thread, each step ({ step, state, messageId, sentAt }), when
+ * a waiting follow-up is due; for `replied`, when and after which step.
  */
 function publicOf(p) {
   const step = p.steps[p.steps.length - 1];
@@ -278,6 +278,8 @@ function publicOf(p) {
   const base = {
     idx: p.index, state: p.state, attempts: step.attempts, messageId: last?.messageId ?? null,
     threadId: p.threadId ?? step.threadId ?? p.conversationThreadId, steps, repliedAt: null, afterStep: null,
+    // A follow-up waiting for its time: the watchdog leaves it alone until then.
+    dueAt: p.steps.length > 1 && step.state === STEP.due ? step.nextAt : null,
   };
   switch (p.state) {
     case PROSPECT.failed:
