@@ -2,7 +2,9 @@
 // sender. It loads the ledger (ledger-store.js), asks the core what it wants, leases that from
 // the team budget, `start`s it (the core records each intent), makes the requests the core
 // returns (effects.js), hands each answer to `finish`, writes what changed, settles the leases
-// and sets the alarm the core asked for. It decides nothing itself.
+// and sets the alarm the core asked for. The reply feed (feed.js) hears the threads it learned
+// and its asks for a fresher look at the events, and brings it replies and looks (`noteEvents`).
+// It decides nothing itself.
 //
 // Exactly once: every intent is written before its request leaves (the output gate holds the
 // fetch until the write is durable). When the object starts on stored state (after an eviction
@@ -173,7 +175,9 @@ export class SenderLedger extends DurableObject {
         return false;
       }
       const done = finish(ledger, Date.now(), s, effect, result);
-      for (const thread of done.threads) this.sql.exec("INSERT OR IGNORE INTO learned (thread) VALUES (?)", thread);
+      // A thread matters to the feed only while a follow-up may still go in it.
+      const open = effect.key && !ENDED.includes(ledger.prospects[effect.key].state);
+      if (open) for (const thread of done.threads) this.sql.exec("INSERT OR IGNORE INTO learned (thread) VALUES (?)", thread);
       save(this.sql, ledger, [...done.changed, ...keysOf(effect)]);
       this.#tell(ledger, done.changed);
       settled.push(...done.settle);
