@@ -150,6 +150,9 @@ export class SenderLedger extends DurableObject {
     const ledger = this.#open();
     if (!ledger) return;
     this.#poked = false;
+    // Threads a failed run could not tell the feed: told first, so no follow-up goes in a thread
+    // whose held replies this ledger has not claimed.
+    await this.#toFeed(ledger, false);
     const life = this.#life;
     const io = this.#io_();
     const s = ledgerSettings(this.env);
