@@ -213,6 +213,26 @@ test("a follow-up whose answer was lost is stored once: v2 retried under its own
   assert.deepEqual(await (await fetch(`${emulator.url}/__emulator/faults`)).json(), [], "every fault was met");
 });
 
+test("pause holds follow-ups that fall due; resume sends each once", { timeout: 120_000 }, async () => {
+  const id = "paused";
+  const messages = [0, 1].map((i) => sequence(id, i, String(7_500_000 + i), [1000]));
+  const created = await worker.call("/campaigns", { method: "POST", body: { id, ifConversation: "send", messages } });
+  assert.equal(created.status, 202, created.text);
+  await until(async () => (await stored(messages[0].content)) + (await stored(messages[1].content)) === 2, { what: "both openers" });
+  assert.equal((await worker.call(`/campaigns/${id}/pause`, { method: "POST" })).status, 200);
+  // Past their time (1 s after the openers), paused: none leaves.
+  await new Promise((r) => setTimeout(r, 3_000));
+  for (const m of messages) assert.equal(await stored(m.followUps[0].content), 0, "nothing left while paused");
+  assert.equal((await status(id)).state, "paused");
+  assert.equal((await worker.call(`/campaigns/${id}/resume`, { method: "POST" })).status, 200);
+  const end = await until(async () => {
+    const s = await status(id);
+    return s.queued + s.sending === 0 && s;
+  }, { what: "the sequences after resume" });
+  assert.deepEqual([end.sent, end.stepsSent], [2, 4], JSON.stringify(end));
+  for (const m of messages) assert.equal(await stored(m.followUps[0].content), 1, "each follow-up once");
+});
+
 test("a sending window closed now: nothing leaves until it opens, then the opener goes", { timeout: 240_000 }, async () => {
   // A window of one minute on every day, opening at the next whole minute at least 30 s away (UTC).
   const now = new Date();
