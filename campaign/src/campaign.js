@@ -12,9 +12,10 @@ import { DurableObject } from "cloudflare:workers";
 import { settings } from "./inbox.js";
 import { tightestRate } from "./core/limits.js";
 import { campaignState } from "./state.js";
+import { scheduleOf } from "./schedule.js";
 import { senderStub, teamStub } from "./stubs.js";
 
-export const TERMINAL = ["sent", "skipped", "failed", "unconfirmed", "cancelled"];
+export const TERMINAL = ["sent", "replied", "skipped", "failed", "unconfirmed", "cancelled"];
 const STATES = ["queued", "sending", ...TERMINAL];
 const DEFAULT_WATCHDOG_MS = 120_000;
 const WATCH_BATCH = 1000; // DMs handed again per watchdog run
@@ -45,6 +46,12 @@ export class Campaign extends DurableObject {
         dm TEXT NOT NULL, poked_at INTEGER NOT NULL DEFAULT 0);
       CREATE INDEX IF NOT EXISTS msgs_state ON msgs (state, idx);
       CREATE TABLE IF NOT EXISTS senders (sender TEXT PRIMARY KEY, next_send_at INTEGER, hold TEXT);`);
+    // Each prospect's steps (JSON), how many left, when a waiting follow-up is due, and for a
+    // reply when and after which step.
+    const columns = this.sql.exec("PRAGMA table_info(msgs)").toArray().map((c) => c.name);
+    for (const [name, type] of [["steps", "TEXT"], ["steps_sent", "INTEGER NOT NULL DEFAULT 0"], ["replied_at", "INTEGER"], ["after_step", "INTEGER"], ["due_at", "INTEGER"]]) {
+      if (!columns.includes(name)) this.sql.exec(`ALTER TABLE msgs ADD COLUMN ${name} ${type}`);
+    }
     ctx.blockConcurrencyWhile(() => this.#arm());
   }
 
@@ -61,8 +68,9 @@ export class Campaign extends DurableObject {
   }
 
   /**
-   * The watchdog: open DMs without news for WATCHDOG_MS go to their ledgers again; what a
-   * ledger already finished is recorded here. Runs again while anything is open.
+   * The watchdog: open DMs without news for WATCHDOG_MS (a follow-up waiting for its time:
+   * WATCHDOG_MS after it is due) go to their ledgers again; what a ledger already finished is
+   * recorded here. Runs again while anything is open.
    */
   async alarm() {
     const bound = watchdogMs(this.env);
@@ -70,11 +78,12 @@ export class Campaign extends DurableObject {
     const id = this.#meta("id");
     const api = this.#meta("api");
     const ifConversation = this.#meta("ifConversation") ?? "skip";
+    const schedule = JSON.parse(this.#meta("schedule") ?? "null");
     // A paused campaign's DMs are held on purpose: nothing to re-drive until it resumes.
     const paused = this.#meta("status") === "paused";
     const stale = paused ? [] : this.sql
       .exec(
-        `SELECT idx, sender, dm FROM msgs WHERE state IN ('queued', 'sending') AND MAX(updated_at, poked_at) < ?
+        `SELECT idx, sender, dm FROM msgs WHERE state IN ('queued', 'sending') AND MAX(updated_at, poked_at, COALESCE(due_at, 0)) < ?
          ORDER BY idx LIMIT ?`,
         now - bound, WATCH_BATCH,
       )
@@ -97,7 +106,7 @@ export class Campaign extends DurableObject {
       [...bySender].map(async ([sender, rows]) => {
         try {
           const ledger = senderStub(this.env, sender);
-          const answers = await ledger.accept(sender, rows.map((r) => ({ campaign: id, idx: r.idx, api, ifConversation, dm: JSON.parse(r.dm) })));
+          const answers = await ledger.accept(sender, rows.map((r) => ({ campaign: id, idx: r.idx, api, ifConversation, schedule: scheduleOf(schedule, sender), dm: JSON.parse(r.dm) })));
           for (const r of rows) this.sql.exec("UPDATE msgs SET poked_at = ? WHERE idx = ?", now, r.idx);
           this.update(answers.filter((a) => TERMINAL.includes(a.state)));
         } catch (error) {
@@ -119,10 +128,10 @@ export class Campaign extends DurableObject {
    * Adds messages ({ fp, sender, recipient, dm }) not already in the campaign (same fingerprint).
    * Returns { total, added, duplicates, toQueue: [{ idx, dm }] } — toQueue also holds earlier
    * messages whose queueing was never confirmed (the ledger makes queueing them twice harmless).
-   * Returns { conflict, field } when the campaign already uses the other API version or the
-   * other `ifConversation`.
+   * Returns { conflict, field } when the campaign already uses the other API version, the
+   * other `ifConversation` or other sending hours (`schedule`: { sendWindow, senderWindows, jitterMs }).
    */
-  async add(id, api, ifConversation, items) {
+  async add(id, api, ifConversation, items, schedule) {
     const existingApi = this.#meta("api");
     if (existingApi !== null && existingApi !== api) {
       return { conflict: `Campaign ${id} sends with ${existingApi}; this call asked for ${api}.`, field: "api" };
@@ -131,11 +140,16 @@ export class Campaign extends DurableObject {
     if (existingApi !== null && existingIf !== ifConversation) {
       return { conflict: `Campaign ${id} has ifConversation "${existingIf}"; this call asked for "${ifConversation}".`, field: "ifConversation" };
     }
+    const existingSchedule = this.#meta("schedule");
+    if (existingApi !== null && existingSchedule !== null && existingSchedule !== JSON.stringify(schedule)) {
+      return { conflict: `Campaign ${id} has other sending hours (${existingSchedule}); give the same sendWindow, senderWindows and jitterMs.`, field: "sendWindow" };
+    }
     const now = Date.now();
     if (existingApi === null) {
       this.#setMeta("id", id);
       this.#setMeta("api", api);
       this.#setMeta("ifConversation", ifConversation);
+      this.#setMeta("schedule", JSON.stringify(schedule));
       this.#setMeta("status", "running");
       this.#setMeta("startedAt", now);
     }
@@ -190,18 +204,21 @@ export class Campaign extends DurableObject {
 
   /**
    * Outcomes from a sender's ledger: [{ idx, state, attempts?, errorKind?, errorMessage?,
-   * messageId?, threadId? }]. A message in a final state never changes again. `about`: the
+   * messageId?, threadId?, steps?, repliedAt?, afterStep?, dueAt? }]. A message in a final state never changes again. `about`: the
    * ledger's { sender, nextSendAt, hold } when it says where it stands.
    */
   update(updates, about) {
     const now = Date.now();
     for (const u of updates) {
+      const steps = u.steps ?? null;
       this.sql.exec(
         `UPDATE msgs SET state = ?, attempts = MAX(attempts, ?), error_kind = ?, error_message = ?,
-           message_id = COALESCE(?, message_id), thread_id = COALESCE(?, thread_id), updated_at = ?
-         WHERE idx = ? AND state NOT IN ('sent', 'skipped', 'failed', 'unconfirmed', 'cancelled')`,
+           message_id = COALESCE(?, message_id), thread_id = COALESCE(?, thread_id), updated_at = ?,
+           steps = COALESCE(?, steps), steps_sent = MAX(steps_sent, ?), replied_at = ?, after_step = ?, due_at = ?
+         WHERE idx = ? AND state NOT IN (${TERMINAL.map((t) => `'${t}'`).join(", ")})`,
         u.state, u.attempts ?? 0, u.errorKind ?? null, u.errorMessage ?? null, u.messageId ?? null,
-        u.threadId ?? null, now, u.idx,
+        u.threadId ?? null, now, steps === null ? null : JSON.stringify(steps), steps?.filter((st) => st.sentAt !== null).length ?? 0,
+        u.repliedAt ?? null, u.afterStep ?? null, u.dueAt ?? null, u.idx,
       );
       if (u.state === "sent") {
         if (!this.#meta("firstSentAt")) this.#setMeta("firstSentAt", now);
@@ -226,9 +243,10 @@ export class Campaign extends DurableObject {
     const counts = Object.fromEntries(STATES.map((s) => [s, 0]));
     for (const row of this.sql.exec("SELECT state, COUNT(*) AS n FROM msgs GROUP BY state")) counts[row.state] = row.n;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const stepsSent = this.sql.exec("SELECT COALESCE(SUM(steps_sent), 0) AS n FROM msgs").one().n;
     const bySender = {};
     for (const row of this.sql.exec("SELECT sender, state, COUNT(*) AS n FROM msgs GROUP BY sender, state")) {
-      bySender[row.sender] ??= { total: 0, sent: 0, skipped: 0, failed: 0, unconfirmed: 0, queued: 0, nextSendAt: null };
+      bySender[row.sender] ??= { total: 0, sent: 0, replied: 0, skipped: 0, failed: 0, unconfirmed: 0, queued: 0, nextSendAt: null };
       bySender[row.sender].total += row.n;
       if (row.state in bySender[row.sender]) bySender[row.sender][row.state] += row.n;
       if (row.state === "sending") bySender[row.sender].queued += row.n;
@@ -274,6 +292,7 @@ export class Campaign extends DurableObject {
       state: campaignState({ status, ...counts }),
       total,
       ...counts,
+      stepsSent,
       failures,
       held,
       holds,
@@ -328,7 +347,7 @@ export class Campaign extends DurableObject {
   results(state, cursor, limit, kind = null) {
     const rows = this.sql
       .exec(
-        `SELECT idx, sender, recipient, state, attempts, error_kind, error_message, message_id, thread_id, updated_at
+        `SELECT idx, sender, recipient, state, attempts, error_kind, error_message, message_id, thread_id, updated_at, steps, replied_at, after_step
          FROM msgs WHERE (? IS NULL OR state = ?) AND (? IS NULL OR error_kind = ?) AND idx > ? ORDER BY idx LIMIT ?`,
         state, state, kind, kind, cursor, limit + 1,
       )
@@ -342,6 +361,8 @@ export class Campaign extends DurableObject {
       error: r.error_kind ? { kind: r.error_kind, message: r.error_message } : null,
       messageId: r.message_id,
       threadId: r.thread_id,
+      steps: JSON.parse(r.steps ?? "[]").map((st) => ({ ...st, sentAt: st.sentAt === null ? null : new Date(st.sentAt).toISOString() })),
+      ...(r.state === "replied" ? { repliedAt: new Date(r.replied_at).toISOString(), afterStep: r.after_step } : {}),
       updatedAt: new Date(r.updated_at).toISOString(),
     }));
     return { results: page, cursor: rows.length > limit ? String(page.at(-1).index) : null };

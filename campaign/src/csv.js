@@ -2,7 +2,10 @@
 // comma, a quote, CR or LF is quoted, its quotes doubled), streamed page by page from the
 // campaign's ledger, so a campaign is never held in memory whole.
 
-export const CSV_COLUMNS = ["index", "sender", "recipient", "state", "attempts", "error_kind", "error_message", "message_id", "thread_id", "updated_at"];
+export const CSV_COLUMNS = [
+  "index", "sender", "recipient", "state", "attempts", "error_kind", "error_message", "message_id", "thread_id", "updated_at",
+  "steps_sent", "steps", "replied_at", "after_step",
+];
 const PAGE = 500;
 
 /**
@@ -19,6 +22,9 @@ export function csvField(value) {
 /** One CRLF-terminated record. */
 export const csvRecord = (fields) => `${fields.map(csvField).join(",")}\r\n`;
 
+/** A prospect's steps in one field: `<step>:<state>:<messageId>@<sentAt>` joined by `;` (messageId and time only for a step that left). */
+const stepsText = (steps) => steps.map((st) => `${st.step}:${st.state}${st.sentAt === null ? "" : `:${st.messageId}@${st.sentAt}`}`).join(";");
+
 /**
  * A stream of the CSV: the header, then every DM in index order, read with
  * `page(cursor, limit)` → { results, cursor } (the campaign's `results`) one page per pull.
@@ -33,7 +39,10 @@ export function resultsCsv(page) {
     async pull(controller) {
       const { results, cursor: next } = await page(cursor, PAGE);
       const text = results
-        .map((r) => csvRecord([r.index, r.accountLinkId, r.recipient, r.state, r.attempts, r.error?.kind, r.error?.message, r.messageId, r.threadId, r.updatedAt]))
+        .map((r) => csvRecord([
+          r.index, r.accountLinkId, r.recipient, r.state, r.attempts, r.error?.kind, r.error?.message, r.messageId, r.threadId, r.updatedAt,
+          r.steps.filter((st) => st.sentAt !== null).length, stepsText(r.steps), r.repliedAt, r.afterStep,
+        ]))
         .join("");
       if (text) controller.enqueue(encoder.encode(text));
       if (next === null) controller.close();

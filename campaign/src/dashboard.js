@@ -28,7 +28,7 @@ export function dashboard(id) {
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:56rem;padding:0 1rem;color:#1b1f24}
 h1{font-size:1.3rem}.bar{height:1.4rem;background:#e7eaee;border-radius:.4rem;overflow:hidden;display:flex}
 .bar span{display:block;height:100%}.sent{background:#2f9e44}.failed{background:#e03131}.unconfirmed{background:#f08c00}
-.cancelled{background:#868e96}.skipped{background:#74c0fc}
+.cancelled{background:#868e96}.skipped{background:#74c0fc}.replied{background:#7048e8}
 .hold{border:2px solid #e03131;background:#fff5f5;border-radius:.4rem;padding:.5rem .8rem;margin:.5rem 0}.hold p{margin:.2rem 0}.counts{display:flex;gap:1.2rem;flex-wrap:wrap;margin:.6rem 0}.counts b{font-size:1.15rem}
 table{border-collapse:collapse;width:100%;margin-top:.5rem}td,th{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e7eaee;vertical-align:top}
 #auth{margin:1rem 0}#error{color:#c92a2a}small{color:#5c636a}
@@ -39,7 +39,7 @@ details{border:1px solid #e7eaee;border-radius:.4rem;padding:.4rem .6rem;margin:
 <form id="auth" hidden><label>Campaign secret <input id="secret" type="password" autocomplete="off"></label> <button>Show</button></form>
 <p id="error" role="alert"></p>
 <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" id="bar">
-<span class="sent" id="bar-sent"></span><span class="skipped" id="bar-skipped"></span><span class="failed" id="bar-failed"></span><span class="unconfirmed" id="bar-unconfirmed"></span><span class="cancelled" id="bar-cancelled"></span></div>
+<span class="sent" id="bar-sent"></span><span class="replied" id="bar-replied"></span><span class="skipped" id="bar-skipped"></span><span class="failed" id="bar-failed"></span><span class="unconfirmed" id="bar-unconfirmed"></span><span class="cancelled" id="bar-cancelled"></span></div>
 <div class="counts" id="counts"></div>
 <p id="eta"></p>
 <h2>Senders</h2><table><thead><tr><th>Account link</th><th>Sent</th><th>Failed</th><th>Of</th><th>Next send</th></tr></thead><tbody id="senders"></tbody></table>
@@ -128,11 +128,14 @@ async function refresh() {
     text($("error"), "");
     text($("status"), s.state);
     $("holds").replaceChildren(...s.holds.map(holdBox));
-    const done = s.sent + s.skipped + s.failed + s.unconfirmed + s.cancelled;
+    const done = s.sent + s.replied + s.skipped + s.failed + s.unconfirmed + s.cancelled;
+    // Reply rate: of the prospects whose sequence ended after reaching them, those who replied.
+    const reached = s.sent + s.replied;
+    const replyRate = reached ? Math.round((s.replied / reached) * 1000) / 10 + "%" : "—";
     const pct = s.total ? Math.round((done / s.total) * 1000) / 10 : 0;
     $("bar").setAttribute("aria-valuenow", String(pct));
-    for (const k of ["sent", "skipped", "failed", "unconfirmed", "cancelled"]) $("bar-" + k).style.width = (s.total ? (s[k] / s.total) * 100 : 0) + "%";
-    $("counts").replaceChildren(...[["total", s.total], ["queued", s.queued], ["sending", s.sending], ["sent", s.sent], ["skipped", s.skipped], ["held", s.held], ["failed", s.failed], ["unconfirmed", s.unconfirmed], ["cancelled", s.cancelled], ["done", pct + "%"]]
+    for (const k of ["sent", "replied", "skipped", "failed", "unconfirmed", "cancelled"]) $("bar-" + k).style.width = (s.total ? (s[k] / s.total) * 100 : 0) + "%";
+    $("counts").replaceChildren(...[["total", s.total], ["queued", s.queued], ["sending", s.sending], ["sent", s.sent], ["replied", s.replied], ["reply rate", replyRate], ["steps sent", s.stepsSent], ["skipped", s.skipped], ["held", s.held], ["failed", s.failed], ["unconfirmed", s.unconfirmed], ["cancelled", s.cancelled], ["done", pct + "%"]]
       .map(([k, v]) => { const d = document.createElement("div"); d.dataset.count = k; const b = document.createElement("b"); b.textContent = v; d.append(b, " " + k); return d; }));
     text($("eta"), SAYS[s.state](s));
     $("senders").replaceChildren(...Object.entries(s.bySender).map(([k, v]) => row([k, v.sent, v.failed, v.total, v.nextSendAt ? new Date(v.nextSendAt).toLocaleTimeString() : "—"])));

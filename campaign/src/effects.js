@@ -3,7 +3,8 @@
 import { v2Target } from "./inbox.js";
 
 /**
- * Makes one request effect. `dm` is the prospect's DM (accountLinkId, content, recipient),
+ * Makes one request effect. `dm` is the prospect's DM (accountLinkId, content, recipient,
+ * followUps; a step sends its own content),
  * `sender` the account link, `dms` the DMs of a lookup's prospects (by key).
  * @returns {Promise<object>} a core Result, with `at` when the answer came
  */
@@ -20,16 +21,25 @@ export async function perform(client, effect, { sender, dm, dms }) {
 async function request(client, effect, { sender, dm, dms }) {
   switch (effect.type) {
     case "send": {
+      const content = contentOf(dm, effect.step);
       if (effect.api === "v2") {
-        const { message, thread, replayed, meta } = await client.send({ target: v2Target(dm), content: dm.content }, { idempotencyKey: effect.idempotencyKey });
-        return { ok: true, messageId: message.id, threadId: thread.id, replayed, rateLimit: meta?.rateLimit };
+        const { message, thread, replayed, meta } = await client.send({ target: v2Target(dm), content }, { idempotencyKey: effect.idempotencyKey });
+        return { ok: true, messageId: message.id, threadId: thread.id, createdAt: timeOf(message.createdAt), replayed, rateLimit: meta?.rateLimit };
       }
-      const { message, thread, meta } = await client.sendMessage(dm);
-      return { ok: true, messageId: message.id, threadId: thread.id, replayed: false, rateLimit: meta?.rateLimit };
+      const { message, thread, meta } = await client.sendMessage(v1Request(dm, content));
+      return { ok: true, messageId: message.id, threadId: thread.id, createdAt: timeOf(message.createdAt), replayed: false, rateLimit: meta?.rateLimit };
     }
     case "find-sent": {
-      const found = await client.findSent(v1Request(dm), { since: effect.since });
-      return { ok: true, found: found ? { messageId: found.id, threadId: found.threadId ?? null } : null, rateLimit: client.rateLimit };
+      const found = await client.findSent(v1Request(dm, contentOf(dm, effect.step)), { since: effect.since });
+      return { ok: true, found: found ? { messageId: found.id, threadId: found.threadId ?? null, createdAt: timeOf(found.createdAt) } : null, rateLimit: client.rateLimit };
+    }
+    case "read-events": {
+      const query = { afterSeq: effect.afterSeq ?? 0, type: effect.eventType, limit: 1000 };
+      const { data, meta } = await client.get("/api/v2/events", { query });
+      const events = (data?.data ?? [])
+        .filter((e) => e.type === effect.eventType && typeof e.data?.threadId === "string")
+        .map((e) => ({ seq: e.seq, threadId: e.data.threadId, at: timeOf(e.createdAt) ?? Date.now() }));
+      return { ok: true, events, lastSeq: data?.lastSeq ?? null, hasMore: Boolean(data?.hasMore), rateLimit: meta?.rateLimit };
     }
     case "read-message": {
       const { data, meta } = await client.get(`/api/v2/messages/${encodeURIComponent(effect.messageId)}`);
@@ -76,9 +86,15 @@ async function lookup(client, effect, sender, dms) {
   return { ok: true, found, rateLimit: meta?.rateLimit };
 }
 
-/** The v1 request a DM is (findSent looks for it in its thread). */
-const v1Request = (dm) => {
-  const request = { accountLinkId: dm.accountLinkId, content: dm.content };
+/** The content of step `step` of a DM: the opener (0), else its follow-up. */
+const contentOf = (dm, step) => (step > 0 ? dm.followUps[step - 1].content : dm.content);
+
+/** Unix ms of an ISO time the API gave, or null. */
+const timeOf = (iso) => (typeof iso === "string" && !Number.isNaN(Date.parse(iso)) ? Date.parse(iso) : null);
+
+/** The v1 request a DM's step is (sendMessage; findSent looks for it in its thread). */
+const v1Request = (dm, content) => {
+  const request = { accountLinkId: dm.accountLinkId, content };
   if (dm.externalPlatformId != null) request.externalPlatformId = dm.externalPlatformId;
   else request.externalId = dm.externalId;
   return request;

@@ -27,9 +27,10 @@ export function settings(env) {
     holdProbeMs: number(env.HOLD_PROBE_MS, 300_000),
     perAlarm: number(env.SENDS_PER_ALARM, 100),
     maxInFlight: number(env.MAX_IN_FLIGHT, 100),
+    replyFreshnessMs: number(env.REPLY_FRESHNESS_MS, 10_000),
     testFaults: env.TEST_FAULTS ? JSON.parse(env.TEST_FAULTS) : {},
   };
-  for (const key of ["timeoutMs", "guardMs", "retryBaseMs", "maxAttempts", "maxChecks", "v1GraceMs", "readWaitMs", "holdProbeMs", "perAlarm"]) {
+  for (const key of ["timeoutMs", "guardMs", "retryBaseMs", "maxAttempts", "maxChecks", "v1GraceMs", "readWaitMs", "holdProbeMs", "perAlarm", "replyFreshnessMs"]) {
     if (!Number.isInteger(s[key]) || s[key] < 0) throw new Error(`${key} must be a whole number ≥ 0`);
   }
   if (!Number.isInteger(s.maxInFlight) || s.maxInFlight < 1) throw new Error("MAX_IN_FLIGHT must be a whole number ≥ 1");
@@ -42,7 +43,14 @@ export function ledgerSettings(env) {
   return {
     senderLimits: s.senderLimits, guardMs: s.guardMs, timeoutMs: s.timeoutMs, retryBaseMs: s.retryBaseMs, maxAttempts: s.maxAttempts,
     maxChecks: s.maxChecks, v1GraceMs: s.v1GraceMs, readWaitMs: s.readWaitMs, holdProbeMs: s.holdProbeMs, perRun: s.perAlarm,
+    replyFreshnessMs: s.replyFreshnessMs,
   };
+}
+
+/** The events feed's settings (core/replies.js `FeedSettings`). */
+export function feedSettings(env) {
+  const s = settings(env);
+  return { idleLookMs: 3_600_000, retryBaseMs: s.retryBaseMs, holdRepliesMs: 86_400_000, lookAfterMs: Math.floor(s.replyFreshnessMs / 2) };
 }
 
 /** The team budget's settings (core/team-budget.js `grant` and `settle`). */

@@ -2,19 +2,21 @@
 // sender. It loads the ledger (ledger-store.js), asks the core what it wants, leases that from
 // the team budget, `start`s it (the core records each intent), makes the requests the core
 // returns (effects.js), hands each answer to `finish`, writes what changed, settles the leases
-// and sets the alarm the core asked for. It decides nothing itself.
+// and sets the alarm the core asked for. The reply feed (feed.js) hears the threads it learned
+// and its asks for a fresher look at the events, and brings it replies and looks (`noteEvents`).
+// It decides nothing itself.
 //
 // Exactly once: every intent is written before its request leaves (the output gate holds the
 // fetch until the write is durable). When the object starts on stored state (after an eviction
 // or a crash), the core's `recover` looks for what was cut off mid-send before anything goes again.
 import { DurableObject } from "cloudflare:workers";
-import { accept, emptyLedger, finish, recover, setCampaign, start, wants } from "./core/ledger.js";
-import { ENDED, PROSPECT } from "./core/states.js";
+import { accept, emptyLedger, finish, noteEvents, recover, setCampaign, setSchedule, start, wants } from "./core/ledger.js";
+import { ENDED, PROSPECT, STEP } from "./core/states.js";
 import { perform } from "./effects.js";
 import { CRASH, withFaults } from "./faults.js";
 import { campaignClient, ledgerSettings, settings } from "./inbox.js";
 import { createTables, dmOf, load, save } from "./ledger-store.js";
-import { campaignStub, teamStub } from "./stubs.js";
+import { campaignStub, feedStub, teamStub } from "./stubs.js";
 
 const ALARM_RETRY_MS = 1_000;
 
@@ -32,6 +34,8 @@ export class SenderLedger extends DurableObject {
     this.sql = ctx.storage.sql;
     createTables(this.sql);
     this.sql.exec("CREATE TABLE IF NOT EXISTS news (campaign TEXT NOT NULL, idx INTEGER NOT NULL, u TEXT NOT NULL, PRIMARY KEY (campaign, idx))");
+    // Threads this ledger learned that the reply feed has not been told of yet.
+    this.sql.exec("CREATE TABLE IF NOT EXISTS learned (thread TEXT PRIMARY KEY)");
   }
 
   /** The I/O the core's effects need, with any test faults. */
@@ -67,7 +71,7 @@ export class SenderLedger extends DurableObject {
   }
 
   /**
-   * Takes DMs into the ledger: [{ campaign, idx, api, dm, ifConversation? }] → each one's record
+   * Takes DMs into the ledger: [{ campaign, idx, api, dm, ifConversation?, schedule? }] → each one's record
    * as the ledger has it ({ idx, state, attempts, errorKind, errorMessage, messageId, threadId }:
    * "queued" when new, a final state when a redelivery or the campaign's watchdog finds it done),
    * and wakes the ledger.
@@ -76,8 +80,10 @@ export class SenderLedger extends DurableObject {
     const ledger = this.#open(sender);
     const dms = new Map();
     const fresh = [];
-    const input = items.map(({ campaign, idx, api, dm, ifConversation }) => {
+    const input = items.map(({ campaign, idx, api, dm, ifConversation, schedule }) => {
       const key = `${campaign}:${idx}`;
+      // The campaign's sending hours here (the same on every DM of it; set when they differ).
+      if (schedule && JSON.stringify(ledger.schedules[campaign]) !== JSON.stringify(schedule)) setSchedule(ledger, campaign, schedule);
       if (!ledger.prospects[key] && !dms.has(key)) {
         dms.set(key, dm);
         fresh.push(key);
@@ -86,12 +92,27 @@ export class SenderLedger extends DurableObject {
         campaign, index: idx, api, ifConversation: ifConversation ?? "skip",
         platformId: dm.externalPlatformId ?? (api === "v1" ? dm.externalId : null) ?? null,
         contactId: api === "v2" ? (dm.externalId ?? null) : null,
+        followUps: (dm.followUps ?? []).map(({ afterMs }) => ({ afterMs })),
       };
     });
     const { records } = accept(ledger, Date.now(), input);
     save(this.sql, ledger, fresh, dms);
     await this.#wake();
     return records.map(publicOf);
+  }
+
+  /**
+   * What the reply feed found: `lookedAt` (the last complete look, which follow-ups' freshness
+   * is measured from) and replies in this ledger's threads. Returns the replies in threads it
+   * does not know (the feed holds them).
+   */
+  async noteEvents(sender, events) {
+    const ledger = this.#open(sender);
+    const { changed, unknown } = noteEvents(ledger, Date.now(), events);
+    save(this.sql, ledger, changed);
+    this.#tell(ledger, changed);
+    await this.#wake();
+    return unknown;
   }
 
   /** A campaign was paused, resumed (a held sender probes at once) or cancelled. */
@@ -129,14 +150,17 @@ export class SenderLedger extends DurableObject {
     const ledger = this.#open();
     if (!ledger) return;
     this.#poked = false;
+    // Threads a failed run could not tell the feed: told first, so no follow-up goes in a thread
+    // whose held replies this ledger has not claimed.
+    await this.#toFeed(ledger, false);
     const life = this.#life;
     const io = this.#io_();
     const s = ledgerSettings(this.env);
     const want = wants(ledger, Date.now(), s);
     const grant = want.requests > 0 ? await io.team.acquire(want.requests, want.probeSize) : { granted: 0, first: 0, retryAt: null };
     const now = Date.now();
-    const { effects, changed, unused } = start(ledger, now, s, grant);
-    const requests = effects.filter((e) => e.type !== "set-alarm");
+    const { effects, changed, unused } = start(ledger, now, s, { ...grant, random: Math.random() });
+    const requests = effects.filter((e) => e.type !== "set-alarm" && e.type !== "read-events");
     save(this.sql, ledger, [...changed, ...requests.flatMap(keysOf)]);
     this.#tell(ledger, changed);
     const settled = unused.map((seq) => ({ seq, at: now, unused: true }));
@@ -154,6 +178,9 @@ export class SenderLedger extends DurableObject {
         return false;
       }
       const done = finish(ledger, Date.now(), s, effect, result);
+      // A thread matters to the feed only while a follow-up may still go in it.
+      const open = effect.key && !ENDED.includes(ledger.prospects[effect.key].state);
+      if (open) for (const thread of done.threads) this.sql.exec("INSERT OR IGNORE INTO learned (thread) VALUES (?)", thread);
       save(this.sql, ledger, [...done.changed, ...keysOf(effect)]);
       this.#tell(ledger, done.changed);
       settled.push(...done.settle);
@@ -166,12 +193,35 @@ export class SenderLedger extends DurableObject {
       return;
     }
     await io.team.settle(settled);
+    await this.#toFeed(ledger, effects.some((e) => e.type === "read-events"));
 
     const at = effects.find((e) => e.type === "set-alarm")?.at ?? Infinity;
     let next = Math.min(at, answers.some(Boolean) ? Math.max(Date.now(), told) : Infinity);
     if (this.#poked) next = Date.now();
     if (next !== Infinity) await io.setAlarm(Math.max(next, Date.now()));
     await this.#report(ledger, next === Infinity ? null : next);
+  }
+
+  /**
+   * Tells the reply feed the threads this ledger learned (replies it held for them are noted
+   * here) and, when a follow-up wants a fresher look, asks for one (`noteEvents` brings it).
+   */
+  async #toFeed(ledger, look) {
+    const threads = this.sql.exec("SELECT thread FROM learned").toArray().map((r) => r.thread);
+    if (threads.length === 0 && !look) return;
+    const feed = feedStub(this.env);
+    // While follow-ups wait, the feed keeps reading (the last one due here, at the latest).
+    const openUntil = ledger.waiting.at(-1)?.[0] ?? 0;
+    if (threads.length > 0) {
+      const claimed = await feed.learned(ledger.sender, threads, openUntil);
+      for (const thread of threads) this.sql.exec("DELETE FROM learned WHERE thread = ?", thread);
+      if (claimed.length > 0) {
+        const { changed } = noteEvents(ledger, Date.now(), { replies: claimed });
+        save(this.sql, ledger, changed);
+        this.#tell(ledger, changed);
+      }
+    }
+    if (look) await feed.ask(ledger.sender, openUntil);
   }
 
   /** What a request needs besides the effect: the sender, and the DMs it is about. */
@@ -201,7 +251,7 @@ export class SenderLedger extends DurableObject {
   async #report(ledger, next) {
     const byCampaign = new Map();
     if (next !== undefined) {
-      for (const key of [...Object.keys(ledger.active), ...ledger.order.slice(ledger.head)]) {
+      for (const key of [...Object.keys(ledger.active), ...ledger.order.slice(ledger.head), ...ledger.waiting.map((w) => w[1])]) {
         const p = ledger.prospects[key];
         if (!ENDED.includes(p.state)) byCampaign.set(p.campaign, []);
       }
@@ -223,10 +273,21 @@ export class SenderLedger extends DurableObject {
 /** The prospects an effect is about. */
 const keysOf = (effect) => (effect.key ? [effect.key] : (effect.keys ?? []));
 
-/** What the campaign keeps of a prospect's record. */
+/**
+ * What the campaign keeps of a prospect's record: its state, the step in hand's attempts and
+ * error, the last message sent, its thread, each step ({ step, state, messageId, sentAt }), when
+ * a waiting follow-up is due; for `replied`, when and after which step.
+ */
 function publicOf(p) {
   const step = p.steps[p.steps.length - 1];
-  const base = { idx: p.index, state: p.state, attempts: step.attempts, messageId: step.messageId, threadId: step.threadId ?? p.conversationThreadId };
+  const last = p.steps.findLast((st) => st.messageId !== null && st.sentAt !== null);
+  const steps = p.steps.map((st, k) => ({ step: k, state: st.state, messageId: st.sentAt === null ? null : st.messageId, sentAt: st.sentAt }));
+  const base = {
+    idx: p.index, state: p.state, attempts: step.attempts, messageId: last?.messageId ?? null,
+    threadId: p.threadId ?? step.threadId ?? p.conversationThreadId, steps, repliedAt: null, afterStep: null,
+    // A follow-up waiting for its time: the watchdog leaves it alone until then.
+    dueAt: p.steps.length > 1 && step.state === STEP.due ? step.nextAt : null,
+  };
   switch (p.state) {
     case PROSPECT.failed:
       return { ...base, errorKind: step.error?.kind ?? "not_sent", errorMessage: p.reason };
@@ -239,9 +300,9 @@ function publicOf(p) {
         ...base, messageId: null, errorKind: p.reason,
         errorMessage: `This sender already has a conversation with the prospect (thread ${p.conversationThreadId}): the opener was not sent.`,
       };
-    case PROSPECT.sent:
-      return { ...base, errorKind: null, errorMessage: null };
+    case PROSPECT.replied:
+      return { ...base, repliedAt: p.repliedAt, afterStep: p.afterStep, errorKind: null, errorMessage: null };
     default:
-      return { ...base, messageId: null, errorKind: null, errorMessage: null };
+      return { ...base, errorKind: null, errorMessage: null };
   }
 }

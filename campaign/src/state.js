@@ -3,11 +3,11 @@
 
 /**
  * "queued" (nothing has moved yet), "running", "paused", "cancelled" or "finished" (nothing left
- * open), from { status, queued, sending, sent, skipped, failed, unconfirmed, cancelled }.
+ * open), from { status, queued, sending, sent, replied, skipped, failed, unconfirmed, cancelled }.
  */
 export function campaignState(s) {
   const open = s.queued + s.sending;
-  const ended = s.sent + (s.skipped ?? 0) + s.failed + s.unconfirmed + s.cancelled;
+  const ended = s.sent + (s.replied ?? 0) + (s.skipped ?? 0) + s.failed + s.unconfirmed + s.cancelled;
   if (s.status === "cancelled") return "cancelled";
   if (open === 0) return "finished";
   if (s.status === "paused") return "paused";

@@ -1,12 +1,13 @@
-// The campaign Worker: the HTTP API (http/routes.js) to create and steer campaigns, a queue
-// consumer that hands each DM to its sender's ledger, a dead-letter consumer, and the Durable
-// Objects.
+// The campaign Worker: the HTTP API (http/routes.js) to create and steer campaigns and to take
+// Inbox webhooks, a queue consumer that hands each DM to its sender's ledger, a dead-letter
+// consumer, and the Durable Objects.
 import { settings } from "./inbox.js";
 import { route } from "./http/routes.js";
 import { failure } from "./http/respond.js";
 import { campaignStub, senderStub } from "./stubs.js";
 
 export { Campaign } from "./campaign.js";
+export { ReplyFeed } from "./feed.js";
 export { SenderLedger } from "./sender.js";
 export { TeamBudget } from "./team.js";
 
@@ -42,7 +43,7 @@ export default {
           if (faults.handOffFailsFor?.includes(sender)) throw new Error("test fault: ledger unreachable");
           await senderStub(env, sender).accept(
             sender,
-            messages.map(({ body }) => ({ campaign: body.c, idx: body.i, api: body.api, ifConversation: body.ifc, dm: body.dm })),
+            messages.map(({ body }) => ({ campaign: body.c, idx: body.i, api: body.api, ifConversation: body.ifc, schedule: body.sched, dm: body.dm })),
           );
           handedOver.push(...messages);
         } catch (error) {
@@ -63,7 +64,7 @@ let consumerBatches = 0;
 /** Messages that exhausted their retries: try the ledger once more, else record them as failed. */
 async function deadLetters(batch, env) {
   for (const message of batch.messages) {
-    const { c, i, api, ifc, dm } = message.body ?? {};
+    const { c, i, api, ifc, sched, dm } = message.body ?? {};
     if (typeof c !== "string" || typeof dm?.accountLinkId !== "string") {
       message.ack();
       continue;
@@ -72,7 +73,7 @@ async function deadLetters(batch, env) {
       if (settings(env).testFaults.deadLetterHandOffFailsFor === dm.accountLinkId) {
         throw new Error("test fault: ledger still unreachable");
       }
-      await senderStub(env, dm.accountLinkId).accept(dm.accountLinkId, [{ campaign: c, idx: i, api, ifConversation: ifc, dm }]);
+      await senderStub(env, dm.accountLinkId).accept(dm.accountLinkId, [{ campaign: c, idx: i, api, ifConversation: ifc, schedule: sched, dm }]);
     } catch (error) {
       await campaignStub(env, c).update([
         {

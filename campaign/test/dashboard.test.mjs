@@ -104,6 +104,10 @@ test("a hold first, with its fix; progress moves; one status word; failures grou
   // The unknown account link's DMs are held, not failed: the hold is shown above everything.
   await until(async () => /^72 sent/.test(await page.locator("[data-count=sent]").innerText()), { what: "every DM that can go sent" });
   await until(async () => /^4 held/.test(await page.locator("[data-count=held]").innerText()), { what: "the held count" });
+  // One step per prospect here, none answered: the reply rate is of the prospects reached.
+  await until(async () => (await page.locator('[data-count="steps sent"]').innerText()) === "72 steps sent", { what: "the steps sent" });
+  assert.equal(await page.locator("[data-count=replied]").innerText(), "0 replied");
+  assert.equal(await page.locator('[data-count="reply rate"]').innerText(), "0% reply rate");
   assert.equal(await statusLine(page), "running");
   await until(async () => (await page.locator("#eta").innerText()) === "What is left waits for the hold above.", { what: "no ETA while everything left is held" });
   const holds = page.locator("#holds .hold");

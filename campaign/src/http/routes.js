@@ -4,9 +4,10 @@ import { dashboard } from "../dashboard.js";
 import { resultsCsv } from "../csv.js";
 import { campaignStub, senderStub, teamStub } from "../stubs.js";
 import { create, ID } from "./create.js";
+import { webhook } from "./webhook.js";
 import { badField, json, methodNotAllowed, misconfigured, noCampaign, notFound, unauthenticated } from "./respond.js";
 
-const RESULT_STATES = ["sent", "skipped", "failed", "unconfirmed", "queued", "sending", "cancelled"];
+const RESULT_STATES = ["sent", "replied", "skipped", "failed", "unconfirmed", "queued", "sending", "cancelled"];
 
 /** `{ method, path, handler(request, env, { id, url }), public? }`, in the order they are tried. */
 const ROUTES = [
@@ -16,6 +17,8 @@ const ROUTES = [
   { method: "GET", path: "/campaigns/:id/results.csv", handler: csv },
   ...["pause", "resume", "cancel"].map((action) => ({ method: "POST", path: `/campaigns/:id/${action}`, handler: steer(action) })),
   { method: "GET", path: "/campaigns/:id/view", handler: view, public: true },
+  // Signed by Inbox (verified in the handler), not by the campaign's secret.
+  { method: "POST", path: "/webhooks/inbox", handler: webhook, public: true },
 ].map((route) => ({ ...route, pattern: compile(route.path) }));
 
 /** Answers a request: 404 for an unknown path, 401 without the secret, 405 for a wrong method. */
@@ -49,7 +52,7 @@ async function status(_request, env, { id }) {
 
 async function results(_request, env, { id, url }) {
   const state = url.searchParams.get("state");
-  if (state !== null && !RESULT_STATES.includes(state)) return badField("state", "state must be sent, skipped, failed, unconfirmed, queued, sending or cancelled.");
+  if (state !== null && !RESULT_STATES.includes(state)) return badField("state", "state must be sent, replied, skipped, failed, unconfirmed, queued, sending or cancelled.");
   const cursorText = url.searchParams.get("cursor");
   const cursor = cursorText === null ? -1 : Number(cursorText);
   if (!Number.isInteger(cursor) || cursor < -1) return badField("cursor", "cursor must be a value from an earlier answer.");
