@@ -34,7 +34,11 @@ export async function verifyWebhook(payload, signature, secret, options) {
   }
   const hmac = { name: "HMAC", hash: "SHA-256" };
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), hmac, false, ["verify"]);
-  const signed = new Uint8Array([...new TextEncoder().encode(`${t}.`), ...body]);
+  // What Inbox signed: "<t>." followed by the body, in one buffer.
+  const prefix = new TextEncoder().encode(`${t}.`);
+  const signed = new Uint8Array(prefix.length + body.length);
+  signed.set(prefix);
+  signed.set(body, prefix.length);
   let matched = false;
   // `verify` compares in constant time; every signature is tried, so the time taken does not
   // say which one matched.
