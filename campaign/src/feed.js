@@ -12,6 +12,7 @@ import { afterReadFailure } from "./core/outcome.js";
 import { claimReplies, emptyFeed, holdReplies, pageRead, recoverFeed, startLook, wantsLook, webhookEvent } from "./core/replies.js";
 import { perform } from "./effects.js";
 import { campaignClient, feedSettings, ledgerSettings, settings } from "./inbox.js";
+import { runOrRetry } from "./retry-alarm.js";
 import { senderStub, teamStub } from "./stubs.js";
 
 const RETRY_MS = 1_000;
@@ -82,12 +83,7 @@ export class ReplyFeed extends DurableObject {
   }
 
   async alarm() {
-    try {
-      await this.#run();
-    } catch (error) {
-      console.error(`reply feed: a run failed, again in ${RETRY_MS} ms: ${error?.stack ?? error}`);
-      await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
-    }
+    await runOrRetry(this.ctx, "reply feed", RETRY_MS, () => this.#run());
   }
 
   /** Delivers what waits, then looks when someone asked (or sequences are open and it is idle), or tells the askers the last look. */

@@ -13,6 +13,7 @@ import { DurableObject } from "cloudflare:workers";
 import { accept, emptyLedger, finish, noteEvents, recover, setCampaign, setSchedule, start, wants } from "./core/ledger.js";
 import { ENDED, PROSPECT, STEP } from "./core/states.js";
 import { perform } from "./effects.js";
+import { runOrRetry } from "./retry-alarm.js";
 import { CRASH, withFaults } from "./faults.js";
 import { campaignClient, ledgerSettings, settings } from "./inbox.js";
 import { createTables, dmOf, load, save } from "./ledger-store.js";
@@ -138,12 +139,7 @@ export class SenderLedger extends DurableObject {
    * true: news not yet told goes with the next report, and leases not settled lapse.
    */
   async alarm() {
-    try {
-      await this.#run();
-    } catch (error) {
-      console.error(`sender ledger: a run failed, again in ${ALARM_RETRY_MS} ms: ${error?.stack ?? error}`);
-      await this.ctx.storage.setAlarm(Date.now() + ALARM_RETRY_MS);
-    }
+    await runOrRetry(this.ctx, "sender ledger", ALARM_RETRY_MS, () => this.#run());
   }
 
   async #run() {
