@@ -207,7 +207,7 @@ export function simulate(options = {}) {
     const w = wants(ledger, now, s);
     let g = { granted: 0, first: 0, retryAt: null };
     if (w.requests > 0) {
-      const r = grant(team, now, w.requests, teamOpts, w.probeSize);
+      const r = grant(team, now, w.requests, teamOpts, w.probeSize, sender);
       team = r.state;
       g = r;
     }
@@ -257,7 +257,7 @@ export function simulate(options = {}) {
       if (feed.out === null && open) lookAt(askers.size > 0 ? feed.retryAt : (feed.lookedAt ?? now) + feedSettings.idleLookMs);
       return;
     }
-    const g = grant(team, now, 1, teamOpts, 1);
+    const g = grant(team, now, 1, teamOpts, 1, "feed");
     team = g.state;
     if (g.granted < 1) return lookAt(g.retryAt ?? now + o.guardMs);
     const effect = { ...startLook(feed, now), leases: [g.first] };
@@ -378,7 +378,8 @@ export function simulate(options = {}) {
       clock.at(clock.now + rand.between(1_000, 10_000), () => {
         recoverFeed(feed);
         for (const [sender, ledger] of ledgers) {
-          recover(ledger, clock.now, s);
+          const cutOff = recover(ledger, clock.now, s);
+          team = settle(team, clock.now, cutOff.map((seq) => ({ seq, at: clock.now })), teamOpts);
           wake(sender, clock.now);
         }
         lookAt(clock.now);

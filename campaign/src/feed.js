@@ -103,7 +103,7 @@ export class ReplyFeed extends DurableObject {
       return undefined;
     }
     const team = teamStub(this.env);
-    const grant = await team.acquire(1, 1);
+    const grant = await team.acquire(1, 1, "reply-feed");
     if (grant.granted < 1) return this.ctx.storage.setAlarm(grant.retryAt ?? now + settings(this.env).guardMs);
     const effect = startLook(feed, Date.now());
     await this.#save();

@@ -29,6 +29,8 @@ export class SenderLedger extends DurableObject {
   #io = null;
   /** Something new arrived while a run was going: the run ends with an alarm now. */
   #poked = false;
+  /** Team leases whose requests a restart cut off: settled by the next run. */
+  #cutOff = [];
 
   constructor(ctx, env) {
     super(ctx, env);
@@ -64,7 +66,7 @@ export class SenderLedger extends DurableObject {
     const stored = load(this.sql);
     if (stored) {
       const cutOff = [...Object.keys(stored.active), ...stored.order.slice(stored.head).filter((k) => stored.prospects[k].conversation === "looking")];
-      recover(stored, Date.now(), ledgerSettings(this.env));
+      this.#cutOff.push(...recover(stored, Date.now(), ledgerSettings(this.env)));
       save(this.sql, stored, cutOff);
       this.#ledger = stored;
     } else if (sender !== undefined) this.#ledger = emptyLedger(sender);
@@ -153,13 +155,15 @@ export class SenderLedger extends DurableObject {
     const io = this.#io_();
     const s = ledgerSettings(this.env);
     const want = wants(ledger, Date.now(), s);
-    const grant = want.requests > 0 ? await io.team.acquire(want.requests, want.probeSize) : { granted: 0, first: 0, retryAt: null };
+    const grant = want.requests > 0 ? await io.team.acquire(want.requests, want.probeSize, ledger.sender) : { granted: 0, first: 0, retryAt: null };
     const now = Date.now();
     const { effects, changed, unused } = start(ledger, now, s, { ...grant, random: Math.random() });
     const requests = effects.filter((e) => e.type !== "set-alarm" && e.type !== "read-events");
     save(this.sql, ledger, [...changed, ...requests.flatMap(keysOf)]);
     this.#tell(ledger, changed);
-    const settled = unused.map((seq) => ({ seq, at: now, unused: true }));
+    // Leases are settled as answers come (a request that hangs holds only its own).
+    const settling = settler(io.team);
+    settling.add([...this.#cutOff.splice(0).map((seq) => ({ seq, at: now })), ...unused.map((seq) => ({ seq, at: now, unused: true }))]);
     // The team said when to ask again: until then, answers do not make this ledger ask.
     const told = grant.granted < want.requests && grant.retryAt !== null ? grant.retryAt : now;
 
@@ -179,16 +183,17 @@ export class SenderLedger extends DurableObject {
       if (open) for (const thread of done.threads) this.sql.exec("INSERT OR IGNORE INTO learned (thread) VALUES (?)", thread);
       save(this.sql, ledger, [...done.changed, ...keysOf(effect)]);
       this.#tell(ledger, done.changed);
-      settled.push(...done.settle);
+      settling.add(done.settle);
       return true;
     }));
     await reported;
     if (life !== this.#life) {
-      // It "died": its leases lapse, and the next run starts from storage.
+      // It "died": the leases of the answers it lost lapse, and the next run starts from storage.
+      await settling.done().catch(() => {});
       await io.setAlarm(Date.now());
       return;
     }
-    await io.team.settle(settled);
+    await settling.done();
     await this.#toFeed(ledger, effects.some((e) => e.type === "read-events"));
 
     const at = effects.find((e) => e.type === "set-alarm")?.at ?? Infinity;
@@ -301,4 +306,28 @@ function publicOf(p) {
     default:
       return { ...base, errorKind: null, errorMessage: null };
   }
+}
+
+/**
+ * Settles team leases as they are added, one call at a time: what is added while a call is out
+ * goes with the next. `done()` resolves when all added so far are settled (or the first failure).
+ */
+function settler(team) {
+  let pending = [];
+  let chain = Promise.resolve();
+  return {
+    add(outcomes) {
+      if (outcomes.length === 0) return;
+      const idle = pending.length === 0;
+      pending.push(...outcomes);
+      if (idle) {
+        chain = chain.then(() => {
+          const batch = pending;
+          pending = [];
+          return team.settle(batch);
+        });
+      }
+    },
+    done: () => chain,
+  };
 }

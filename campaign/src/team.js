@@ -9,10 +9,11 @@ import { teamSettings } from "./inbox.js";
 export class TeamBudget extends DurableObject {
   /**
    * Leases up to `wanted` requests now: { granted, first, retryAt } (leases first … first +
-   * granted - 1). `probeSize`: the requests of one call, granted while the window is unknown.
+   * granted - 1). `probeSize`: the requests of one call, granted while the window is unknown;
+   * `asker`: who asks (a sender's account link), which keeps its turn when it asks again early.
    */
-  async acquire(wanted, probeSize = 1) {
-    const result = grant(await this.ctx.storage.get("team"), Date.now(), wanted, teamSettings(this.env), probeSize);
+  async acquire(wanted, probeSize = 1, asker = null) {
+    const result = grant(await this.ctx.storage.get("team"), Date.now(), wanted, teamSettings(this.env), probeSize, asker);
     await this.ctx.storage.put("team", result.state);
     return { granted: result.granted, first: result.first, retryAt: result.retryAt };
   }

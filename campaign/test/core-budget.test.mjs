@@ -330,3 +330,39 @@ test("team: another client spending in a burst at each window's start does not s
   // 18 per window are ours: 150 need 8.3 windows; allow the first window's probing.
   assert.ok(last < 10 * 6000, `150 sent by ${last} ms`);
 });
+
+test("team: an asker that asks again before its turn keeps it, and the others' turns do not move", () => {
+  const opts = { ...OPTS, guardMs: 2_000 }; // askers are told to come back 100 ms apart
+  let r = grant(emptyTeam(), 1000, 1, opts, 1, "a");
+  assert.equal(r.granted, 1, "the probe");
+  r = grant(r.state, 1001, 1, opts, 1, "b");
+  const turn = r.retryAt;
+  // "b" is woken again and again before its turn (new DMs arrive while the probe is out).
+  for (let t = 1002; t < turn; t += 1) {
+    r = grant(r.state, t, 1, opts, 1, "b");
+    assert.equal(r.retryAt, turn, "the same turn");
+  }
+  r = grant(r.state, turn - 1, 1, opts, 1, "c");
+  assert.equal(r.retryAt, turn + 100, "the next asker comes one step after, not after a hundred");
+});
+
+test("team: a request that ended without an answer counts until an answer to one granted a lease later covers it", () => {
+  // A limit without a configured window: what remains is all that counts (no other clients' pace).
+  const limit = (remaining) => ({ limit: 99, remaining, resetAt: 60_000 });
+  let r = grant(emptyTeam(), 0, 1, OPTS);
+  let s = settle(r.state, 10, [{ seq: 1, at: 10, rateLimit: limit(29) }], OPTS);
+  r = grant(s, 20, 1, OPTS);
+  s = settle(r.state, 300, [{ seq: 2, at: 300 }], OPTS); // a timeout: counted or not, nobody knows
+  const left = (state, now) => teamView(state, now, OPTS).known.remaining;
+  assert.equal(left(s, 300), 29 - 1, "it may still be counted after the fewest remaining");
+  // An answer to a request granted less than a lease after it does not cover it ...
+  r = grant(s, 2500, 1, OPTS);
+  assert.equal(r.granted, 1);
+  s = settle(r.state, 2510, [{ seq: r.first, at: 2510, rateLimit: limit(27) }], OPTS);
+  assert.equal(left(s, 2510), 27 - 1);
+  // ... one granted a lease after it does: whatever it did is in that remaining.
+  r = grant(s, 20 + OPTS.leaseMs, 1, OPTS);
+  assert.equal(r.granted, 1);
+  s = settle(r.state, 30 + OPTS.leaseMs, [{ seq: r.first, at: 30 + OPTS.leaseMs, rateLimit: limit(26) }], OPTS);
+  assert.equal(left(s, 30 + OPTS.leaseMs), 26);
+});

@@ -19,7 +19,7 @@ const requests = (r) => r.effects.filter((e) => e.type !== "set-alarm");
 const ok = (extra) => ({ ok: true, rateLimit: { limit: 300, remaining: 200, resetAt: 60_000 }, ...extra });
 const failure = (kind, scope, retryable, extra = {}) => ({ ok: false, failure: { kind, scope, retryable, apiCode: null, maybeSent: false, messageId: null, message: kind, ...extra } });
 
-test("ledger: a prospect taken twice is one; openers wait for one batched conversation check", () => {
+test("ledger: a prospect taken twice is one; openers wait for their contacts read, and contacts for one threads read", () => {
   const l = emptyLedger("s");
   accept(l, 0, items(150));
   accept(l, 0, items(150));
@@ -34,18 +34,37 @@ test("ledger: a prospect taken twice is one; openers wait for one batched conver
   found["101"] = { contactId: "cb" };
   finish(l, 10, S, lookup, ok({ found }));
   r = go(l, 10);
+  // The openers known to be clear go (X's limit: 3 per window); the contacts wait, so that one
+  // threads read covers many of them.
+  const first = requests(r).filter((e) => e.type === "send");
+  assert.deepEqual(first.map((e) => e.key), ["c:2", "c:3", "c:4"]);
+  assert.equal(requests(r).length, 3, "no threads read while clear openers are ready and the contacts are fresh");
+  for (const e of first) finish(l, 20, S, e, ok({ messageId: `m${e.key}`, threadId: `t${e.key}` }));
+  // An hour after they were found, the contacts are read at once.
+  r = go(l, 3_600_010);
   const threads = requests(r).find((e) => e.type === "lookup-conversations");
   assert.deepEqual([threads.by, threads.ids], ["contactId", ["ca", "cb"]]);
-  assert.equal(requests(r).filter((e) => e.type === "send").length, 0, "the first opener still waits for its thread");
-  finish(l, 20, S, threads, ok({ found: { ca: { threadId: "t1", messages: 3 }, cb: { threadId: "t2", messages: 0 } } }));
+  finish(l, 3_600_020, S, threads, ok({ found: { ca: { threadId: "t1", messages: 3 }, cb: { threadId: "t2", messages: 0 } } }));
   assert.equal(l.prospects["c:0"].state, "skipped");
   assert.equal(l.prospects["c:0"].conversationThreadId, "t1");
   assert.equal(l.prospects["c:0"].reason, "in_conversation");
-  r = go(l, 20);
+  for (const e of requests(r).filter((x) => x.type === "send")) finish(l, 3_600_020, S, e, ok({ messageId: `m${e.key}`, threadId: `t${e.key}` }));
+  r = go(l, 3_620_000);
   const sends = requests(r).filter((e) => e.type === "send");
   assert.equal(sends[0].key, "c:1", "an empty thread is no conversation");
   assert.equal(sends[0].idempotencyKey, "c:1");
   assert.equal(sends.length, 3, "X's limit: 3 per window");
+});
+
+test("ledger: when only contacts are left, their threads are read at once", () => {
+  const l = emptyLedger("s");
+  accept(l, 0, items(3));
+  const [lookup] = requests(go(l, 0));
+  finish(l, 10, S, lookup, ok({ found: { 100: { contactId: "ca" }, 101: { contactId: "cb" }, 102: null } }));
+  const [send] = requests(go(l, 10));
+  assert.equal(send.key, "c:2");
+  const threads = requests(go(l, 11)).find((e) => e.type === "lookup-conversations");
+  assert.deepEqual([threads.by, threads.ids], ["contactId", ["ca", "cb"]], "nothing else is ready: no wait");
 });
 
 test("ledger: ifConversation send skips the check; X's limit holds in every interval", () => {

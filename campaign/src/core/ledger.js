@@ -14,7 +14,11 @@ import { logSend, slidingAvailable } from "./sender-limit.js";
 import { longestSpan } from "./limits.js";
 
 const LOOKUP_BATCH = 100; // the v2 reads take up to 100 ids
-const LOOK_AHEAD = 50; // openers looked up ahead of the sends
+const LOOK_AHEAD = 50; // openers known to be clear kept ahead of the sends
+// A prospect Inbox has a contact for waits for this sender's threads read, which batches up to
+// 100 contacts: it goes when the batch is full, when nothing else is ready to send, or when the
+// first contact in it has waited this long.
+const CONTACT_WAIT_MS = 3_600_000;
 const SCAN = 1_000; // fresh prospects looked at per decision
 
 /**
@@ -38,12 +42,13 @@ const SCAN = 1_000; // fresh prospects looked at per decision
  * for sequences: `waiting` ([due, key, step] follow-ups, by due time), `threads` (thread id →
  * the prospects in it), `lookedAt` (the last look at the events it was given), `schedules`
  * (campaign → { sendWindow, jitterMs }), `windows` (each campaign's window as last read, until
- * it changes) and `sendAfter` (the jitter's wait).
+ * it changes) and `sendAfter` (the jitter's wait); and `out`, the team leases of its requests
+ * still out.
  */
 export const emptyLedger = (sender) => ({
   sender, prospects: {}, order: [], head: 0, lookHead: 0, active: {}, toThreads: [], xlog: [], xHeldUntil: 0,
   hold: null, lookupOut: false, lookupAfter: 0, campaigns: {},
-  waiting: [], threads: {}, lookedAt: null, schedules: {}, windows: {}, sendAfter: 0,
+  waiting: [], threads: {}, lookedAt: null, schedules: {}, windows: {}, sendAfter: 0, out: [],
 });
 
 /**
@@ -191,7 +196,8 @@ export function resume(ledger, now) {
  * After the runtime lost its memory (no request of this ledger is out any more): a step cut
  * off mid-send is looked for in its thread (`find-sent`) after the grace, and sent again only
  * when it is not there;
- * a lookup cut off is asked again; a probe cut off goes again.
+ * a lookup cut off is asked again; a probe cut off goes again. Returns the team leases its
+ * requests held, to settle as ended without an answer.
  */
 export function recover(ledger, now, s) {
   for (const key of Object.keys(ledger.active)) {
@@ -211,7 +217,9 @@ export function recover(ledger, now, s) {
   ledger.toThreads = ledger.order.slice(ledger.head).filter((k) => ledger.prospects[k].conversation === "contact");
   ledger.lookupOut = false;
   if (ledger.hold) ledger.hold = { ...ledger.hold, probe: null };
-  return ledger;
+  const cutOff = ledger.out ?? [];
+  ledger.out = [];
+  return cutOff;
 }
 
 const current = (p) => p.steps[p.steps.length - 1];
@@ -310,24 +318,27 @@ function select(l, now, s) {
     if (g === "stale") break;
     if (g === "go") sends.push(p);
   }
-  // Fresh openers, in order: each needs its conversation known to be none.
+  // Fresh openers, in order: each needs its conversation known to be none. One with a contact
+  // waits for the threads read and lets those behind it go; one not looked up yet stops the scan.
   let blockedBy = null;
+  let ready = 0;
   for (let i = l.head, seen = 0; i < l.order.length && seen < SCAN; i += 1, seen += 1) {
     const p = l.prospects[l.order[i]];
     if (p.state !== PROSPECT.queued || l.active[p.key]) {
       if (i === l.head && (ENDED.includes(p.state) || l.active[p.key] || p.state === PROSPECT.sending)) l.head += 1;
       continue;
     }
-    if (!running(l, p)) continue;
+    if (!running(l, p) || p.conversation === "contact") continue;
     if (p.conversation !== "none") {
       blockedBy = p;
       break;
     }
-    if (sends.length >= room) break;
-    if (gate(p, 0) === "go") sends.push(p);
+    ready += 1;
+    if (sends.length < room && gate(p, 0) === "go") sends.push(p);
+    else if (sends.length >= room && ready >= LOOK_AHEAD) break;
   }
-  const lookups = checks.length + sends.length >= limit ? [] : planLookups(l, now, blockedBy);
-  if (lookups.length === 0 && l.lookupAfter > now && blockedBy) wakeAt = Math.min(wakeAt, l.lookupAfter);
+  const lookups = checks.length + sends.length >= limit ? [] : planLookups(l, now, { ready, blockedBy, sending: room > 0 });
+  if (lookups.length === 0 && l.lookupAfter > now && (blockedBy || l.toThreads.length > 0)) wakeAt = Math.min(wakeAt, l.lookupAfter);
   const total = checks.length + lookups.length + sends.length;
   const over = total - limit;
   if (over > 0) sends.splice(Math.max(0, sends.length - over));
@@ -336,15 +347,22 @@ function select(l, now, s) {
 
 const unknown = (p) => p.conversation === "unknown" && p.state === PROSPECT.queued;
 
-/** The conversation reads due now: at most one out at a time, in the prospects' order. */
-function planLookups(l, now, blockedBy) {
+/**
+ * The conversation reads due now, at most one out at a time: this sender's threads with the
+ * contacts found (see CONTACT_WAIT_MS), else the contacts of the next prospects in order while
+ * fewer than LOOK_AHEAD openers are known to be clear. `ready`: openers clear and queued;
+ * `blockedBy`: the first not looked up; `sending`: whether this sender may send now.
+ */
+function planLookups(l, now, { ready, blockedBy, sending }) {
   if (l.lookupOut || now < l.lookupAfter) return [];
-  const stalled = blockedBy !== null && blockedBy.conversation !== "looking";
-  if (l.toThreads.length > 0 && (l.toThreads.length >= LOOKUP_BATCH || (stalled && blockedBy.conversation === "contact"))) {
-    const keys = l.toThreads.slice(0, LOOKUP_BATCH);
-    return [{ by: "contactId", keys, ids: keys.map((k) => l.prospects[k].contactId) }];
+  if (l.toThreads.length > 0) {
+    const since = Math.min(...l.toThreads.map((k) => l.prospects[k].contactAt ?? 0));
+    if (l.toThreads.length >= LOOKUP_BATCH || (ready === 0 && blockedBy === null) || (sending && now >= since + CONTACT_WAIT_MS)) {
+      const keys = l.toThreads.slice(0, LOOKUP_BATCH);
+      return [{ by: "contactId", keys, ids: keys.map((k) => l.prospects[k].contactId) }];
+    }
   }
-  if (!stalled && l.lookHead - l.head >= LOOK_AHEAD) return [];
+  if (ready >= LOOK_AHEAD) return [];
   // Prospects already past the unknown stage are skipped for good; the batch itself is
   // committed only when it is started.
   while (l.lookHead < l.order.length && !unknown(l.prospects[l.order[l.lookHead]])) l.lookHead += 1;
@@ -359,14 +377,7 @@ function planLookups(l, now, blockedBy) {
     keys.push(p.key);
     if (kind === "thread") break;
   }
-  if (keys.length === 0) {
-    if (stalled && blockedBy.conversation === "contact") {
-      const batch = l.toThreads.slice(0, LOOKUP_BATCH);
-      return [{ by: "contactId", keys: batch, ids: batch.map((k) => l.prospects[k].contactId) }];
-    }
-    return [];
-  }
-  return [{ by, keys, ids: keys.map((k) => l.prospects[k].platformId) }];
+  return keys.length === 0 ? [] : [{ by, keys, ids: keys.map((k) => l.prospects[k].platformId) }];
 }
 
 /**
@@ -396,10 +407,16 @@ export function start(ledger, now, s, { granted, first, retryAt, random = 0.5 })
   const changed = [];
   let next = first;
   let left = granted;
+  l.out ??= [];
   const take = (n) => {
     const leases = Array.from({ length: n }, (_, k) => next + k);
     next += n;
     left -= n;
+    return leases;
+  };
+  const lease = (n) => {
+    const leases = take(n);
+    l.out.push(...leases);
     return leases;
   };
   for (const p of checks) {
@@ -411,8 +428,8 @@ export function start(ledger, now, s, { granted, first, retryAt, random = 0.5 })
     step.checks += 1;
     if (l.hold) l.hold = probeSent(l.hold, p.key);
     effects.push(step.checkBy === "find-sent"
-      ? { type: "find-sent", key: p.key, step: p.steps.length - 1, since: step.firstTryAt ?? now, leases: take(size) }
-      : { type: "read-message", key: p.key, step: p.steps.length - 1, messageId: step.messageId, leases: take(size) });
+      ? { type: "find-sent", key: p.key, step: p.steps.length - 1, since: step.firstTryAt ?? now, leases: lease(size) }
+      : { type: "read-message", key: p.key, step: p.steps.length - 1, messageId: step.messageId, leases: lease(size) });
   }
   for (const lk of lookups) {
     if (left < 1) break;
@@ -420,7 +437,7 @@ export function start(ledger, now, s, { granted, first, retryAt, random = 0.5 })
     if (lk.by === "contactId") l.toThreads = l.toThreads.filter((k) => !lk.keys.includes(k));
     l.lookupOut = true;
     if (l.hold) l.hold = probeSent(l.hold, `lookup:${lk.keys[0]}`);
-    effects.push({ type: "lookup-conversations", by: lk.by, ids: lk.ids, keys: lk.keys, leases: take(1) });
+    effects.push({ type: "lookup-conversations", by: lk.by, ids: lk.ids, keys: lk.keys, leases: lease(1) });
   }
   for (const p of sends) {
     if (left < 1) break;
@@ -441,7 +458,7 @@ export function start(ledger, now, s, { granted, first, retryAt, random = 0.5 })
     const isProbe = l.hold !== null;
     if (isProbe) l.hold = probeSent(l.hold, p.key);
     changed.push(p.key);
-    effects.push({ type: "send", key: p.key, step: index, api: p.api, idempotencyKey: stepKey(p.key, index), leases: take(1), probe: isProbe });
+    effects.push({ type: "send", key: p.key, step: index, api: p.api, idempotencyKey: stepKey(p.key, index), leases: lease(1), probe: isProbe });
     const jitterMs = l.schedules[p.campaign]?.jitterMs ?? 0;
     // Jittered: the next send of this sender waits a random part of `jitterMs` (run again then).
     if (jitterMs > 0) l.sendAfter = now + Math.floor(random * jitterMs);
@@ -466,6 +483,7 @@ export function finish(ledger, now, s, effect, result) {
   const l = ledger;
   const at = result.at ?? now;
   const failure = result.ok ? null : result.failure;
+  l.out = (l.out ?? []).filter((seq) => !effect.leases.includes(seq));
   const changed = [];
   const threads = [];
   let teamHold = null;
@@ -487,7 +505,7 @@ export function finish(ledger, now, s, effect, result) {
   };
   if (effect.type === "lookup-conversations") {
     l.lookupOut = false;
-    if (result.ok) lookedUp(l, effect, result.found, changed);
+    if (result.ok) lookedUp(l, now, effect, result.found, changed);
     else {
       for (const key of effect.keys) {
         const p = l.prospects[key];
@@ -587,7 +605,7 @@ function checked(l, p, step, effect, result, now, s, onHold) {
 }
 
 /** A conversation lookup's answer, applied to the prospects it was about. */
-function lookedUp(l, effect, found, changed) {
+function lookedUp(l, now, effect, found, changed) {
   effect.keys.forEach((key, i) => {
     const p = l.prospects[key];
     if (p.conversation !== "looking") return;
@@ -595,6 +613,7 @@ function lookedUp(l, effect, found, changed) {
     if (effect.by === "platformId") {
       if (hit && hit.contactId) {
         p.contactId = hit.contactId;
+        p.contactAt = now;
         p.conversation = "contact";
         l.toThreads.push(key);
       } else p.conversation = "none";

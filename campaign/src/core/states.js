@@ -66,7 +66,9 @@ export const STEP = Object.freeze({
  * @property {string|null} platformId    the recipient's X user id (v2 profile target)
  * @property {string|null} contactId     the recipient's Inbox contact (v2 contact target)
  * @property {ProspectState} state
- * @property {"unknown"|"looking"|"none"|"found"} conversation  this sender's conversation with them
+ * @property {"unknown"|"looking"|"contact"|"none"|"found"} conversation  this sender's conversation
+ *   with them: not looked up, a read out, Inbox has a contact (its threads are read next), none, found
+ * @property {number} [contactAt]  when Inbox's contact for them was found
  * @property {string|null} conversationThreadId  the thread of an existing conversation (skipped)
  * @property {Step[]} steps        the opener and the follow-ups reached so far
  * @property {number[]} afterMs     each follow-up's wait after the step before it (none: one step)

@@ -17,12 +17,17 @@ import { inFlightBound, observeLatency } from "./in-flight.js";
 //                remaining  the fewest remaining any answer reported (the API counts down one
 //                           per request, so the fewest came last; every answered request is in it)
 //                end        the latest the window can end; resetAt, limit as reported
-//                unknown    requests settled since without an answer (maybe counted after it)
+//                unknown    when each request that ended without an answer was granted: it
+//                           may have been counted after the fewest remaining, until an answer
+//                           to a request granted a lease later (counted after it) covers it
+//                covered    how many of those were covered so
 //                reported   our answers in this window
 //                windowMs   the window's configured length (null: a limit not configured)
 //                spent, spentAt         what other clients had spent, as of a request's lease
 //                ref        { spent, at } the start of the stretch their pace is measured over
-//                rate       their pace over the last stretch (per ms; null: not measured yet)
+//                since      { spent, at } the end of the first stretch measured (null: none yet)
+//                rate       their pace over the last stretch, or since the first stretch ended
+//                           when that was higher (per ms; null: not measured yet)
 //                prior      what other clients spent in the window before (null: unknown)
 //                fromStart  seen from its start: what it reports as spent is all theirs
 //   epoch      requests granted before this time belong to an earlier window's accounting
@@ -34,13 +39,15 @@ import { inFlightBound, observeLatency } from "./in-flight.js";
 //   prior      { spent, end } other clients' spending in the last window that ended
 //   nextAt     pacing: when the next grant may be made
 //   promised   the latest time a waiting asker was told to come back (askers are staggered)
+//   told       asker → the time it was told, while that is ahead (an asker that asks again
+//              before it keeps its turn instead of pushing everyone's further out)
 //   blockedUntil  a team 429 said nothing may go before this
 //   latencyMs  the observed latency of a request (lease to answer)
 //   hold       a failure about the team (Hold, see states.js), or null
 
 /** A fresh team budget: nothing known, nothing out. */
 export const emptyTeam = () => ({
-  seq: 0, leases: [], known: null, epoch: 0, lastReset: 0, prior: null, nextAt: 0, promised: 0, blockedUntil: 0, latencyMs: null, hold: null,
+  seq: 0, leases: [], known: null, epoch: 0, lastReset: 0, prior: null, nextAt: 0, promised: 0, told: {}, blockedUntil: 0, latencyMs: null, hold: null,
 });
 
 /**
@@ -49,17 +56,34 @@ export const emptyTeam = () => ({
  */
 function current(state, now, { guardMs, leaseMs }) {
   const s = { ...emptyTeam(), ...state };
-  const lapsed = s.leases.filter(([, at]) => now >= at + leaseMs && mayCount(s, at, guardMs)).length;
+  const lapsed = s.leases.filter(([, at]) => now >= at + leaseMs && mayCount(s, at, guardMs)).map(([, at]) => at);
   s.leases = s.leases.filter(([, at]) => now < at + leaseMs);
-  if (s.known && lapsed > 0) s.known = { ...s.known, unknown: s.known.unknown + lapsed };
+  s.told = Object.fromEntries(Object.entries(s.told).filter(([, at]) => at > now));
+  if (s.known && typeof s.known.unknown === "number") s.known = { ...s.known, unknown: Array(s.known.unknown).fill(now) };
+  if (s.known && lapsed.length > 0) s.known = { ...s.known, unknown: [...s.known.unknown, ...lapsed] };
   if (s.known && now >= s.known.end + guardMs) {
     s.epoch = Math.max(s.epoch, s.known.end + guardMs);
     s.lastReset = Math.max(s.lastReset, s.known.resetAt ?? 0);
-    s.prior = s.known.fromStart ? { spent: s.known.spent, end: s.known.end } : null;
+    s.prior = s.known.fromStart ? { spent: s.known.spent + ours(s.known), end: s.known.end } : null;
     s.known = null;
   }
   return s;
 }
+
+/**
+ * Our requests in the known window that ended without an answer: counted or not, nobody knows.
+ * What others spent in a whole window is taken as the most it may be: beyond our answered
+ * requests, these too (they may have been counted after the fewest remaining).
+ */
+const ours = (k) => k.unknown.length + (k.covered ?? 0);
+
+/**
+ * Our requests likely counted before one granted at `grantedAt` and not answered: those still
+ * out or ended without an answer that were granted before it, and those ended without an
+ * answer that a later answer covers (counted, if at all, before it).
+ */
+const countedBefore = (s, k, grantedAt) =>
+  s.leases.filter(([, g]) => g < grantedAt).length + k.unknown.filter((g) => g < grantedAt).length + (k.covered ?? 0);
 
 /**
  * Whether a request granted at `grantedAt` that ended without an answer may have been counted in
@@ -92,17 +116,21 @@ function othersToCome(k) {
  */
 function leftNow(known, out) {
   const others = othersToCome(known);
-  const left = known.remaining - out - known.unknown;
+  const left = known.remaining - out - known.unknown.length;
   return others === null ? { left, sure: false } : { left: left - others, sure: true };
 }
 
 /**
  * Tells a waiting asker when to come back: `at` or later, not the moment another was told, but
- * never after `latest` (the window's last slot: its credit is not left unspent).
+ * never after `latest` (the window's last slot: its credit is not left unspent). An asker that
+ * asks again before its turn keeps that turn.
  */
-function staggered(s, at, stepMs, latest = Infinity) {
+function staggered(s, now, at, stepMs, latest, asker) {
+  const turn = asker === null ? undefined : s.told[asker];
+  if (turn !== undefined && turn > now && turn <= latest) return turn;
   const when = Math.max(at, Math.min(s.promised, latest));
   s.promised = when + stepMs;
+  if (asker !== null) s.told = { ...s.told, [asker]: when };
   return when;
 }
 
@@ -116,19 +144,21 @@ function staggered(s, at, stepMs, latest = Infinity) {
  * requests, 1 for a send, 2 for a findSent check); with a known window it grants what remains,
  * spread evenly until the window's last `guardMs`, with at most the in-flight bound out (the
  * rate it spreads at times the observed latency, with headroom; `maxInFlight` the ceiling).
- * While the team is held, one call goes every `holdProbeMs`.
+ * While the team is held, one call goes every `holdProbeMs`. `asker`: who asks (a sender), so
+ * that asking again before the time it was told does not move the others' turns.
  * @returns {{ state: object, granted: number, first: number, retryAt: number | null, probe: boolean }}
  */
-export function grant(state, now, wanted, opts, probeSize = 1) {
+export function grant(state, now, wanted, opts, probeSize = 1, asker = null) {
   const s = current(state, now, opts);
   const { maxInFlight, guardMs } = opts;
   const step = Math.max(1, Math.round(guardMs / 20));
-  // `granted` leases now; the rest may be asked for again at `at` (staggered by `stepMs`).
-  const result = (granted, at, stepMs = step, latest = Infinity) => {
+  // `granted` leases now; the rest may be asked for again at `at` (staggered by `stepMs`; `turn`:
+  // the asker keeps the turn it was told when it asks again before it).
+  const result = (granted, at, stepMs = step, latest = Infinity, turn = false) => {
     const first = s.seq + 1;
     for (let k = 0; k < granted; k += 1) s.leases.push([s.seq + 1 + k, now]);
     s.seq += granted;
-    return { state: s, granted, first, retryAt: granted < wanted ? staggered(s, at, stepMs, latest) : null, probe: false };
+    return { state: s, granted, first, retryAt: granted < wanted ? staggered(s, now, at, stepMs, latest, turn ? asker : null) : null, probe: false };
   };
   if (wanted <= 0) return result(0, now);
   if (now < s.blockedUntil) return result(0, s.blockedUntil);
@@ -144,7 +174,7 @@ export function grant(state, now, wanted, opts, probeSize = 1) {
   if (!view || !view.sure) {
     const room = maxInFlight - s.leases.length;
     const may = view ? Math.min(probeSize, view.left) : probeSize;
-    return result(probing || room <= 0 || may < probeSize ? 0 : Math.min(wanted, probeSize), now + step);
+    return result(probing || room <= 0 || may < probeSize ? 0 : Math.min(wanted, probeSize), now + step, step, Infinity, true);
   }
   const { left } = view;
   const stopAt = s.known.end - guardMs;
@@ -152,7 +182,7 @@ export function grant(state, now, wanted, opts, probeSize = 1) {
     // Kept for other clients at their last pace: while what remains has room, one request now
     // and then measures it again (a burst that ended), and askers come back for that moment.
     const k = s.known;
-    const measurable = k.rate !== null && k.remaining - s.leases.length - k.unknown >= 2;
+    const measurable = k.rate !== null && k.remaining - s.leases.length - k.unknown.length >= 2;
     const measureAt = measurable ? k.ref.at + k.windowMs / 20 : Infinity;
     if (measurable && !probing && now >= measureAt) return result(Math.min(wanted, 1), now + step);
     return result(0, measurable ? Math.max(measureAt, now + step) : k.end + guardMs);
@@ -206,7 +236,7 @@ export function settle(state, now, outcomes, opts) {
     const [, grantedAt] = lease;
     if (now < s.blockedUntil) continue;
     if (!rateLimit || !Number.isFinite(rateLimit.remaining) || !Number.isFinite(rateLimit.resetAt)) {
-      if (s.known && mayCount(s, grantedAt, opts.guardMs)) s.known.unknown += 1;
+      if (s.known && mayCount(s, grantedAt, opts.guardMs)) s.known.unknown = [...s.known.unknown, grantedAt];
       continue;
     }
     if (rateLimit.resetAt <= s.lastReset) continue; // about a window already over
@@ -216,29 +246,40 @@ export function settle(state, now, outcomes, opts) {
         // A later window began before the known one was thought over: start from this answer.
         s.lastReset = s.known.resetAt;
         s.epoch = Math.max(s.epoch, grantedAt);
-        s.prior = s.known.fromStart ? { spent: s.known.spent, end: s.known.end } : null;
+        s.prior = s.known.fromStart ? { spent: s.known.spent + ours(s.known), end: s.known.end } : null;
         s.known = null;
       }
     }
     const windowMs = opts.windows?.find((w) => w.limit === rateLimit.limit)?.windowMs ?? null;
     const end = Math.min(rateLimit.resetAt, windowMs ? at + windowMs : Infinity);
     const fresh = !s.known;
-    const k = s.known ?? { remaining: Infinity, end, unknown: 0, reported: 0 };
+    const k = s.known ?? { remaining: Infinity, end, unknown: [], reported: 0 };
     const known = {
       ...k, limit: rateLimit.limit, resetAt: Math.max(k.resetAt ?? 0, rateLimit.resetAt), windowMs,
       remaining: Math.min(k.remaining, rateLimit.remaining), end: Math.min(k.end, end), reported: k.reported + 1,
+      // Counted after every request that could still reach the API a lease before it was granted.
+      unknown: k.unknown.filter((at) => at + opts.leaseMs > grantedAt),
     };
+    known.covered = (k.covered ?? 0) + k.unknown.length - known.unknown.length;
     // Other clients on the token: what this window used beyond our answered requests (all
-    // counted by the fewest remaining). The API counted this request between its lease and its
-    // answer; the lease's time is the bound that makes their pace the higher.
-    known.spent = Math.max(k.spent ?? 0, rateLimit.limit - known.remaining - known.reported);
+    // counted by the fewest remaining) and those of ours likely counted before this one. The
+    // API counted this request between its lease and its answer; the lease's time is the bound
+    // that makes their pace the higher.
+    known.spent = Math.max(k.spent ?? 0, rateLimit.limit - known.remaining - known.reported - countedBefore(s, known, grantedAt));
     known.spentAt = Math.max(k.spentAt ?? grantedAt, grantedAt);
     if (!fresh && windowMs && known.spentAt - k.ref.at >= windowMs / 20) {
-      known.rate = (known.spent - k.ref.spent) / (known.spentAt - k.ref.at);
+      // The last stretch's pace, but never less than the pace since the first stretch (which may
+      // hold a burst at the window's start): our own requests counted and not yet answered hide
+      // their spending for a stretch, not for longer.
+      const stretch = (known.spent - k.ref.spent) / (known.spentAt - k.ref.at);
+      const since = k.since ?? null;
+      known.rate = since && known.spentAt > since.at ? Math.max(stretch, (known.spent - since.spent) / (known.spentAt - since.at)) : stretch;
       known.ref = { spent: known.spent, at: known.spentAt };
+      known.since = since ?? known.ref;
     }
     if (fresh) {
       known.ref = { spent: known.spent, at: grantedAt };
+      known.since = null;
       known.rate = null;
       // The window before says what they spend in a whole window, when this one is seen from its
       // start (just after it: what they spent then is theirs, not ours).
