@@ -1,8 +1,10 @@
 // The 10,000-DM benchmark: 25 senders, every fault the campaign must survive, 30 % of every team window
-// spent by another client, once per window model of the emulator; prints the figures table.
+// spent by another client (evenly, or in a burst at each window's start), once per window model of
+// the emulator and background shape; prints the figures table.
 // Usage (from the repository root, after scripts/build.sh and
 // `cargo build -p inbox-emulator --release`):
 //   node campaign/bench/scale.mjs [--dms N] [--senders N] [--windows clock,first-request] [--background F]
+//                                 [--background-shape even,burst]
 //                                 [--api v2|v1] [--author-ids link|x-user|cuid2|missing]
 // (v1: the faults are v1's — after processing too — and findSent resolves every uncertain send;
 // --author-ids picks the form the emulator gives the sender's own messages' authorId.)
@@ -15,6 +17,7 @@ const { values } = parseArgs({
     senders: { type: "string", default: "25" },
     windows: { type: "string", default: "clock,first-request" },
     background: { type: "string", default: "0.3" },
+    "background-shape": { type: "string", default: "even,burst" },
     api: { type: "string", default: "v2" },
     "author-ids": { type: "string" },
   },
@@ -30,14 +33,18 @@ if (!(dms >= 300) || !(senders >= 1) || !(background >= 0 && background < 1) || 
 // Team 300 per 6 s (the vendor's 300 per minute with the real guard-to-window ratio: 100 ms
 // per 6 s); X 20 per 6 s per sender, so 25 senders could send 500 per window: the team binds.
 const rows = [];
+const shapes = values["background-shape"].split(",");
+if (!shapes.every((s) => ["even", "burst"].includes(s))) throw new Error("--background-shape takes even, burst or both");
 for (const windows of values.windows.split(",")) {
-  const f = await runScale({ dms, senders, windows, background, api, authorIds, id: `bench-${api}-${windows}` });
-  console.log(JSON.stringify(f));
-  rows.push(f);
+  for (const backgroundShape of shapes) {
+    const f = await runScale({ dms, senders, windows, background, backgroundShape, api, authorIds, id: `bench-${api}-${windows}-${backgroundShape}` });
+    console.log(JSON.stringify(f));
+    rows.push(f);
+  }
 }
 
 const cells = (f) => [
-  f.api, f.api === "v1" ? `${f.windows}, authorId ${f.authorIds ?? "link"}` : f.windows, `${f.background * 100} %`, f.dms.toLocaleString("en"), f.senders, `${f.floorS.toFixed(1)} s`, `${f.deliveryS.toFixed(1)} s`,
+  f.api, f.api === "v1" ? `${f.windows}, authorId ${f.authorIds ?? "link"}` : f.windows, `${f.background * 100} % ${f.backgroundShape}`, f.dms.toLocaleString("en"), f.senders, `${f.floorS.toFixed(1)} s`, `${f.deliveryS.toFixed(1)} s`,
   `${f.ratio.toFixed(3)}×`, f.requestsPerDm.toFixed(3), f.faults, f.limit429s, f.duplicates,
   `${f.sent} / ${f.failed} / ${f.unconfirmed}`,
 ];

@@ -17,6 +17,7 @@ import { runOrRetry } from "./retry-alarm.js";
 import { CRASH, withFaults } from "./faults.js";
 import { campaignClient, ledgerSettings, settings } from "./inbox.js";
 import { createTables, dmOf, load, save } from "./ledger-store.js";
+import { migrateEarlier } from "./ledger-migrate.js";
 import { campaignStub, feedStub, teamStub } from "./stubs.js";
 
 const ALARM_RETRY_MS = 1_000;
@@ -63,6 +64,7 @@ export class SenderLedger extends DurableObject {
    */
   #open(sender) {
     if (this.#ledger) return this.#ledger;
+    migrateEarlier(this.ctx.storage, Date.now());
     const stored = load(this.sql);
     if (stored) {
       const cutOff = [...Object.keys(stored.active), ...stored.order.slice(stored.head).filter((k) => stored.prospects[k].conversation === "looking")];

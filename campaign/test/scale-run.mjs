@@ -19,12 +19,12 @@ export const apiFaults = (api) => [
 /**
  * Runs one campaign and returns its figures. Options: dms, senders, api ("v2" | "v1"), windows
  * ("clock" | "first-request"), background (share of every team window another client spends),
- * authorIds (v1 answers' authorId form), team / sender ({ limit, windowMs }), guardMs, faults
+ * backgroundShape ("even" over the window, or "burst" at its start), authorIds (v1 answers' authorId form), team / sender ({ limit, windowMs }), guardMs, faults
  * (emulator faults injected a third of the way in), redeliver (queue messages sent again),
  * ifConversation ("skip" | "send").
  */
 export async function runScale({
-  dms, senders, api = "v2", windows = "clock", background = 0, authorIds, team = { limit: 300, windowMs: 6000 },
+  dms, senders, api = "v2", windows = "clock", background = 0, backgroundShape = "even", authorIds, team = { limit: 300, windowMs: 6000 },
   sender = { limit: 20, windowMs: 6000 }, guardMs = 100, faults = apiFaults(api), redeliver = 100, id = "scale", ifConversation = "skip",
 }) {
   const accounts = bulkAccounts(senders);
@@ -33,6 +33,7 @@ export async function runScale({
     "--account-links", String(senders),
     "--windows", windows,
     "--team-background", String(background),
+    "--team-background-shape", backgroundShape,
     ...(authorIds ? ["--author-ids", authorIds] : []),
     "--team-limits", `${team.limit}/${team.windowMs},1000000/3600000`,
     "--sender-limits", `${sender.limit}/${sender.windowMs},${dms}/3600000`,
@@ -84,7 +85,7 @@ export async function runScale({
     const faultCount = faults.reduce((n, f) => n + (f.times ?? 1), 0);
     const perWindow = ourCountsPerWindow(times, windows, team.windowMs);
     return {
-      api, windows, background, authorIds: authorIds ?? null, dms, senders,
+      api, windows, background, backgroundShape, authorIds: authorIds ?? null, dms, senders,
       floorS: floorMs / 1000,
       deliveryS: deliveryMs / 1000,
       ratio: Number((deliveryMs / floorMs).toFixed(3)),
