@@ -64,9 +64,11 @@ for (const [name, fault, options] of [
 }
 
 test("v2: 409 sendInProgress while the first request is still processing: waits, then replays", async () => {
-  // The first attempt is processed but answered only after 800 ms; it times out at 300 ms, the
-  // retry meets the key still in progress (409), and the next one replays it.
-  await emulator.control.faults({ api: "v2", process: true, delayMs: 800, status: 201 });
+  // The first attempt is processed but answered only after 2.5 s; it times out at 300 ms, the
+  // retry (after a backoff of at most 500 ms) meets the key still in progress (409), and a later
+  // one replays it. The 1.7 s between them keep the verdict off the machine's load (at 800 ms a
+  // loaded run's retry once arrived after the first had finished, and met no 409).
+  await emulator.control.faults({ api: "v2", process: true, delayMs: 2_500, status: 201 });
   const content = unique("v2 in progress");
   const sent = await client({ maxRetries: 5 }).send({ target, content }, { timeoutMs: 300 });
   assert.equal(sent.replayed, true);
