@@ -28,12 +28,14 @@ export function settings(env) {
     perAlarm: number(env.SENDS_PER_ALARM, 100),
     maxInFlight: number(env.MAX_IN_FLIGHT, 100),
     replyFreshnessMs: number(env.REPLY_FRESHNESS_MS, 10_000),
+    webhookToleranceS: number(env.WEBHOOK_TOLERANCE_S, 300),
     testFaults: env.TEST_FAULTS ? JSON.parse(env.TEST_FAULTS) : {},
   };
   for (const key of ["timeoutMs", "guardMs", "retryBaseMs", "maxAttempts", "maxChecks", "v1GraceMs", "readWaitMs", "holdProbeMs", "perAlarm", "replyFreshnessMs"]) {
     if (!Number.isInteger(s[key]) || s[key] < 0) throw new Error(`${key} must be a whole number ≥ 0`);
   }
   if (!Number.isInteger(s.maxInFlight) || s.maxInFlight < 1) throw new Error("MAX_IN_FLIGHT must be a whole number ≥ 1");
+  if (!Number.isInteger(s.webhookToleranceS) || s.webhookToleranceS < 1) throw new Error("WEBHOOK_TOLERANCE_S must be a whole number ≥ 1");
   return s;
 }
 

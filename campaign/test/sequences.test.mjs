@@ -17,7 +17,7 @@ before(async () => {
   emulator = await startEmulator(["--token", TOKEN, "--team-limits", "100000/60000", "--sender-limits", "none"]);
   worker = await startWorker({
     INBOX_BASE_URL: emulator.url, TEAM_LIMITS: "100000/60s", SENDER_LIMITS: "100000/1s", RETRY_BASE_MS: "100",
-    REPLY_FRESHNESS_MS: "2000", V1_GRACE_MS: "500", WEBHOOK_SECRET,
+    REPLY_FRESHNESS_MS: "2000", V1_GRACE_MS: "500", WEBHOOK_SECRET, WEBHOOK_TOLERANCE_S: "120",
   });
 });
 after(async () => {
@@ -139,12 +139,13 @@ test("a reply through a signed webhook stops the sequence at once; forged and st
   const threadOf = async (i) => until(async () => (await resultsOf(id))[i].threadId, { what: `#${i}'s thread` });
   const thread1 = await threadOf(1);
 
-  // Forged (signed with another secret) and stale (signed right, six minutes old) webhooks for #1's thread.
+  // Forged (signed with another secret) and stale (signed right, six minutes old; and 200 s old,
+  // inside the default 300 s but not the 120 s this Worker is given) webhooks for #1's thread.
   const event = { id: "evt_forged", seq: 9_999_999, type: "message.received", apiVersion: "2", createdAt: new Date().toISOString(), object: { type: "message", id: "m_forged", url: "/messages/m_forged" }, data: { threadId: thread1 } };
   const body = JSON.stringify(event);
   const sign = (secret, t) => `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`;
   const now = Math.floor(Date.now() / 1000);
-  for (const [what, signature] of [["forged", sign("whsec_someone_else", now)], ["stale", sign(WEBHOOK_SECRET, now - 360)], ["missing", null]]) {
+  for (const [what, signature] of [["forged", sign("whsec_someone_else", now)], ["stale", sign(WEBHOOK_SECRET, now - 360)], ["stale for WEBHOOK_TOLERANCE_S", sign(WEBHOOK_SECRET, now - 200)], ["missing", null]]) {
     const answer = await worker.call("/webhooks/inbox", { method: "POST", body, secret: null, headers: signature ? { "x-inbox-signature": signature } : {} });
     assert.equal(answer.status, 401, `${what}: ${answer.text}`);
     assert.equal(answer.json.error.kind, "invalid_signature", what);

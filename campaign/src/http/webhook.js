@@ -3,15 +3,22 @@
 // within the tolerance); a `message.received` event goes to the reply feed, which drops one it
 // has already seen (by seq). A bad or stale signature is a 401 and changes nothing.
 import { verifyWebhook } from "../../../pkg/webhook.js";
+import { settings } from "../inbox.js";
 import { feedStub } from "../stubs.js";
 import { failure, json, misconfigured, notFound } from "./respond.js";
 
 export async function webhook(request, env) {
   if (!env.WEBHOOK_SECRET) return notFound();
+  let toleranceSeconds;
+  try {
+    toleranceSeconds = settings(env).webhookToleranceS;
+  } catch (error) {
+    return misconfigured(error.message);
+  }
   const body = new Uint8Array(await request.arrayBuffer());
   let event;
   try {
-    event = await verifyWebhook(body, request.headers.get("x-inbox-signature"), env.WEBHOOK_SECRET);
+    event = await verifyWebhook(body, request.headers.get("x-inbox-signature"), env.WEBHOOK_SECRET, { toleranceSeconds });
   } catch (error) {
     if (error?.kind === "invalid_signature") return failure(401, { kind: error.kind, check: error.check, message: error.message });
     if (error?.kind === "invalid_request" && error.field === "payload") return failure(400, { kind: error.kind, field: "body", message: error.message });
