@@ -1,21 +1,12 @@
 // What each call reports, checks and uses, through the JavaScript package in Node
 // against the emulator: `meta` on every result, `rateLimit` on every error that got an answer,
 // `client.validate`, and the `fetch` option.
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator, loadPackage, ACCOUNT, PROSPECT, unique, rejection } from "./helpers.mjs";
+import { emulatorSuite, ACCOUNT, PROSPECT, unique, rejection } from "./helpers.mjs";
 
-let emulator;
-let InboxClient;
-
-before(async () => {
-  ({ InboxClient } = await loadPackage());
-  emulator = await startEmulator();
-});
-after(() => emulator?.stop());
-beforeEach(() => emulator.control.reset());
-
-const client = (options = {}) => new InboxClient({ token: emulator.token, baseUrl: emulator.url, ...options });
+const suite = emulatorSuite();
+const { client } = suite;
 const target = { type: "profile", accountLinkId: ACCOUNT, platform: "twitter", platformId: PROSPECT };
 const v1 = (content) => ({ accountLinkId: ACCOUNT, externalPlatformId: PROSPECT, content });
 
@@ -51,7 +42,7 @@ test("meta: a v1 send reports its status, request id, attempts and that answer's
 test("meta: v2 counts the attempts a retry took, and says 201 for a new send, 200 for a replay", async () => {
   const c = client();
   const content = unique("meta v2");
-  await emulator.control.faults({ api: "v2", status: 503, times: 2, headers: { "retry-after-ms": "5" } });
+  await suite.emulator.control.faults({ api: "v2", status: 503, times: 2, headers: { "retry-after-ms": "5" } });
   const sent = await c.send({ target, content }, { idempotencyKey: `k-${content}` });
   assert.equal(sent.meta.status, 201);
   assert.equal(sent.meta.attempts, 3);
@@ -61,7 +52,7 @@ test("meta: v2 counts the attempts a retry took, and says 201 for a new send, 20
   assert.equal(replay.meta.status, 200);
   assert.equal(replay.meta.attempts, 1);
   assert.equal(replay.replayed, true);
-  assert.equal((await emulator.control.stored(content)).length, 1);
+  assert.equal((await suite.emulator.control.stored(content)).length, 1);
 });
 
 test("meta: an answer without X-RateLimit-* headers has no rateLimit (and the request id comes from X-Request-Id)", async () => {
@@ -78,7 +69,7 @@ test("meta: an answer without X-RateLimit-* headers has no rateLimit (and the re
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
-    const c = new InboxClient({ token: "t", baseUrl: `http://127.0.0.1:${server.address().port}` });
+    const c = new suite.InboxClient({ token: "t", baseUrl: `http://127.0.0.1:${server.address().port}` });
     const sent = await c.sendMessage(v1(content));
     assert.deepEqual(sent.meta, { status: 200, requestId: "req-plain-1", attempts: 1 });
     assert.equal(c.rateLimit, undefined);
@@ -107,7 +98,7 @@ test("meta.requestId is redacted like every server text: an X-Request-Id echoing
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
-    const c = new InboxClient({ token, baseUrl: `http://127.0.0.1:${server.address().port}`, maxRetries: 0 });
+    const c = new suite.InboxClient({ token, baseUrl: `http://127.0.0.1:${server.address().port}`, maxRetries: 0 });
     const sent = await c.sendMessage(v1("hello"));
     assert.equal(sent.meta.requestId, "req-***");
     const error = await rejection(c.findSent(v1("hello"), { since: Date.now() }));
@@ -125,7 +116,7 @@ test("meta.requestId is redacted like every server text: an X-Request-Id echoing
 
 test("errors that got an answer carry that answer's rateLimit; errors without one do not", async () => {
   const c = client({ maxRetries: 0 });
-  await emulator.control.faults({ status: 500, process: false });
+  await suite.emulator.control.faults({ status: 500, process: false });
   const failed = await rejection(c.sendMessage(v1(unique("500"))));
   assert.equal(failed.kind, "server_error");
   assertBudget(failed.rateLimit, "500");
@@ -135,7 +126,7 @@ test("errors that got an answer carry that answer's rateLimit; errors without on
   const invalid = await rejection(c.sendMessage(v1("")));
   assert.equal(invalid.kind, "invalid_request");
   assert.equal(invalid.rateLimit, undefined, "nothing was asked");
-  await emulator.control.faults({ action: "close" });
+  await suite.emulator.control.faults({ action: "close" });
   const dropped = await rejection(c.sendMessage(v1(unique("dropped"))));
   assert.equal(dropped.kind, "network");
   assert.equal(dropped.rateLimit, undefined, "no answer arrived");
@@ -143,7 +134,7 @@ test("errors that got an answer carry that answer's rateLimit; errors without on
 
 test("a 429 carries the budget the API reported with it; an error after retries carries the last one reported", async () => {
   const c = client({ maxRetries: 1 });
-  await emulator.control.faults(
+  await suite.emulator.control.faults(
     { api: "v2", status: 503, times: 1, headers: { "retry-after-ms": "5" } },
     { api: "v2", action: "close", times: 1 },
   );
@@ -157,7 +148,7 @@ test("a 429 carries the budget the API reported with it; an error after retries 
 
 test("validate: null for a good v1 or v2 request; the send's own field and rule for a bad one, with no I/O", async () => {
   const c = client();
-  const before = (await emulator.control.requests()).length;
+  const before = (await suite.emulator.control.requests()).length;
   assert.equal(c.validate(v1("hello")), null);
   assert.equal(c.validate({ target, content: "hello" }), null);
   assert.equal(c.validate({ target: { type: "thread", threadId: "t1abc" }, content: "hi", replyToMessageId: "m1" }), null);
@@ -191,7 +182,7 @@ test("validate: null for a good v1 or v2 request; the send's own field and rule 
     assert.equal(error.rule, problem.rule);
     assert.equal(error.message, problem.message);
   }
-  assert.equal((await emulator.control.requests()).length, before, "validate and the rejected sends asked nothing");
+  assert.equal((await suite.emulator.control.requests()).length, before, "validate and the rejected sends asked nothing");
   // A proxy whose getters throw is a problem, not a throw.
   const hostile = new Proxy({}, { ownKeys() { throw new Error("no"); } });
   assert.equal(c.validate(hostile).field, "request");

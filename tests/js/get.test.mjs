@@ -1,27 +1,17 @@
 // `client.get`: any read of the Inbox API with the package's rules, through the JavaScript
 // package in Node against the emulator. What arrives at the server is read back from the
 // emulator's request record, so each test proves the request as sent, not only the answer.
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator, loadPackage, ACCOUNT, PROSPECT, unique, rejection } from "./helpers.mjs";
+import { emulatorSuite, ACCOUNT, PROSPECT, unique, rejection } from "./helpers.mjs";
 
-let emulator;
-let InboxClient;
-
-before(async () => {
-  ({ InboxClient } = await loadPackage());
-  emulator = await startEmulator();
-});
-after(() => emulator?.stop());
-beforeEach(() => emulator.control.reset());
-
-const client = (options = {}) =>
-  new InboxClient({ token: emulator.token, baseUrl: emulator.url, maxRetryDelayMs: 50, ...options });
+const suite = emulatorSuite({ maxRetryDelayMs: 50 });
+const { client } = suite;
 const target = { type: "profile", accountLinkId: ACCOUNT, platform: "twitter", platformId: PROSPECT };
 
 /** The GETs the emulator received, as `path?query`. */
 const gets = async () =>
-  (await emulator.control.requests()).filter((r) => r.method === "GET").map((r) => (r.query ? `${r.path}?${r.query}` : r.path));
+  (await suite.emulator.control.requests()).filter((r) => r.method === "GET").map((r) => (r.query ? `${r.path}?${r.query}` : r.path));
 
 test("get reads the contacts a send created, the query percent-encoded and an array repeating its key", async () => {
   const sent = await client().send({ target, content: unique("get contacts") });
@@ -37,7 +27,7 @@ test("get reads the contacts a send created, the query percent-encoded and an ar
 });
 
 test("get retries a 503 and a timeout like any read, then resolves", async () => {
-  await emulator.control.faults(
+  await suite.emulator.control.faults(
     { path: "/api/v2/contacts", method: "GET", status: 503 },
     { path: "/api/v2/contacts", method: "GET", action: "hang" },
   );
@@ -56,7 +46,7 @@ test("a failed read is never maybeSent, and says what it is about", async () => 
   assert.equal(error.maybeSent, false);
   assert.equal(typeof error.scope, "string");
   assert.equal(error.attempts, 1);
-  const refused = await rejection(new InboxClient({ token: "wrong", baseUrl: emulator.url }).get("/api/v2/contacts"));
+  const refused = await rejection(new suite.InboxClient({ token: "wrong", baseUrl: suite.emulator.url }).get("/api/v2/contacts"));
   assert.equal(refused.kind, "unauthorized");
   assert.equal(refused.scope, "team");
   assert.equal(refused.maybeSent, false);
@@ -110,7 +100,7 @@ test("a query value that cannot be written is refused by name, nothing dropped",
 });
 
 test("get is cancelled by its signal, and the error says so", async () => {
-  await emulator.control.faults({ path: "/api/v2/contacts", method: "GET", action: "hang" });
+  await suite.emulator.control.faults({ path: "/api/v2/contacts", method: "GET", action: "hang" });
   const controller = new AbortController();
   const pending = client().get("/api/v2/contacts", { query: { platform: "twitter", platformId: PROSPECT }, signal: controller.signal });
   setTimeout(() => controller.abort(), 50);

@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { after, before, beforeEach } from "node:test";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -65,6 +66,24 @@ function controlApi(url, token) {
     /** Stored messages whose content is exactly `content`. */
     stored: async (content) => (await json("/__emulator/messages")).filter((m) => m.content === content),
   };
+}
+
+/**
+ * A test file's emulator and package: the emulator starts before the file's tests, is reset
+ * before each and stopped after them. Returns `{ emulator, InboxClient, client }`, filled in
+ * once the file's tests start; `client(options)` is a client of that emulator, with `defaults`.
+ */
+export function emulatorSuite(defaults = {}) {
+  const suite = { emulator: null, InboxClient: null };
+  before(async () => {
+    ({ InboxClient: suite.InboxClient } = await loadPackage());
+    suite.emulator = await startEmulator();
+  });
+  after(() => suite.emulator?.stop());
+  beforeEach(() => suite.emulator.control.reset());
+  suite.client = (options = {}) =>
+    new suite.InboxClient({ token: suite.emulator.token, baseUrl: suite.emulator.url, ...defaults, ...options });
+  return suite;
 }
 
 /** Loads pkg/ the way a Node user does: initSync from the wasm bytes. */

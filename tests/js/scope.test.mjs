@@ -3,22 +3,12 @@
 // gives them (limits, unknown ids, a refused token), scripted vendor bodies where it cannot
 // (a paused account link, a restricted thread). Every row of the README's error table is also
 // checked natively (src/decide/scope.rs).
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator, loadPackage, ACCOUNT, PROSPECT, unique, rejection } from "./helpers.mjs";
+import { emulatorSuite, ACCOUNT, PROSPECT, unique, rejection } from "./helpers.mjs";
 
-let emulator;
-let InboxClient;
-
-before(async () => {
-  ({ InboxClient } = await loadPackage());
-  emulator = await startEmulator();
-});
-after(() => emulator?.stop());
-beforeEach(() => emulator.control.reset());
-
-const client = (options = {}) =>
-  new InboxClient({ token: emulator.token, baseUrl: emulator.url, maxRetryDelayMs: 50, ...options });
+const suite = emulatorSuite({ maxRetryDelayMs: 50 });
+const { client } = suite;
 const target = { type: "profile", accountLinkId: ACCOUNT, platform: "twitter", platformId: PROSPECT };
 const v1 = (content, ids = { externalPlatformId: PROSPECT }) => ({ accountLinkId: ACCOUNT, ...ids, content });
 
@@ -36,7 +26,7 @@ const facts = ({ kind, scope, retryable, apiCode, maybeSent }) => ({ kind, scope
 
 test("v2 accountLinkDisconnected: a paused account link is retryable, an offline one is not; both are the sender's", async () => {
   const content = unique("disconnected");
-  await emulator.control.faults(
+  await suite.emulator.control.faults(
     v2Answer(409, "accountLinkDisconnected", { accountLinkId: ACCOUNT, status: "paused" }),
     v2Answer(409, "accountLinkDisconnected", { accountLinkId: ACCOUNT, status: "offline" }),
   );
@@ -44,14 +34,14 @@ test("v2 accountLinkDisconnected: a paused account link is retryable, an offline
   assert.deepEqual(facts(paused), { kind: "conflict", scope: "sender", retryable: true, apiCode: "accountLinkDisconnected", maybeSent: false });
   const offline = await rejection(client().send({ target, content }, { idempotencyKey: `k-${content}` }));
   assert.deepEqual(facts(offline), { kind: "conflict", scope: "sender", retryable: false, apiCode: "accountLinkDisconnected", maybeSent: false });
-  assert.equal((await emulator.control.stored(content)).length, 0, "nothing was stored");
+  assert.equal((await suite.emulator.control.stored(content)).length, 0, "nothing was stored");
   // Paused resumes by itself: the same call, unchanged, then delivers it once.
   await client().send({ target, content }, { idempotencyKey: `k-${content}` });
-  assert.equal((await emulator.control.stored(content)).length, 1);
+  assert.equal((await suite.emulator.control.stored(content)).length, 1);
 });
 
 test("v2 recipient failures are the recipient's and never retryable", async () => {
-  await emulator.control.faults(
+  await suite.emulator.control.faults(
     v2Answer(422, "threadRestricted", { capability: "message:send" }),
     v2Answer(422, "recipientUnavailable", { reason: "closed DMs" }),
     v2Answer(404, "contactNotFound"),
@@ -66,7 +56,7 @@ test("v2 recipient failures are the recipient's and never retryable", async () =
 
 test("v2 team failures: a locked workspace, and rateLimited with only details.resetAt saying how long", async () => {
   const resetAt = new Date(Date.now() + 30_000).toISOString();
-  await emulator.control.faults(
+  await suite.emulator.control.faults(
     v2Answer(403, "workspaceLocked"),
     v2Answer(429, "rateLimited", { window: "minute", limit: 300, resetAt }, { rateLimitHeaders: false }),
   );
@@ -81,22 +71,22 @@ test("v2 team failures: a locked workspace, and rateLimited with only details.re
 
 test("v2 5xx: retryable with the key, except a sendUnconfirmed that may have been delivered", async () => {
   const content = unique("v2 500");
-  await emulator.control.faults({ api: "v2", status: 500, process: true });
+  await suite.emulator.control.faults({ api: "v2", status: 500, process: true });
   const failed = await rejection(client({ maxRetries: 0 }).send({ target, content }, { idempotencyKey: `k-${content}` }));
   assert.deepEqual(facts(failed), { kind: "server_error", scope: "request", retryable: true, apiCode: "internal", maybeSent: true });
   assert.equal(failed.idempotencyKey, `k-${content}`);
   // Retrying as told (same call, same key) cannot duplicate it.
   await client().send({ target, content }, { idempotencyKey: failed.idempotencyKey });
-  assert.equal((await emulator.control.stored(content)).length, 1);
+  assert.equal((await suite.emulator.control.stored(content)).length, 1);
 
   // sendUnconfirmed is settled by reading the message it names: a 404 says X never got it...
-  await emulator.control.faults(v2Answer(502, "sendUnconfirmed", { messageId: "msg_unconfirmed" }));
+  await suite.emulator.control.faults(v2Answer(502, "sendUnconfirmed", { messageId: "msg_unconfirmed" }));
   const lost = await rejection(client({ maxRetries: 0 }).send({ target, content: unique("unconfirmed") }));
   // ...so a new send is safe: retryable.
   assert.deepEqual(facts(lost), { kind: "server_error", scope: "request", retryable: true, apiCode: "sendUnconfirmed", maybeSent: false });
   // ...and a message without its platformId leaves it maybe delivered: never retryable.
   const pending = JSON.stringify({ id: "msg_unconfirmed", threadId: "t1", content: "x", platformId: null });
-  await emulator.control.faults(
+  await suite.emulator.control.faults(
     v2Answer(502, "sendUnconfirmed", { messageId: "msg_unconfirmed" }),
     { path: "*", method: "GET", status: 200, body: pending },
   );
@@ -110,30 +100,30 @@ test("v1: unknown prospect is the recipient's, unknown account link the sender's
   assert.deepEqual(facts(prospect), { kind: "not_found", scope: "recipient", retryable: false, apiCode: "PROSPECT_NOT_FOUND", maybeSent: false });
   const link = await rejection(client().sendMessage({ ...v1(unique("from")), accountLinkId: "nosuchlink" }));
   assert.deepEqual(facts(link), { kind: "not_found", scope: "sender", retryable: false, apiCode: "ACCOUNT_LINK_NOT_FOUND", maybeSent: false });
-  const token = await rejection(new InboxClient({ token: "wrong-token", baseUrl: emulator.url }).sendMessage(v1(unique("token"))));
+  const token = await rejection(new suite.InboxClient({ token: "wrong-token", baseUrl: suite.emulator.url }).sendMessage(v1(unique("token"))));
   assert.deepEqual(facts(token), { kind: "unauthorized", scope: "team", retryable: false, apiCode: "Unauthorized", maybeSent: false });
 });
 
 test("v1: a 500 may have delivered the DM, so it is not retryable (findSent first); a 503 processed nothing", async () => {
   const content = unique("v1 500");
-  await emulator.control.faults({ status: 500, process: true }, { status: 503, times: 3 });
+  await suite.emulator.control.faults({ status: 500, process: true }, { status: 503, times: 3 });
   const failed = await rejection(client().sendMessage(v1(content)));
   assert.deepEqual(facts(failed), { kind: "server_error", scope: "request", retryable: false, apiCode: "INTERNAL_SERVER_ERROR", maybeSent: true });
-  assert.equal((await emulator.control.stored(content)).length, 1, "it had landed");
+  assert.equal((await suite.emulator.control.stored(content)).length, 1, "it had landed");
   const unavailable = await rejection(client().sendMessage(v1(unique("v1 503"))));
   assert.deepEqual(facts(unavailable), { kind: "server_error", scope: "team", retryable: true, apiCode: "SERVICE_UNAVAILABLE", maybeSent: false });
 });
 
 test("v1 RATE_LIMITED: the team's limit is the team's; X's per-sender limit (team budget left) is the sender's", async () => {
-  await emulator.control.config({ teamLimits: [{ limit: 2, windowMs: 60_000 }], senderLimits: [] });
+  await suite.emulator.control.config({ teamLimits: [{ limit: 2, windowMs: 60_000 }], senderLimits: [] });
   const c = client({ maxRetries: 0, pace: false });
   await c.sendMessage(v1(unique("team 1")));
   await c.sendMessage(v1(unique("team 2")));
   const team = await rejection(c.sendMessage(v1(unique("team 3"))));
   assert.deepEqual(facts(team), { kind: "rate_limited", scope: "team", retryable: true, apiCode: "RATE_LIMITED", maybeSent: false });
 
-  await emulator.control.reset();
-  await emulator.control.config({ teamLimits: [{ limit: 300, windowMs: 60_000 }], senderLimits: [{ limit: 1, windowMs: 60_000 }] });
+  await suite.emulator.control.reset();
+  await suite.emulator.control.config({ teamLimits: [{ limit: 300, windowMs: 60_000 }], senderLimits: [{ limit: 1, windowMs: 60_000 }] });
   await c.sendMessage(v1(unique("sender 1")));
   const sender = await rejection(c.sendMessage(v1(unique("sender 2"))));
   assert.deepEqual(facts(sender), { kind: "rate_limited", scope: "sender", retryable: true, apiCode: "RATE_LIMITED", maybeSent: false });
@@ -143,7 +133,7 @@ test("v1 RATE_LIMITED: the team's limit is the team's; X's per-sender limit (tea
 test("invalid input is the request's and not retryable; a v1 timeout may have delivered, a v2 one is retryable", async () => {
   const invalid = await rejection(client().sendMessage(v1("")));
   assert.deepEqual(facts(invalid), { kind: "invalid_request", scope: "request", retryable: false, apiCode: undefined, maybeSent: false });
-  await emulator.control.faults({ api: "both", action: "hang", times: 2 });
+  await suite.emulator.control.faults({ api: "both", action: "hang", times: 2 });
   const v1Timeout = await rejection(client({ timeoutMs: 200 }).sendMessage(v1(unique("hang v1"))));
   assert.deepEqual(facts(v1Timeout), { kind: "timeout", scope: "request", retryable: false, apiCode: undefined, maybeSent: true });
   const v2Timeout = await rejection(client({ timeoutMs: 200, maxRetries: 0 }).send({ target, content: unique("hang v2") }));
