@@ -5,10 +5,35 @@ import assert from "node:assert/strict";
 import { execFileSync, execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync, statSync, chmodSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 export const root = new URL("../../", import.meta.url).pathname;
+
+/** Miniflare as the Cloudflare Worker example installs it (its wrangler's workerd). */
+export const miniflare = () => import(pathToFileURL(createRequire(join(root, "examples/cloudflare-worker/")).resolve("miniflare")));
+
+/**
+ * The module Worker `dir/script` in workerd, its JavaScript and .wasm modules beside it
+ * (`options`: bindings and anything else Miniflare takes).
+ */
+export async function workerdIn(dir, script, options = {}) {
+  const { Miniflare } = await miniflare();
+  return new Miniflare({
+    modules: true,
+    scriptPath: join(dir, script),
+    modulesRoot: dir,
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2026-04-20",
+    cf: false,
+    ...options,
+  });
+}
 
 /**
  * Deno and Bun from npm (root package.json devDependencies): the binaries sit inside the

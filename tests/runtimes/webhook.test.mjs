@@ -6,14 +6,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { readmeSnippet, root } from "./package.mjs";
-
-const example = join(root, "examples/cloudflare-worker/");
-const { Miniflare } = await import(pathToFileURL(createRequire(example).resolve("miniflare")));
+import { readmeSnippet, root, workerdIn } from "./package.mjs";
 
 const SECRET = "whsec_workerd_51be";
 const body = JSON.stringify({
@@ -36,18 +31,7 @@ before(async () => {
   assert.ok(snippet.includes('"./webhook.js"'), "the README's Worker imports inbox-sender/webhook");
   writeFileSync(join(dir, "worker.mjs"), snippet);
   copyFileSync(join(root, "pkg/webhook.js"), join(dir, "webhook.js"));
-  worker = new Miniflare({
-    modules: true,
-    scriptPath: join(dir, "worker.mjs"),
-    modulesRoot: dir,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2026-04-20",
-    cf: false,
-    bindings: { INBOX_WEBHOOK_SECRET: SECRET },
-  });
+  worker = await workerdIn(dir, "worker.mjs", { bindings: { INBOX_WEBHOOK_SECRET: SECRET } });
   await worker.ready;
 }, { timeout: 60_000 });
 after(async () => {

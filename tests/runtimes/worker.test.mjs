@@ -8,15 +8,13 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { startEmulator, unique, ACCOUNT, PROSPECT } from "../js/helpers.mjs";
-import { root, installedApp, readmeSnippet, write } from "./package.mjs";
+import { root, installedApp, miniflare, readmeSnippet, workerdIn, write } from "./package.mjs";
 
 const example = join(root, "examples/cloudflare-worker/");
-const { Miniflare, Response } = await import(pathToFileURL(createRequire(example).resolve("miniflare")));
+const { Response } = await miniflare();
 
 let app, emulator, worker;
 before(async () => {
@@ -47,16 +45,7 @@ test("README Workers quick start, bundled by wrangler from the installed tarball
   assert.ok(files.includes("worker.js") && files.some((f) => f.endsWith(".wasm")), `bundle: ${files}`);
 
   const api = new URL(emulator.url);
-  worker = new Miniflare({
-    modules: true,
-    scriptPath: join(outdir, "worker.js"),
-    modulesRoot: outdir,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2026-04-20",
-    cf: false,
+  worker = await workerdIn(outdir, "worker.js", {
     bindings: { INBOX_API_TOKEN: emulator.token },
     // The Worker calls https://inboxapp.com; the test answers from the emulator instead.
     outboundService: async (request) => {

@@ -6,16 +6,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { startEmulator } from "../js/helpers.mjs";
 import { scenarios } from "../js/fault-scenarios.mjs";
-import { root } from "./package.mjs";
-
-const example = join(root, "examples/cloudflare-worker/");
-const { Miniflare } = await import(pathToFileURL(createRequire(example).resolve("miniflare")));
+import { root, workerdIn } from "./package.mjs";
 
 /** The scenarios about what each call reports and uses, by the words their names start with. */
 const FACTS = scenarios.filter((s) => /^(the fetch option|validate)/.test(s.name));
@@ -49,18 +44,7 @@ before(async () => {
   copyFileSync(join(root, "pkg/inbox_sender.js"), join(dir, "inbox_sender.js"));
   copyFileSync(join(root, "pkg/inbox_sender_bg.wasm"), join(dir, "inbox_sender_bg.wasm"));
   copyFileSync(join(root, "tests/js/fault-scenarios.mjs"), join(dir, "fault-scenarios.mjs"));
-  worker = new Miniflare({
-    modules: true,
-    scriptPath: join(dir, "worker.mjs"),
-    modulesRoot: dir,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2026-04-20",
-    cf: false,
-    bindings: { URL: emulator.url, TOKEN: emulator.token },
-  });
+  worker = await workerdIn(dir, "worker.mjs", { bindings: { URL: emulator.url, TOKEN: emulator.token } });
 }, { timeout: 60_000 });
 after(async () => {
   await worker?.dispose();
