@@ -2,7 +2,11 @@
 // campaign/node_modules), a real process in its own process group, on local state kept in
 // `persistTo`, so a test can kill the whole runtime (SIGKILL of the group) and start it again.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { after, before } from "node:test";
+import { SECRET, TOKEN, startEmulator } from "./harness.mjs";
 
 const campaign = new URL("../", import.meta.url).pathname;
 export const WRANGLER = `${campaign}node_modules/.bin/wrangler`;
@@ -67,4 +71,39 @@ export async function startWranglerDev({ persistTo, port, vars }) {
       await new Promise((r) => setTimeout(r, 300));
     }
   }
+}
+
+/**
+ * A test file's emulator (started with `emulatorArgs`) and the state `wrangler dev` keeps in a
+ * temporary folder, made before the file's tests and removed after them with the runtime.
+ * `start(port)` runs wrangler dev on that state against the emulator (the test token and secret,
+ * and `vars`); `kill()` SIGKILLs it; `call(path, init)` asks the running one with the secret.
+ */
+export function wranglerDevSuite({ emulatorArgs, prefix, vars }) {
+  const suite = { emulator: null, runtime: null, persistTo: null };
+  before(async () => {
+    suite.emulator = await startEmulator(["--token", TOKEN, ...emulatorArgs]);
+    suite.persistTo = mkdtempSync(`${tmpdir()}/${prefix}`);
+  });
+  after(async () => {
+    await suite.runtime?.kill();
+    await suite.emulator?.stop();
+    if (suite.persistTo) rmSync(suite.persistTo, { recursive: true, force: true });
+  });
+  suite.start = async (port) => {
+    suite.runtime = await startWranglerDev({
+      persistTo: suite.persistTo,
+      port,
+      vars: { INBOX_BASE_URL: suite.emulator.url, INBOX_API_TOKEN: TOKEN, CAMPAIGN_SECRET: SECRET, ...vars },
+    });
+  };
+  suite.kill = () => suite.runtime.kill();
+  suite.call = async (path, init = {}) => {
+    const response = await fetch(`${suite.runtime.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${SECRET}`, "content-type": "application/json" },
+    });
+    return { status: response.status, json: await response.json() };
+  };
+  return suite;
 }

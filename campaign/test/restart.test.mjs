@@ -5,60 +5,27 @@
 // in-memory messages, alarms, outcomes not yet reported) the campaign's watchdog re-drives with
 // the same idempotency keys: it finishes with every DM stored exactly once and accounted for.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { after, before, test } from "node:test";
-import { SECRET, TOKEN, startEmulator, until } from "./harness.mjs";
-import { freePort, startWranglerDev } from "./process.mjs";
+import { test } from "node:test";
+import { until } from "./harness.mjs";
+import { freePort, wranglerDevSuite } from "./process.mjs";
 
 const DMS = 3000;
 const ACCOUNTS = Array.from({ length: 10 }, (_, k) => `acct${String(k + 1).padStart(2, "0")}bulk`);
 const ID = "restart";
 
-let emulator;
-let persistTo;
-let runtime;
-before(async () => {
-  emulator = await startEmulator(["--token", TOKEN, "--account-links", String(ACCOUNTS.length), "--team-limits", "100000/60000", "--sender-limits", "none"]);
-  persistTo = mkdtempSync(`${tmpdir()}/campaign-restart-`);
+// The emulator's windows (100,000 per minute, no X limit) do not bind: the team budget follows
+// what the API reports, so the run takes seconds and the kill lands mid-campaign.
+const suite = wranglerDevSuite({
+  emulatorArgs: ["--account-links", String(ACCOUNTS.length), "--team-limits", "100000/60000", "--sender-limits", "none"],
+  prefix: "campaign-restart-",
+  vars: { TEAM_LIMITS: "100000/60s", SENDER_LIMITS: "1000/1s", RATE_GUARD_MS: "100", RETRY_BASE_MS: "200", INBOX_TIMEOUT_MS: "5000", WATCHDOG_MS: "3000" },
 });
-after(async () => {
-  await runtime?.kill();
-  await emulator?.stop();
-  if (persistTo) rmSync(persistTo, { recursive: true, force: true });
-});
-
-const start = async (port) =>
-  startWranglerDev({
-    persistTo,
-    port,
-    vars: {
-      INBOX_BASE_URL: emulator.url,
-      INBOX_API_TOKEN: TOKEN,
-      CAMPAIGN_SECRET: SECRET,
-      // The emulator's windows (100,000 per minute, no X limit) do not bind: the team budget
-      // follows what the API reports, so the run takes seconds and the kill lands mid-campaign.
-      TEAM_LIMITS: "100000/60s",
-      SENDER_LIMITS: "1000/1s",
-      RATE_GUARD_MS: "100",
-      RETRY_BASE_MS: "200",
-      INBOX_TIMEOUT_MS: "5000",
-      WATCHDOG_MS: "3000",
-    },
-  });
-
 // A poll that fails is asked again (wrangler dev reloads the Worker when its sources change).
-const call = async (path, init = {}) => {
-  const response = await fetch(`${runtime.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${SECRET}`, "content-type": "application/json" },
-  });
-  return { status: response.status, json: await response.json() };
-};
+const { call } = suite;
 
 test(`wrangler dev SIGKILLed a third of the way into ${DMS} v2 DMs and started again: every DM once`, { timeout: 600_000 }, async () => {
   const port = await freePort();
-  runtime = await start(port);
+  await suite.start(port);
   const messages = Array.from({ length: DMS }, (_, i) => ({
     accountLinkId: ACCOUNTS[i % ACCOUNTS.length],
     content: `Restart DM #${i}`,
@@ -73,10 +40,10 @@ test(`wrangler dev SIGKILLed a third of the way into ${DMS} v2 DMs and started a
   await until(async () => (await call(`/campaigns/${ID}`).then((r) => r.json, () => null))?.sent >= DMS / 3, { timeoutMs: 300_000, everyMs: 100, what: "a third sent" });
   await post(messages.slice(DMS - LATE));
   const { json: before } = await call(`/campaigns/${ID}`);
-  await runtime.kill();
+  await suite.kill();
   assert.ok(before.sent < DMS, "killed mid-campaign");
 
-  runtime = await start(port);
+  await suite.start(port);
   const status = await until(async () => {
     const json = await call(`/campaigns/${ID}`).then((r) => r.json, () => null);
     return json !== null && json.queued + json.sending === 0 && json;
@@ -85,7 +52,7 @@ test(`wrangler dev SIGKILLed a third of the way into ${DMS} v2 DMs and started a
 
   assert.equal(status.total, DMS);
   assert.equal(status.sent, DMS, JSON.stringify(status));
-  const stored = (await emulator.control.messages()).filter((m) => m.content.startsWith("Restart DM #"));
+  const stored = (await suite.emulator.control.messages()).filter((m) => m.content.startsWith("Restart DM #"));
   const byKey = new Map();
   for (const m of stored) byKey.set(m.idempotencyKey, (byKey.get(m.idempotencyKey) ?? 0) + 1);
   const twice = [...byKey].filter(([, n]) => n > 1);

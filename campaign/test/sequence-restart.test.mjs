@@ -4,49 +4,28 @@
 // The feed resumes from the last seq it kept; the reply stops that prospect's follow-up; every
 // other step is stored exactly once under its own key.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { after, before, test } from "node:test";
-import { ACCOUNTS, SECRET, TOKEN, startEmulator, until } from "./harness.mjs";
-import { freePort, startWranglerDev } from "./process.mjs";
+import { test } from "node:test";
+import { ACCOUNTS, until } from "./harness.mjs";
+import { freePort, wranglerDevSuite } from "./process.mjs";
 
 const ID = "seqrestart";
 const PROSPECTS = 12;
 
-let emulator;
-let persistTo;
-let runtime;
-before(async () => {
-  emulator = await startEmulator(["--token", TOKEN, "--team-limits", "100000/60000", "--sender-limits", "none"]);
-  persistTo = mkdtempSync(`${tmpdir()}/campaign-seq-restart-`);
+const suite = wranglerDevSuite({
+  emulatorArgs: ["--team-limits", "100000/60000", "--sender-limits", "none"],
+  prefix: "campaign-seq-restart-",
+  vars: {
+    TEAM_LIMITS: "100000/60s", SENDER_LIMITS: "1000/1s", RATE_GUARD_MS: "100", RETRY_BASE_MS: "200",
+    INBOX_TIMEOUT_MS: "5000", WATCHDOG_MS: "3000", REPLY_FRESHNESS_MS: "2000",
+  },
 });
-after(async () => {
-  await runtime?.kill();
-  await emulator?.stop();
-  if (persistTo) rmSync(persistTo, { recursive: true, force: true });
-});
-
-const start = async (port) =>
-  startWranglerDev({
-    persistTo,
-    port,
-    vars: {
-      INBOX_BASE_URL: emulator.url, INBOX_API_TOKEN: TOKEN, CAMPAIGN_SECRET: SECRET,
-      TEAM_LIMITS: "100000/60s", SENDER_LIMITS: "1000/1s", RATE_GUARD_MS: "100", RETRY_BASE_MS: "200",
-      INBOX_TIMEOUT_MS: "5000", WATCHDOG_MS: "3000", REPLY_FRESHNESS_MS: "2000",
-    },
-  });
-
-const call = async (path, init = {}) => {
-  const response = await fetch(`${runtime.url}${path}`, { ...init, headers: { authorization: `Bearer ${SECRET}`, "content-type": "application/json" } });
-  return { status: response.status, json: await response.json() };
-};
-const eventReads = async () => (await emulator.control.requests()).filter((r) => r.method === "GET" && r.path === "/api/v2/events");
+const { call } = suite;
+const eventReads = async () => (await suite.emulator.control.requests()).filter((r) => r.method === "GET" && r.path === "/api/v2/events");
 const afterSeqOf = (read) => Number(/(?:^|&)afterSeq=(\d+)/.exec(read.query ?? "")?.[1] ?? 0);
 
 test("wrangler dev SIGKILLed mid-sequence, a reply while it is down: the feed resumes from its seq, the reply stops the follow-up, every other step once", { timeout: 600_000 }, async () => {
   const port = await freePort();
-  runtime = await start(port);
+  await suite.start(port);
   // #0's follow-up is far enough away to be due only after the restart; the others' come first.
   const messages = Array.from({ length: PROSPECTS }, (_, i) => ({
     accountLinkId: ACCOUNTS[i % 2], content: `${ID} #${i} step 0`, externalPlatformId: String(7_600_000 + i),
@@ -58,18 +37,18 @@ test("wrangler dev SIGKILLed mid-sequence, a reply while it is down: the feed re
   // Killed once the feed has been read twice (the others' follow-ups asked for looks): the
   // second read went on from the seq the first one reached.
   await until(async () => (await eventReads()).length >= 2, { timeoutMs: 120_000, what: "two reads of the events feed" });
-  await runtime.kill();
+  await suite.kill();
   const readsBefore = await eventReads();
   const lastSeqBefore = Math.max(...readsBefore.map(afterSeqOf));
-  assert.equal((await emulator.control.stored(messages[0].content)).length, 1, "#0's opener left before the kill");
+  assert.equal((await suite.emulator.control.stored(messages[0].content)).length, 1, "#0's opener left before the kill");
 
-  const answer = await fetch(`${emulator.url}/__emulator/replies`, {
+  const answer = await fetch(`${suite.emulator.url}/__emulator/replies`, {
     method: "POST", headers: { "content-type": "application/json" },
     body: JSON.stringify({ accountLinkId: messages[0].accountLinkId, platformId: messages[0].externalPlatformId, content: "Got it, thanks" }),
   });
   assert.equal(answer.status, 200, await answer.text());
 
-  runtime = await start(port);
+  await suite.start(port);
   const end = await until(async () => {
     const json = await call(`/campaigns/${ID}`).then((r) => r.json, () => null);
     return json !== null && json.queued + json.sending === 0 && json;
@@ -81,7 +60,7 @@ test("wrangler dev SIGKILLed mid-sequence, a reply while it is down: the feed re
   assert.ok(readsAfter.length > 0, "the feed was read after the restart");
   assert.ok(afterSeqOf(readsAfter[0]) > 0 && afterSeqOf(readsAfter[0]) >= lastSeqBefore, `resumed at afterSeq=${afterSeqOf(readsAfter[0])} (before the kill: ${lastSeqBefore})`);
 
-  const stored = (await emulator.control.messages()).filter((m) => m.content.startsWith(`${ID} #`));
+  const stored = (await suite.emulator.control.messages()).filter((m) => m.content.startsWith(`${ID} #`));
   const byKey = new Map();
   for (const m of stored) byKey.set(m.idempotencyKey, (byKey.get(m.idempotencyKey) ?? 0) + 1);
   assert.deepEqual([...byKey].filter(([, n]) => n > 1), [], "no key stored twice");
