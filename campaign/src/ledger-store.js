@@ -2,6 +2,7 @@
 // as JSON, with the DM it sends) and one header row with the rest of the ledger. A decision
 // writes the header and the prospects it touched, never the whole ledger. The order of the
 // prospects is the order of their rows.
+import { emptyLedger } from "./core/ledger.js";
 
 /** Creates the tables (idempotent). */
 export function createTables(sql) {
@@ -15,7 +16,9 @@ export function createTables(sql) {
 export function load(sql) {
   const row = sql.exec("SELECT v FROM header WHERE k = 'ledger'").toArray()[0];
   if (!row) return null;
-  const ledger = { ...JSON.parse(row.v), prospects: {}, order: [] };
+  // A field the stored header predates starts as a new ledger's.
+  const header = JSON.parse(row.v);
+  const ledger = { ...emptyLedger(header.sender), ...header, prospects: {}, order: [] };
   for (const { key, record } of sql.exec("SELECT key, record FROM prospects ORDER BY seq")) {
     ledger.prospects[key] = JSON.parse(record);
     ledger.order.push(key);

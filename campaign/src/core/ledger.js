@@ -217,7 +217,7 @@ export function recover(ledger, now, s) {
   ledger.toThreads = ledger.order.slice(ledger.head).filter((k) => ledger.prospects[k].conversation === "contact");
   ledger.lookupOut = false;
   if (ledger.hold) ledger.hold = { ...ledger.hold, probe: null };
-  const cutOff = ledger.out ?? [];
+  const cutOff = ledger.out;
   ledger.out = [];
   return cutOff;
 }
@@ -407,7 +407,6 @@ export function start(ledger, now, s, { granted, first, retryAt, random = 0.5 })
   const changed = [];
   let next = first;
   let left = granted;
-  l.out ??= [];
   const take = (n) => {
     const leases = Array.from({ length: n }, (_, k) => next + k);
     next += n;
@@ -483,7 +482,7 @@ export function finish(ledger, now, s, effect, result) {
   const l = ledger;
   const at = result.at ?? now;
   const failure = result.ok ? null : result.failure;
-  l.out = (l.out ?? []).filter((seq) => !effect.leases.includes(seq));
+  l.out = l.out.filter((seq) => !effect.leases.includes(seq));
   const changed = [];
   const threads = [];
   let teamHold = null;

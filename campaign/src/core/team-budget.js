@@ -59,7 +59,8 @@ function current(state, now, { guardMs, leaseMs }) {
   const lapsed = s.leases.filter(([, at]) => now >= at + leaseMs && mayCount(s, at, guardMs)).map(([, at]) => at);
   s.leases = s.leases.filter(([, at]) => now < at + leaseMs);
   s.told = Object.fromEntries(Object.entries(s.told).filter(([, at]) => at > now));
-  if (s.known && typeof s.known.unknown === "number") s.known = { ...s.known, unknown: Array(s.known.unknown).fill(now) };
+  // A window kept by an earlier version: a count of unanswered requests, nothing covered yet.
+  if (s.known && typeof s.known.unknown === "number") s.known = { covered: 0, since: null, ...s.known, unknown: Array(s.known.unknown).fill(now) };
   if (s.known && lapsed.length > 0) s.known = { ...s.known, unknown: [...s.known.unknown, ...lapsed] };
   if (s.known && now >= s.known.end + guardMs) {
     s.epoch = Math.max(s.epoch, s.known.end + guardMs);
@@ -75,7 +76,7 @@ function current(state, now, { guardMs, leaseMs }) {
  * What others spent in a whole window is taken as the most it may be: beyond our answered
  * requests, these too (they may have been counted after the fewest remaining).
  */
-const ours = (k) => k.unknown.length + (k.covered ?? 0);
+const ours = (k) => k.unknown.length + k.covered;
 
 /**
  * Our requests likely counted before one granted at `grantedAt` and not answered: those still
@@ -83,7 +84,7 @@ const ours = (k) => k.unknown.length + (k.covered ?? 0);
  * answer that a later answer covers (counted, if at all, before it).
  */
 const countedBefore = (s, k, grantedAt) =>
-  s.leases.filter(([, g]) => g < grantedAt).length + k.unknown.filter((g) => g < grantedAt).length + (k.covered ?? 0);
+  s.leases.filter(([, g]) => g < grantedAt).length + k.unknown.filter((g) => g < grantedAt).length + k.covered;
 
 /**
  * Whether a request granted at `grantedAt` that ended without an answer may have been counted in
@@ -253,14 +254,14 @@ export function settle(state, now, outcomes, opts) {
     const windowMs = opts.windows?.find((w) => w.limit === rateLimit.limit)?.windowMs ?? null;
     const end = Math.min(rateLimit.resetAt, windowMs ? at + windowMs : Infinity);
     const fresh = !s.known;
-    const k = s.known ?? { remaining: Infinity, end, unknown: [], reported: 0 };
+    const k = s.known ?? { remaining: Infinity, end, unknown: [], covered: 0, reported: 0 };
     const known = {
       ...k, limit: rateLimit.limit, resetAt: Math.max(k.resetAt ?? 0, rateLimit.resetAt), windowMs,
       remaining: Math.min(k.remaining, rateLimit.remaining), end: Math.min(k.end, end), reported: k.reported + 1,
       // Counted after every request that could still reach the API a lease before it was granted.
       unknown: k.unknown.filter((at) => at + opts.leaseMs > grantedAt),
     };
-    known.covered = (k.covered ?? 0) + k.unknown.length - known.unknown.length;
+    known.covered = k.covered + k.unknown.length - known.unknown.length;
     // Other clients on the token: what this window used beyond our answered requests (all
     // counted by the fewest remaining) and those of ours likely counted before this one. The
     // API counted this request between its lease and its answer; the lease's time is the bound
@@ -272,7 +273,7 @@ export function settle(state, now, outcomes, opts) {
       // hold a burst at the window's start): our own requests counted and not yet answered hide
       // their spending for a stretch, not for longer.
       const stretch = (known.spent - k.ref.spent) / (known.spentAt - k.ref.at);
-      const since = k.since ?? null;
+      const { since } = k;
       known.rate = since && known.spentAt > since.at ? Math.max(stretch, (known.spent - since.spent) / (known.spentAt - since.at)) : stretch;
       known.ref = { spent: known.spent, at: known.spentAt };
       known.since = since ?? known.ref;
