@@ -74,10 +74,11 @@ step "Rust Worker example (workers-rs + the crate, worker-build, workerd via Min
 examples/rust-worker/build.sh
 node --test --test-timeout=180000 examples/rust-worker/test/
 
-step "campaign core: a sweep of seeds of the simulation (every window mode and background shape, with faults and outages; sequences with replies and sending hours)"
+step "campaign core: a sweep of seeds of the simulation (every window mode, who opens first-request windows, and background shape, with faults and outages; sequences with replies and sending hours)"
 for shape in even burst; do
-  for windows in clock first-request; do
-    npm --prefix campaign run --silent simulate -- --prospects 2000 --senders 20 --seeds 1..8 --background-shape "$shape" --windows "$windows"
+  for windows in "clock" "first-request --opener other" "first-request --opener us"; do
+    # shellcheck disable=SC2086 # $windows holds the window mode and, for first-request, its opener
+    npm --prefix campaign run --silent simulate -- --prospects 2000 --senders 20 --seeds 1..8 --background-shape "$shape" --windows $windows
   done
 done
 # Sequences of three steps with a fifth of the prospects replying (some between a look at the

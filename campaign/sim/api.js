@@ -15,6 +15,9 @@ export class Api {
   /**
    * @param {object} o
    * @param {"clock"|"first-request"} o.windows
+   * @param {"other"|"us"} o.opener  first-request windows: who opens the next one — the other
+   *   client, the moment the last one ends (windows follow each other), or only our own requests
+   *   (as the emulator models it: the time between a window's end and our next request is lost)
    * @param {"even"|"burst"} o.shape
    * @param {number} o.background  the share of each window another client spends
    * @param {{limit:number, windowMs:number}} o.team
@@ -56,7 +59,7 @@ export class Api {
     if (w && t < w.end) return w;
     let start;
     if (this.windows === "clock") start = Math.floor(t / windowMs) * windowMs;
-    else if (w && this.background > 0) start = w.end + Math.floor((t - w.end) / windowMs) * windowMs; // the other client keeps it going
+    else if (w && this.background > 0 && this.opener === "other") start = w.end + Math.floor((t - w.end) / windowMs) * windowMs;
     else start = t;
     if (w) this.perWindow.push(w.ours);
     this.window = { start, end: start + windowMs, ours: 0, limit };

@@ -1,8 +1,10 @@
 // npm run simulate -- --prospects N --senders N --seed N [--background-shape even|burst]
-//   [--windows clock|first-request] [--background F] [--outages on|off] [--seeds A..B]
+//   [--windows clock|first-request] [--opener other|us] [--background F] [--outages on|off] [--seeds A..B]
 //   [--steps N] [--replies F] [--hours on|off] [--webhooks on|off]
-// (--outages off: no disconnected senders and no refused token, whose holds wait for a probe
-// every HOLD_PROBE_MS and so are not part of the budgets' floor; --steps: the opener and N-1
+// (--opener: with first-request windows, whether the other client opens each window the moment
+// the last one ends, or only our requests do, as in the emulator; --outages off: no
+// disconnected senders and no refused token, whose holds wait for a probe every HOLD_PROBE_MS
+// and so are not part of the budgets' floor; --steps: the opener and N-1
 // follow-ups; --replies: the share of prospects who reply; --hours on: sending hours in
 // America/New_York, every fifth sender in America/Chicago, from the Thursday before the end of
 // daylight saving, with jitter; --webhooks off: replies reach the campaign through the events
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     seeds: { type: "string" },
     "background-shape": { type: "string", default: "even" },
     windows: { type: "string", default: "clock" },
+    opener: { type: "string", default: "other" },
     background: { type: "string", default: "0.3" },
     outages: { type: "string", default: "on" },
     steps: { type: "string", default: "1" },
@@ -46,7 +49,7 @@ const steps = whole("steps", 1);
 if (steps > 6) throw new Error(`--steps must be at most 6 (the opener and 5 follow-ups; got ${steps})`);
 const base = {
   prospects: whole("prospects", 1), senders: whole("senders", 1), shape: oneOf("background-shape", ["even", "burst"]),
-  windows: oneOf("windows", ["clock", "first-request"]), background, steps, replies, hours: oneOf("hours", ["on", "off"]) === "on",
+  windows: oneOf("windows", ["clock", "first-request"]), opener: oneOf("opener", ["other", "us"]), background, steps, replies, hours: oneOf("hours", ["on", "off"]) === "on",
   ...(oneOf("webhooks", ["on", "off"]) === "off" ? { webhooks: { lost: 1, twice: 0 } } : {}),
   ...(oneOf("outages", ["on", "off"]) === "off" ? { disconnects: 0, tokenRefusals: 0 } : {}),
 };
@@ -70,7 +73,7 @@ for (const seed of seeds) {
   const c = r.counts;
   const hours = (ms) => (ms / 3_600_000).toFixed(2);
   console.log(
-    `seed ${seed}: ${base.prospects} prospects × ${steps} steps, ${base.senders} senders, ${base.windows} windows, ${base.shape} background ${base.background * 100} %, outages ${values.outages}, ` +
+    `seed ${seed}: ${base.prospects} prospects × ${steps} steps, ${base.senders} senders, ${base.windows} windows${base.windows === "first-request" ? ` (opened by ${base.opener === "us" ? "us" : "the other client"})` : ""}, ${base.shape} background ${base.background * 100} %, outages ${values.outages}, ` +
       `replies ${replies * 100} % (webhooks ${values.webhooks}), sending hours ${values.hours}: ` +
       (base.hours
         ? `delivered in ${hours(f.deliveryMs)} open h (${hours(f.wallMs)} h on the clock), floor ${hours(f.floorMs)} open h, ratio ${f.ratio.toFixed(3)}; `

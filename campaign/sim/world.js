@@ -16,7 +16,7 @@ import { afterReadFailure } from "../src/core/outcome.js";
 
 /** The defaults: the real limits and timings, faults at about 1 % of requests. */
 export const DEFAULTS = {
-  prospects: 10_000, senders: 25, seed: 1, windows: "clock", shape: "even", background: 0.3,
+  prospects: 10_000, senders: 25, seed: 1, windows: "clock", shape: "even", background: 0.3, opener: "other",
   team: { limit: 300, windowMs: 60_000 },
   senderLimits: [{ limit: 200, windowMs: 900_000 }, { limit: 1000, windowMs: 86_400_000 }],
   latencyMs: [150, 600], // one way
@@ -44,7 +44,7 @@ export function simulate(options = {}) {
   const clock = new Clock();
   const windowOf = (sender) => (!o.hours ? null : Number(sender.slice(1)) % 5 === 4 ? o.senderWindow : o.sendWindow);
   const api = new Api({
-    windows: o.windows, shape: o.shape, background: o.background, team: o.team, senderLimits: o.senderLimits, faults: o.faults, rand,
+    windows: o.windows, opener: o.opener, shape: o.shape, background: o.background, team: o.team, senderLimits: o.senderLimits, faults: o.faults, rand,
     freshnessMs: o.replyFreshnessMs, inHours: o.hours ? (sender, t) => inside(windowOf(sender), t) : null,
     onDeliver: (t, req, threadId) => planReply(t, req, threadId), onEvent: (event) => webhook(event),
   });

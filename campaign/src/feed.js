@@ -12,7 +12,7 @@ import { afterReadFailure } from "./core/outcome.js";
 import { claimReplies, emptyFeed, holdReplies, pageRead, recoverFeed, startLook, wantsLook, webhookEvent } from "./core/replies.js";
 import { perform } from "./effects.js";
 import { campaignClient, feedSettings, ledgerSettings, settings } from "./inbox.js";
-import { runOrRetry } from "./retry-alarm.js";
+import { alarmAt, runOrRetry } from "./retry-alarm.js";
 import { senderStub, teamStub } from "./stubs.js";
 
 const RETRY_MS = 1_000;
@@ -35,7 +35,7 @@ export class ReplyFeed extends DurableObject {
   /** Runs the feed by `at` (sooner when an alarm is already set earlier). */
   async #wakeBy(at) {
     const set = await this.ctx.storage.getAlarm();
-    if (set === null || set > at) await this.ctx.storage.setAlarm(at);
+    if (set === null || set > at) await this.ctx.storage.setAlarm(alarmAt(at));
   }
 
   /** Sequences are open at least until `until` (the last follow-up due there): the feed keeps reading. */
@@ -104,7 +104,7 @@ export class ReplyFeed extends DurableObject {
     }
     const team = teamStub(this.env);
     const grant = await team.acquire(1, 1, "reply-feed");
-    if (grant.granted < 1) return this.ctx.storage.setAlarm(grant.retryAt ?? now + settings(this.env).guardMs);
+    if (grant.granted < 1) return this.ctx.storage.setAlarm(alarmAt(grant.retryAt ?? now + settings(this.env).guardMs));
     const effect = startLook(feed, Date.now());
     await this.#save();
     this.#client ??= campaignClient(this.env);
@@ -126,7 +126,7 @@ export class ReplyFeed extends DurableObject {
     if (page.more || left.length > 0) at = told ? Date.now() : Date.now() + RETRY_MS;
     if (!result.ok) at = feed.retryAt;
     if (!delivered) at = Date.now() + RETRY_MS;
-    await this.ctx.storage.setAlarm(Math.max(at, Date.now()));
+    await this.ctx.storage.setAlarm(alarmAt(at));
     return undefined;
   }
 

@@ -13,7 +13,7 @@ import { DurableObject } from "cloudflare:workers";
 import { accept, emptyLedger, finish, noteEvents, recover, setCampaign, setSchedule, start, wants } from "./core/ledger.js";
 import { ENDED, PROSPECT, STEP } from "./core/states.js";
 import { perform } from "./effects.js";
-import { runOrRetry } from "./retry-alarm.js";
+import { alarmAt, runOrRetry } from "./retry-alarm.js";
 import { CRASH, withFaults } from "./faults.js";
 import { campaignClient, ledgerSettings, settings } from "./inbox.js";
 import { createTables, dmOf, load, save } from "./ledger-store.js";
@@ -50,7 +50,7 @@ export class SenderLedger extends DurableObject {
       {
         perform: (effect, context) => perform(client, effect, context),
         team: teamStub(this.env),
-        setAlarm: (at) => this.ctx.storage.setAlarm(at),
+        setAlarm: (at) => this.ctx.storage.setAlarm(alarmAt(at)),
         deleteAlarm: () => this.ctx.storage.deleteAlarm(),
       },
       settings(this.env).testFaults,
@@ -201,7 +201,7 @@ export class SenderLedger extends DurableObject {
     const at = effects.find((e) => e.type === "set-alarm")?.at ?? Infinity;
     let next = Math.min(at, answers.some(Boolean) ? Math.max(Date.now(), told) : Infinity);
     if (this.#poked) next = Date.now();
-    if (next !== Infinity) await io.setAlarm(Math.max(next, Date.now()));
+    if (next !== Infinity) await io.setAlarm(next);
     await this.#report(ledger, next === Infinity ? null : next);
   }
 

@@ -17,6 +17,10 @@ import { inFlightBound, observeLatency } from "./in-flight.js";
 //                remaining  the fewest remaining any answer reported (the API counts down one
 //                           per request, so the fewest came last; every answered request is in it)
 //                end        the latest the window can end; resetAt, limit as reported
+//                over       when it has surely ended by this budget's own clock: the reset plus
+//                           the guard (the API's clock may differ from ours), or sooner, an
+//                           answer's settling plus the window's length (the request was
+//                           counted before it was settled, so no clock but ours is involved)
 //                unknown    when each request that ended without an answer was granted: it
 //                           may have been counted after the fewest remaining, until an answer
 //                           to a request granted a lease later (counted after it) covers it
@@ -61,9 +65,10 @@ function current(state, now, { guardMs, leaseMs }) {
   s.told = Object.fromEntries(Object.entries(s.told).filter(([, at]) => at > now));
   // A window kept by an earlier version: a count of unanswered requests, nothing covered yet.
   if (s.known && typeof s.known.unknown === "number") s.known = { covered: 0, since: null, ...s.known, unknown: Array(s.known.unknown).fill(now) };
+  if (s.known && s.known.over === undefined) s.known = { ...s.known, over: s.known.end + guardMs };
   if (s.known && lapsed.length > 0) s.known = { ...s.known, unknown: [...s.known.unknown, ...lapsed] };
-  if (s.known && now >= s.known.end + guardMs) {
-    s.epoch = Math.max(s.epoch, s.known.end + guardMs);
+  if (s.known && now >= s.known.over) {
+    s.epoch = Math.max(s.epoch, s.known.over);
     s.lastReset = Math.max(s.lastReset, s.known.resetAt ?? 0);
     s.prior = s.known.fromStart ? { spent: s.known.spent + ours(s.known), end: s.known.end } : null;
     s.known = null;
@@ -171,7 +176,7 @@ export function grant(state, now, wanted, opts, probeSize = 1, asker = null) {
   }
   const probing = s.leases.some(([, at]) => at >= s.epoch);
   const view = s.known ? leftNow(s.known, s.leases.length) : null;
-  if (view && now >= s.known.end - guardMs) return result(0, s.known.end + guardMs);
+  if (view && now >= s.known.end - guardMs) return result(0, s.known.over);
   if (!view || !view.sure) {
     const room = maxInFlight - s.leases.length;
     const may = view ? Math.min(probeSize, view.left) : probeSize;
@@ -186,7 +191,7 @@ export function grant(state, now, wanted, opts, probeSize = 1, asker = null) {
     const measurable = k.rate !== null && k.remaining - s.leases.length - k.unknown.length >= 2;
     const measureAt = measurable ? k.ref.at + k.windowMs / 20 : Infinity;
     if (measurable && !probing && now >= measureAt) return result(Math.min(wanted, 1), now + step);
-    return result(0, measurable ? Math.max(measureAt, now + step) : k.end + guardMs);
+    return result(0, measurable ? Math.max(measureAt, now + step) : k.over);
   }
   // The slots fall evenly before stopAt, the last one an interval ahead of it.
   const interval = (stopAt - now) / (left + 1);
@@ -199,9 +204,9 @@ export function grant(state, now, wanted, opts, probeSize = 1, asker = null) {
   const latest = Math.max(now, stopAt - 1);
   // Out of room: ask again a step later (even past the last slot: then the answer is the next
   // window); otherwise at the next slot, never after the last one.
-  if (room - granted <= 0) return result(granted, now + step);
+  if (room - granted <= 0) return result(granted, now + step, step, Infinity, true);
   const next = Math.min(Math.max(s.nextAt, now), latest);
-  return result(granted, granted === 0 && next <= now ? now + step : next, Math.max(step, interval), latest);
+  return result(granted, granted === 0 && next <= now ? now + step : next, Math.max(step, interval), latest, true);
 }
 
 /**
@@ -253,11 +258,12 @@ export function settle(state, now, outcomes, opts) {
     }
     const windowMs = opts.windows?.find((w) => w.limit === rateLimit.limit)?.windowMs ?? null;
     const end = Math.min(rateLimit.resetAt, windowMs ? at + windowMs : Infinity);
+    const over = Math.min(rateLimit.resetAt + opts.guardMs, windowMs ? now + windowMs : Infinity);
     const fresh = !s.known;
-    const k = s.known ?? { remaining: Infinity, end, unknown: [], covered: 0, reported: 0 };
+    const k = s.known ?? { remaining: Infinity, end, over, unknown: [], covered: 0, reported: 0 };
     const known = {
       ...k, limit: rateLimit.limit, resetAt: Math.max(k.resetAt ?? 0, rateLimit.resetAt), windowMs,
-      remaining: Math.min(k.remaining, rateLimit.remaining), end: Math.min(k.end, end), reported: k.reported + 1,
+      remaining: Math.min(k.remaining, rateLimit.remaining), end: Math.min(k.end, end), over: Math.max(Math.min(k.over, over), Math.min(k.end, end)), reported: k.reported + 1,
       // Counted after every request that could still reach the API a lease before it was granted.
       unknown: k.unknown.filter((at) => at + opts.leaseMs > grantedAt),
     };
