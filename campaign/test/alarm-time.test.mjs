@@ -4,6 +4,7 @@
 // returns, and the object sleeps until something else wakes it.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { objectWorker } from "./harness.mjs";
 import { alarmAt } from "../src/retry-alarm.js";
 
 test("alarmAt: a whole millisecond, after now", () => {
@@ -17,15 +18,7 @@ test("alarmAt: a whole millisecond, after now", () => {
 });
 
 test("in workerd: a chain of alarms set less than a millisecond ahead runs to its end", async () => {
-  const { Miniflare } = await import("miniflare");
-  const campaign = new URL("../", import.meta.url).pathname;
-  const mf = new Miniflare({
-    modules: true, host: "127.0.0.1", port: 0,
-    scriptPath: `${campaign}test/workers/alarm-chain.js`, modulesRoot: campaign,
-    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
-    compatibilityDate: "2025-04-01",
-    durableObjects: { CHAIN: { className: "Chain", useSQLite: true } },
-  });
+  const mf = objectWorker("alarm-chain.js", "CHAIN", "Chain");
   try {
     const RUNS = 200;
     await mf.dispatchFetch(`http://chain.test/start?runs=${RUNS}`);

@@ -13,6 +13,19 @@ export const config = unstable_readConfig({ config: `${campaign}wrangler.toml` }
 export const TOKEN = `tok_${randomUUID()}`;
 export const SECRET = `campaign_${randomUUID()}`;
 
+/**
+ * A Worker of `test/workers/` (`script`, its file name) in workerd with one SQLite Durable Object
+ * class `className` bound as `binding`, the campaign's modules importable. Dispose of it in `finally`.
+ */
+export const objectWorker = (script, binding, className) =>
+  new Miniflare({
+    modules: true, host: "127.0.0.1", port: 0,
+    scriptPath: `${campaign}test/workers/${script}`, modulesRoot: campaign,
+    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
+    compatibilityDate: "2025-04-01",
+    durableObjects: { [binding]: { className, useSQLite: true } },
+  });
+
 /** wrangler.toml's consumer settings, in Miniflare's words (max_concurrency: Miniflare has none). */
 function consumers() {
   return Object.fromEntries(

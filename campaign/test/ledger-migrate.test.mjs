@@ -4,6 +4,7 @@
 // still paces the sender; a paused campaign stays paused.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { objectWorker } from "./harness.mjs";
 import { recover, start, wants } from "../src/core/ledger.js";
 import { fromEarlier } from "../src/ledger-migrate.js";
 
@@ -59,15 +60,7 @@ test("an earlier ledger: a paused campaign stays paused, and the sender's wait f
 });
 
 test("an earlier ledger in workerd's SQLite: rewritten once, in one transaction, the earlier tables dropped", async () => {
-  const { Miniflare } = await import("miniflare");
-  const campaign = new URL("../", import.meta.url).pathname;
-  const mf = new Miniflare({
-    modules: true, host: "127.0.0.1", port: 0,
-    scriptPath: `${campaign}test/workers/earlier-ledger.js`, modulesRoot: campaign,
-    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
-    compatibilityDate: "2025-04-01",
-    durableObjects: { EARLIER: { className: "Earlier", useSQLite: true } },
-  });
+  const mf = objectWorker("earlier-ledger.js", "EARLIER", "Earlier");
   try {
     await (await mf.dispatchFetch("http://earlier.test/seed")).json();
     const first = await (await mf.dispatchFetch("http://earlier.test/migrate")).json();
