@@ -161,6 +161,31 @@ test("team: a 429 holds everyone until it says, then asks with one request; lost
   assert.equal(teamView(s, 1000 + OPTS.leaseMs, OPTS).inFlight, 0);
 });
 
+test("team: a 429 that reports room in the known window waits as it says and keeps the window", () => {
+  const limit = (remaining) => ({ limit: 99, remaining, resetAt: 60_000 });
+  let r = grant(emptyTeam(), 0, 1, OPTS);
+  let s = settle(r.state, 10, [{ seq: 1, at: 10, rateLimit: limit(29) }], OPTS);
+  r = grant(slow(s), 20, 1, OPTS);
+  r = grant(r.state, 4020, 1, OPTS);
+  assert.deepEqual(r.state.leases.map(([seq]) => seq), [2, 3], "two requests out");
+  // One of the two is refused with room left (a burst limit, not the window's count) ...
+  s = settle(r.state, 4030, [{ seq: 2, at: 4030, rateLimit: limit(27), blockedUntil: 5000 }], OPTS);
+  assert.equal(teamView(s, 4030, OPTS).blockedUntil, 5000 + OPTS.guardMs);
+  // ... the window stands (that request may have counted), and the other's answer during the
+  // wait still counts in it.
+  assert.equal(teamView(s, 4030, OPTS).known.remaining, 29 - 1 - 1);
+  s = settle(s, 4040, [{ seq: 3, at: 4040, rateLimit: limit(26) }], OPTS);
+  assert.equal(teamView(s, 4040, OPTS).known.remaining, 26 - 1);
+  assert.equal(grant(s, 5099, 1, OPTS).granted, 0, "nothing before the wait ends");
+  assert.equal(grant(s, 5100, 1, OPTS).granted, 1, "then the known window's room, no probe");
+  // A 429 that says the window is spent drops it: the next grant probes with one request.
+  r = grant(emptyTeam(), 0, 1, OPTS);
+  s = settle(r.state, 10, [{ seq: 1, at: 10, rateLimit: limit(29) }], OPTS);
+  r = grant(s, 20, 1, OPTS);
+  s = settle(r.state, 30, [{ seq: 2, at: 30, rateLimit: limit(0), blockedUntil: 1000 }], OPTS);
+  assert.equal(teamView(s, 30, OPTS).known, null);
+});
+
 /**
  * A model of the API's team window on a simulated clock: `mode` "clock" (windows on multiples
  * of their length) or "first-request"; `background` the share another client spends, evenly

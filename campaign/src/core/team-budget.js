@@ -32,6 +32,7 @@ import { inFlightBound, observeLatency } from "./in-flight.js";
 //                since      { spent, at } the end of the first stretch measured (null: none yet)
 //                rate       their pace over the last stretch, or since the first stretch ended
 //                           when that was higher (per ms; null: not measured yet)
+//                rateSpan   the time that pace was measured over
 //                prior      what other clients spent in the window before (null: unknown)
 //                fromStart  seen from its start: what it reports as spent is all theirs
 //   epoch      requests granted before this time belong to an earlier window's accounting
@@ -108,8 +109,10 @@ const mayCount = (s, grantedAt, guardMs) =>
  */
 function othersToCome(k) {
   if (!k.windowMs) return 0;
-  // A pace read from whole counts over a short stretch may fall short by one: one more is kept.
-  const byRate = k.rate === null ? null : k.rate * Math.max(0, k.end - k.spentAt) + 1;
+  // A pace read from whole counts over a span may fall short by up to one count per span: that
+  // much more is kept for the time ahead (at most one).
+  const ahead = Math.max(0, k.end - k.spentAt);
+  const byRate = k.rate === null ? null : k.rate * ahead + (k.rateSpan ? Math.min(1, ahead / k.rateSpan) : 1);
   const byPrior = k.prior === null ? null : Math.max(0, k.prior - k.spent);
   if (byRate === null && byPrior === null) return null;
   return Math.ceil(Math.max(byRate ?? 0, byPrior ?? 0) - 1e-9);
@@ -232,6 +235,12 @@ export function settle(state, now, outcomes, opts) {
     else if (s.hold && s.hold.probe === seq) s.hold = answered ? null : probeFailed(s.hold, now, opts.holdProbeMs, false);
     if (blockedUntil) {
       s.blockedUntil = Math.max(s.blockedUntil, blockedUntil + opts.guardMs);
+      if (lease && s.known && roomIn(s.known, rateLimit)) {
+        // A refusal that reports room in the known window is not about its count (a burst
+        // limit, a hiccup): the window's accounting stands, and this request may have counted.
+        s.known.unknown = [...s.known.unknown, lease[1]];
+        continue;
+      }
       s.known = null;
       s.epoch = Math.max(s.epoch, now);
       // The refused window resets by blockedUntil: answers naming it or earlier are stale.
@@ -240,7 +249,7 @@ export function settle(state, now, outcomes, opts) {
     }
     if (!lease) continue;
     const [, grantedAt] = lease;
-    if (now < s.blockedUntil) continue;
+    if (now < s.blockedUntil && !s.known) continue;
     if (!rateLimit || !Number.isFinite(rateLimit.remaining) || !Number.isFinite(rateLimit.resetAt)) {
       if (s.known && mayCount(s, grantedAt, opts.guardMs)) s.known.unknown = [...s.known.unknown, grantedAt];
       continue;
@@ -280,7 +289,8 @@ export function settle(state, now, outcomes, opts) {
       // their spending for a stretch, not for longer.
       const stretch = (known.spent - k.ref.spent) / (known.spentAt - k.ref.at);
       const { since } = k;
-      known.rate = since && known.spentAt > since.at ? Math.max(stretch, (known.spent - since.spent) / (known.spentAt - since.at)) : stretch;
+      const long = since && known.spentAt > since.at ? { rate: (known.spent - since.spent) / (known.spentAt - since.at), span: known.spentAt - since.at } : null;
+      [known.rate, known.rateSpan] = long && long.rate >= stretch ? [long.rate, long.span] : [stretch, known.spentAt - k.ref.at];
       known.ref = { spent: known.spent, at: known.spentAt };
       known.since = since ?? known.ref;
     }
@@ -300,6 +310,10 @@ export function settle(state, now, outcomes, opts) {
   }
   return s;
 }
+
+/** Whether an answer names the known window and reports requests left in it. */
+const roomIn = (k, rateLimit) =>
+  Boolean(rateLimit) && rateLimit.limit === k.limit && rateLimit.resetAt === k.resetAt && rateLimit.remaining > 0;
 
 /** The team is held no more for now: a resume probes at once. */
 export const resumeTeam = (state, now) => ({ ...emptyTeam(), ...state, hold: resumeHold(state?.hold ?? null, now) });
