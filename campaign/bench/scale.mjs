@@ -34,10 +34,11 @@ if (!(dms >= 300) || !(senders >= 1) || !(background >= 0 && background < 1) || 
 
 // Team 300 per 6 s by default (the vendor's 300 per minute with the real guard-to-window ratio:
 // 100 ms per 6 s; --window-ms 60000 is the vendor's own window, where the whole seconds of
-// X-RateLimit-Reset are a sixtieth of a window rather than a sixth); X 20 per 6 s per sender
-// (scaled with the window), so 25 senders could send 500 per window: the team binds.
+// X-RateLimit-Reset are a sixtieth of a window rather than a sixth); X's 200 per 15 minutes per
+// sender compressed as the team's minute is (200 per 15 team windows), so 25 senders could send
+// 333 per team window: the team binds.
 const team = { limit: 300, windowMs };
-const sender = { limit: 20 * (windowMs / 6000), windowMs };
+const sender = { limit: 200, windowMs: 15 * windowMs };
 const guardMs = Math.round(windowMs / 60);
 const rows = [];
 const shapes = values["background-shape"].split(",");

@@ -371,6 +371,10 @@ test("team: an asker that asks again before its turn keeps it, and the others' t
   }
   r = grant(r.state, turn - 1, 1, opts, 1, "c");
   assert.equal(r.retryAt, turn + 100, "the next asker comes one step after, not after a hundred");
+  // Turns stored by an earlier version (an object by asker) are kept as well.
+  const stored = { ...r.state, told: Object.fromEntries(r.state.told) };
+  assert.equal(grant(stored, turn - 1, 1, opts, 1, "b").retryAt, turn);
+  assert.equal(grant(stored, turn - 1, 1, opts, 1, "c").retryAt, turn + 100);
 });
 
 test("team: a request that ended without an answer counts until an answer to one granted a lease later covers it", () => {

@@ -44,15 +44,15 @@ import { inFlightBound, observeLatency } from "./in-flight.js";
 //   prior      { spent, end } other clients' spending in the last window that ended
 //   nextAt     pacing: when the next grant may be made
 //   promised   the latest time a waiting asker was told to come back (askers are staggered)
-//   told       asker → the time it was told, while that is ahead (an asker that asks again
-//              before it keeps its turn instead of pushing everyone's further out)
+//   told       [[asker, time]] the time each asker was told, while that is ahead (an asker
+//              that asks again before it keeps its turn instead of pushing everyone's out)
 //   blockedUntil  a team 429 said nothing may go before this
 //   latencyMs  the observed latency of a request (lease to answer)
 //   hold       a failure about the team (Hold, see states.js), or null
 
 /** A fresh team budget: nothing known, nothing out. */
 export const emptyTeam = () => ({
-  seq: 0, leases: [], known: null, epoch: 0, lastReset: 0, prior: null, nextAt: 0, promised: 0, told: {}, blockedUntil: 0, latencyMs: null, hold: null,
+  seq: 0, leases: [], known: null, epoch: 0, lastReset: 0, prior: null, nextAt: 0, promised: 0, told: [], blockedUntil: 0, latencyMs: null, hold: null,
 });
 
 /**
@@ -63,7 +63,8 @@ function current(state, now, { guardMs, leaseMs }) {
   const s = { ...emptyTeam(), ...state };
   const lapsed = s.leases.filter(([, at]) => now >= at + leaseMs && mayCount(s, at, guardMs)).map(([, at]) => at);
   s.leases = s.leases.filter(([, at]) => now < at + leaseMs);
-  s.told = Object.fromEntries(Object.entries(s.told).filter(([, at]) => at > now));
+  // The turns still ahead, a fresh list (grant adds to it); kept by an earlier version as an object.
+  s.told = (Array.isArray(s.told) ? s.told : Object.entries(s.told)).filter(([, at]) => at > now);
   // A window kept by an earlier version: a count of unanswered requests, nothing covered yet.
   if (s.known && typeof s.known.unknown === "number") s.known = { covered: 0, since: null, ...s.known, unknown: Array(s.known.unknown).fill(now) };
   if (s.known && s.known.over === undefined) s.known = { ...s.known, over: s.known.end + guardMs };
@@ -135,11 +136,13 @@ function leftNow(known, out) {
  * asks again before its turn keeps that turn.
  */
 function staggered(s, now, at, stepMs, latest, asker) {
-  const turn = asker === null ? undefined : s.told[asker];
+  const mine = asker === null ? -1 : s.told.findIndex(([who]) => who === asker);
+  const turn = mine < 0 ? undefined : s.told[mine][1];
   if (turn !== undefined && turn > now && turn <= latest) return turn;
   const when = Math.max(at, Math.min(s.promised, latest));
   s.promised = when + stepMs;
-  if (asker !== null) s.told = { ...s.told, [asker]: when };
+  if (mine >= 0) s.told.splice(mine, 1);
+  if (asker !== null) s.told.push([asker, when]);
   return when;
 }
 
