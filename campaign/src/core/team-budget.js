@@ -241,7 +241,7 @@ export function settle(state, now, outcomes, opts) {
       if (lease && s.known && roomIn(s.known, rateLimit)) {
         // A refusal that reports room in the known window is not about its count (a burst
         // limit, a hiccup): the window's accounting stands, and this request may have counted.
-        s.known.unknown = [...s.known.unknown, lease[1]];
+        s.known = { ...s.known, unknown: [...s.known.unknown, lease[1]] };
         continue;
       }
       s.known = null;
@@ -254,7 +254,7 @@ export function settle(state, now, outcomes, opts) {
     const [, grantedAt] = lease;
     if (now < s.blockedUntil && !s.known) continue;
     if (!rateLimit || !Number.isFinite(rateLimit.remaining) || !Number.isFinite(rateLimit.resetAt)) {
-      if (s.known && mayCount(s, grantedAt, opts.guardMs)) s.known.unknown = [...s.known.unknown, grantedAt];
+      if (s.known && mayCount(s, grantedAt, opts.guardMs)) s.known = { ...s.known, unknown: [...s.known.unknown, grantedAt] };
       continue;
     }
     if (rateLimit.resetAt <= s.lastReset) continue; // about a window already over
